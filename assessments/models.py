@@ -1,0 +1,1 @@
+"""Assessment frameworks (data), assessments, answers and evidence."""

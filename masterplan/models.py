@@ -1,0 +1,1 @@
+"""E-government master plans, their programmes and yearly targets."""
