@@ -128,3 +128,11 @@ def test_demo_accounts_have_their_documented_scopes(client, db):
         assert (membership.region.code if membership.region else None) == region
         assert (membership.opd.short_name if membership.opd else None) == opd
         assert client.login(username=username, password=settings.DEMO_PASSWORD)
+
+
+def test_an_english_browser_still_gets_indonesian_until_the_user_switches(client, db):
+    content = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content
+    assert b'lang="id"' in content
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    content = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="id").content
+    assert b'lang="en"' in content
