@@ -1,1 +1,396 @@
-"""Assessment frameworks (data), assessments, answers and evidence."""
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from assessments.access import AnswerQuerySet, AssessmentQuerySet, EvidenceQuerySet
+from opds.models import Region
+
+POSITIVE = MinValueValidator(Decimal("0.0001"))
+
+
+class Bilingual:
+    """Framework texts are data in Indonesian and English; show the reader's language."""
+
+    def localized(self, field):
+        if get_language() == "en":
+            return getattr(self, f"{field}_en") or getattr(self, field)
+        return getattr(self, field)
+
+    @property
+    def label(self):
+        return self.localized("name")
+
+
+class Framework(Bilingual, models.Model):
+    """An assessment regime (PeGI, SPBE, …) loaded from a versioned data file."""
+
+    code = models.SlugField(_("kode"), max_length=30, unique=True)
+    name = models.CharField(_("nama"), max_length=200)
+    name_en = models.CharField(_("nama (Inggris)"), max_length=200, blank=True)
+    version = models.CharField(_("versi"), max_length=30)
+    description = models.TextField(_("uraian"), blank=True)
+    scale_min = models.PositiveSmallIntegerField(_("level terendah"))
+    scale_max = models.PositiveSmallIntegerField(_("level tertinggi"))
+
+    class Meta:
+        verbose_name = _("kerangka penilaian")
+        verbose_name_plural = _("kerangka penilaian")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scale_max__gt=F("scale_min")), name="assessments_framework_scale_order"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.version})"
+
+    @property
+    def levels(self):
+        return range(self.scale_min, self.scale_max + 1)
+
+
+class RatingBand(Bilingual, models.Model):
+    """A named range of scores: a score belongs to the band with the highest minimum below it."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="bands")
+    min_score = models.DecimalField(_("nilai minimum"), max_digits=5, decimal_places=2)
+    name = models.CharField(_("predikat"), max_length=50)
+    name_en = models.CharField(_("predikat (Inggris)"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("predikat")
+        verbose_name_plural = _("predikat")
+        ordering = ["framework", "min_score"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "min_score"], name="assessments_band_unique_min"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ≥ {self.min_score}"
+
+
+class Dimension(Bilingual, models.Model):
+    """A dimension (PeGI) or domain (SPBE) of a framework."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="dimensions")
+    code = models.SlugField(_("kode"), max_length=40)
+    name = models.CharField(_("nama"), max_length=200)
+    name_en = models.CharField(_("nama (Inggris)"), max_length=200, blank=True)
+    description = models.TextField(_("uraian"), blank=True)
+    description_en = models.TextField(_("uraian (Inggris)"), blank=True)
+    weight = models.DecimalField(_("bobot"), max_digits=8, decimal_places=4, validators=[POSITIVE])
+    order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+
+    class Meta:
+        verbose_name = _("dimensi")
+        verbose_name_plural = _("dimensi")
+        ordering = ["framework", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "code"], name="assessments_dimension_unique_code"
+            ),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="assessments_dimension_weight"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Aspect(Bilingual, models.Model):
+    """An optional grouping of indicators inside a dimension (SPBE aspects)."""
+
+    dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="aspects")
+    code = models.SlugField(_("kode"), max_length=40)
+    name = models.CharField(_("nama"), max_length=200)
+    name_en = models.CharField(_("nama (Inggris)"), max_length=200, blank=True)
+    weight = models.DecimalField(_("bobot"), max_digits=8, decimal_places=4, validators=[POSITIVE])
+    order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+
+    class Meta:
+        verbose_name = _("aspek")
+        verbose_name_plural = _("aspek")
+        ordering = ["dimension", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["dimension", "code"], name="assessments_aspect_unique"),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="assessments_aspect_weight"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Indicator(Bilingual, models.Model):
+    """One thing assessed, scored on the framework's scale with a descriptor per level."""
+
+    dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="indicators")
+    aspect = models.ForeignKey(
+        Aspect, on_delete=models.CASCADE, null=True, blank=True, related_name="indicators"
+    )
+    code = models.SlugField(_("kode"), max_length=40)
+    name = models.CharField(_("nama"), max_length=255)
+    name_en = models.CharField(_("nama (Inggris)"), max_length=255, blank=True)
+    evidence = models.TextField(_("bukti dukung"), blank=True)
+    evidence_en = models.TextField(_("bukti dukung (Inggris)"), blank=True)
+    weight = models.DecimalField(_("bobot"), max_digits=8, decimal_places=4, validators=[POSITIVE])
+    order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+
+    class Meta:
+        verbose_name = _("indikator")
+        verbose_name_plural = _("indikator")
+        ordering = ["dimension__order", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dimension", "code"], name="assessments_indicator_unique_code"
+            ),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="assessments_indicator_weight"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class Level(Bilingual, models.Model):
+    """What an indicator looks like at one level of the scale."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="levels")
+    level = models.PositiveSmallIntegerField(_("level"))
+    descriptor = models.TextField(_("deskripsi"))
+    descriptor_en = models.TextField(_("deskripsi (Inggris)"), blank=True)
+
+    class Meta:
+        verbose_name = _("level")
+        verbose_name_plural = _("level")
+        ordering = ["indicator", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "level"], name="assessments_level_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.code} · {self.level}"
+
+    @property
+    def label(self):
+        return self.localized("descriptor")
+
+
+class Assessment(models.Model):
+    """The capability assessment of one region for one year under one framework."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draf")
+        SUBMITTED = "submitted", _("Diajukan")
+        IN_REVIEW = "in_review", _("Dalam verifikasi")
+        FINAL = "final", _("Final")
+
+    region = models.ForeignKey(
+        Region, verbose_name=_("wilayah"), on_delete=models.PROTECT, related_name="assessments"
+    )
+    year = models.PositiveSmallIntegerField(
+        _("tahun"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    framework = models.ForeignKey(
+        Framework,
+        verbose_name=_("kerangka penilaian"),
+        on_delete=models.PROTECT,
+        related_name="assessments",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    revision = models.PositiveIntegerField(
+        _("revisi"),
+        default=0,
+        help_text=_("Naik setiap kali isi penilaian berubah; mengenali versi sebuah laporan."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dibuat oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("penilaian")
+        verbose_name_plural = _("penilaian")
+        ordering = ["-year", "region__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "year", "framework"],
+                name="assessments_assessment_unique_region_year_framework",
+                violation_error_message=_(
+                    "Wilayah ini sudah memiliki penilaian untuk tahun dan kerangka tersebut."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000, year__lte=2100), name="assessments_assessment_year"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.region} {self.year}"
+
+    def get_absolute_url(self):
+        return reverse("assessments:assessment_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_locked(self):
+        return self.status == self.Status.FINAL
+
+
+class Answer(models.Model):
+    """The levels given to one indicator in one assessment."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="answers")
+    self_level = models.PositiveSmallIntegerField(_("level mandiri"), null=True, blank=True)
+    verified_level = models.PositiveSmallIntegerField(_("level verifikasi"), null=True, blank=True)
+    not_applicable = models.BooleanField(_("tidak berlaku"), default=False)
+    note = models.TextField(_("catatan"), blank=True)
+    reason = models.TextField(
+        _("alasan penilai"),
+        blank=True,
+        help_text=_("Wajib bila level verifikasi berbeda dari level mandiri."),
+    )
+    version = models.PositiveIntegerField(_("versi"), default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diubah oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    objects = AnswerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("jawaban")
+        verbose_name_plural = _("jawaban")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "indicator"], name="assessments_answer_unique_indicator"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.assessment} · {self.indicator.code}"
+
+    @property
+    def level(self):
+        """The level that counts: the verified level where set, else the self level."""
+        return self.verified_level if self.verified_level is not None else self.self_level
+
+    @property
+    def differs(self):
+        return (
+            self.self_level is not None
+            and self.verified_level is not None
+            and self.self_level != self.verified_level
+        )
+
+    def clean(self):
+        scale = self.assessment.framework
+        errors = {}
+        for field in ("self_level", "verified_level"):
+            value = getattr(self, field)
+            if value is not None and not scale.scale_min <= value <= scale.scale_max:
+                errors[field] = _("Pilih level antara %(min)s dan %(max)s.") % {
+                    "min": scale.scale_min,
+                    "max": scale.scale_max,
+                }
+        if errors:
+            raise ValidationError(errors)
+
+
+def evidence_path(instance, filename):
+    # Stored under a random name: the original name is kept in the record, never trusted
+    # as a path.
+    return f"evidence/{instance.answer.assessment_id}/{uuid.uuid4().hex}"
+
+
+class Evidence(models.Model):
+    """A supporting document (bukti dukung) of an answer: an uploaded file or a link."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="evidence")
+    title = models.CharField(_("judul"), max_length=255)
+    file = models.FileField(_("berkas"), upload_to=evidence_path, blank=True)
+    content_type = models.CharField(_("jenis isi"), max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(_("ukuran (bita)"), null=True, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    url = models.URLField(_("tautan"), max_length=500, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diunggah oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("diunggah"), auto_now_add=True)
+
+    objects = EvidenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("bukti dukung")
+        verbose_name_plural = _("bukti dukung")
+        ordering = ["uploaded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(file="") & ~Q(url="")) | (~Q(file="") & Q(url="")),
+                name="assessments_evidence_file_or_link",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        if self.url:
+            return self.url
+        return reverse("assessments:evidence_download", kwargs={"pk": self.pk})
+
+
+class Transition(models.Model):
+    """One step of an assessment's workflow: who moved it, when, and why."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_status = models.CharField(
+        _("dari"), max_length=20, choices=Assessment.Status.choices, blank=True
+    )
+    to_status = models.CharField(_("ke"), max_length=20, choices=Assessment.Status.choices)
+    note = models.TextField(_("catatan"), blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("waktu"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("riwayat status")
+        verbose_name_plural = _("riwayat status")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.assessment}: {self.from_status or '—'} → {self.to_status}"

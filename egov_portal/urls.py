@@ -11,10 +11,12 @@ from opds.forms import LoginForm
 api_v1 = [
     path("auth/token/", obtain_auth_token, name="api_token"),
     path("", include("opds.api.urls")),
+    path("", include("assessments.api.urls")),
 ]
 
 urlpatterns = [
     path("", include("opds.urls")),
+    path("assessments/", include("assessments.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

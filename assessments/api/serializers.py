@@ -1,0 +1,166 @@
+from rest_framework import serializers
+
+from assessments.models import Answer, Assessment, Dimension, Evidence, Framework, Indicator
+from assessments.scoring import assessment_result
+from opds.models import Region
+
+
+class LevelSerializer(serializers.Serializer):
+    level = serializers.IntegerField()
+    descriptor = serializers.CharField()
+    descriptor_en = serializers.CharField()
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    levels = LevelSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Indicator
+        fields = ["code", "name", "name_en", "weight", "evidence", "evidence_en", "levels"]
+
+
+class AspectSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    name_en = serializers.CharField()
+    weight = serializers.DecimalField(max_digits=8, decimal_places=4)
+    indicators = IndicatorSerializer(many=True, read_only=True)
+
+
+class DimensionSerializer(serializers.ModelSerializer):
+    indicators = serializers.SerializerMethodField()
+    aspects = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Dimension
+        fields = ["code", "name", "name_en", "description", "weight", "indicators", "aspects"]
+
+    def get_indicators(self, dimension) -> list:
+        if dimension.aspects.all():
+            return []
+        return IndicatorSerializer(dimension.indicators.all(), many=True).data
+
+    def get_aspects(self, dimension) -> list:
+        return AspectSerializer(dimension.aspects.all(), many=True).data
+
+
+class FrameworkSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Framework
+        fields = ["code", "name", "name_en", "version", "scale_min", "scale_max"]
+
+
+class BandSerializer(serializers.Serializer):
+    min_score = serializers.DecimalField(max_digits=5, decimal_places=2)
+    name = serializers.CharField()
+    name_en = serializers.CharField()
+
+
+class FrameworkDetailSerializer(FrameworkSerializer):
+    bands = BandSerializer(many=True, read_only=True)
+    dimensions = DimensionSerializer(many=True, read_only=True)
+
+    class Meta(FrameworkSerializer.Meta):
+        fields = [*FrameworkSerializer.Meta.fields, "description", "bands", "dimensions"]
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
+    framework = serializers.SlugRelatedField(slug_field="code", queryset=Framework.objects.all())
+    index = serializers.SerializerMethodField()
+    rating = serializers.SerializerMethodField()
+    completeness = serializers.SerializerMethodField()
+    dimensions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "id",
+            "region",
+            "year",
+            "framework",
+            "status",
+            "index",
+            "rating",
+            "completeness",
+            "dimensions",
+            "revision",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["status", "revision", "created_at", "updated_at"]
+        # Uniqueness is checked by the domain function, with the portal's own message.
+        validators = []
+
+    def result(self, assessment):
+        results = self.context.setdefault("results", {})
+        if assessment.pk not in results:
+            results[assessment.pk] = assessment_result(assessment)
+        return results[assessment.pk]
+
+    def get_index(self, assessment) -> float | None:
+        return self.result(assessment).index
+
+    def get_rating(self, assessment) -> str | None:
+        rating = self.result(assessment).rating
+        return rating.name if rating else None
+
+    def get_completeness(self, assessment) -> float:
+        return self.result(assessment).completeness
+
+    def get_dimensions(self, assessment) -> list[dict]:
+        return [
+            {
+                "code": d.code,
+                "score": d.score,
+                "rating": d.rating.name if d.rating else None,
+                "answered": d.answered,
+                "total": d.total,
+            }
+            for d in self.result(assessment).dimensions
+        ]
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evidence
+        fields = ["id", "title", "url", "content_type", "size", "sha256", "uploaded_at"]
+
+    def get_url(self, evidence) -> str:
+        url = evidence.get_absolute_url()
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request and not evidence.url else url
+
+
+class AnswerSerializer(serializers.ModelSerializer):
+    indicator = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    updated_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    version = serializers.IntegerField(
+        min_value=0,
+        help_text="The version you last read (0 for an indicator not answered yet); "
+        "a stale version answers 409 with the current answer.",
+    )
+    evidence = EvidenceSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Answer
+        fields = [
+            "indicator",
+            "self_level",
+            "verified_level",
+            "not_applicable",
+            "note",
+            "reason",
+            "version",
+            "updated_by",
+            "updated_at",
+            "evidence",
+        ]
+        read_only_fields = ["updated_at"]
+
+
+class TransitionSerializer(serializers.Serializer):
+    to = serializers.ChoiceField(choices=Assessment.Status.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="")

@@ -1,0 +1,27 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from assessments.api.views import (
+    AnswerDetailView,
+    AnswerListView,
+    AssessmentViewSet,
+    FrameworkViewSet,
+)
+
+router = SimpleRouter()
+router.register("frameworks", FrameworkViewSet, basename="framework")
+router.register("assessments", AssessmentViewSet, basename="assessment")
+
+urlpatterns = [
+    *router.urls,
+    path(
+        "assessments/<int:assessment_pk>/answers/",
+        AnswerListView.as_view(),
+        name="assessment-answers",
+    ),
+    path(
+        "assessments/<int:assessment_pk>/answers/<slug:indicator>/",
+        AnswerDetailView.as_view(),
+        name="assessment-answer",
+    ),
+]

@@ -1,0 +1,187 @@
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import generics, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied as APIPermissionDenied
+from rest_framework.response import Response
+
+from assessments import workflow
+from assessments.api.serializers import (
+    AnswerSerializer,
+    AssessmentSerializer,
+    FrameworkDetailSerializer,
+    FrameworkSerializer,
+    TransitionSerializer,
+)
+from assessments.models import Answer, Assessment, Evidence, Framework, Indicator, Level
+from assessments.scoring import results_for
+
+
+def conflict(message, **extra):
+    return Response({"detail": message, **extra}, status=status.HTTP_409_CONFLICT)
+
+
+class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
+    """Assessment frameworks: dimensions, (aspects,) indicators and level descriptors."""
+
+    lookup_field = "code"
+
+    def get_queryset(self):
+        queryset = Framework.objects.all()
+        if self.action == "retrieve":
+            indicators = Indicator.objects.prefetch_related(
+                Prefetch("levels", queryset=Level.objects.order_by("level"))
+            )
+            queryset = queryset.prefetch_related(
+                "bands",
+                Prefetch("dimensions__indicators", queryset=indicators),
+                Prefetch("dimensions__aspects__indicators", queryset=indicators),
+            )
+        return queryset
+
+    def get_serializer_class(self):
+        return FrameworkDetailSerializer if self.action == "retrieve" else FrameworkSerializer
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("region", OpenApiTypes.STR, description="Kode Kemendagri wilayah"),
+            OpenApiParameter("year", OpenApiTypes.INT),
+            OpenApiParameter("status", OpenApiTypes.STR, enum=Assessment.Status.values),
+        ]
+    )
+)
+class AssessmentViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Assessments of the regions the caller may see, with their scores."""
+
+    serializer_class = AssessmentSerializer
+
+    def get_queryset(self):
+        queryset = Assessment.objects.visible_to(self.request.user).for_list()
+        params = self.request.query_params
+        if params.get("region"):
+            queryset = queryset.filter(region__code=params["region"])
+        if params.get("year", "").isdigit():
+            queryset = queryset.filter(year=int(params["year"]))
+        if params.get("status"):
+            queryset = queryset.filter(status=params["status"])
+        return queryset
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        context = {**self.get_serializer_context(), "results": results_for(page)}
+        serializer = AssessmentSerializer(page, many=True, context=context)
+        return self.get_paginated_response(serializer.data)
+
+    def perform_create(self, serializer):
+        try:
+            serializer.instance = workflow.assessment_create(
+                user=self.request.user, **serializer.validated_data
+            )
+        except PermissionDenied as error:
+            raise APIPermissionDenied(str(error)) from error
+
+    @extend_schema(request=TransitionSerializer, responses=AssessmentSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        """Move the assessment along its workflow: ``{"to": "submitted", "note": "…"}``."""
+        assessment = self.get_object()
+        body = TransitionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            workflow.assessment_transition(assessment, user=request.user, **body.validated_data)
+        except workflow.WorkflowError as error:
+            return conflict(error.message)
+        except PermissionDenied as error:
+            raise APIPermissionDenied(str(error)) from error
+        assessment.refresh_from_db()
+        return Response(self.get_serializer(assessment).data)
+
+
+def visible_assessment(request, assessment_pk):
+    return get_object_or_404(
+        Assessment.objects.visible_to(request.user).select_related("region", "framework"),
+        pk=assessment_pk,
+    )
+
+
+def answers_of(assessment):
+    return (
+        Answer.objects.filter(assessment=assessment)
+        .select_related("indicator", "updated_by")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at")))
+    )
+
+
+class AnswerListView(generics.ListAPIView):
+    """The saved answers of an assessment."""
+
+    serializer_class = AnswerSerializer
+
+    def get_queryset(self):
+        assessment = visible_assessment(self.request, self.kwargs["assessment_pk"])
+        return answers_of(assessment).order_by("indicator__dimension__order", "indicator__order")
+
+
+class AnswerDetailView(generics.GenericAPIView):
+    """One indicator's answer. PUT and PATCH change only the fields they carry and need the
+    ``version`` last read; an indicator not answered yet reads as version 0."""
+
+    serializer_class = AnswerSerializer
+
+    def target(self):
+        assessment = visible_assessment(self.request, self.kwargs["assessment_pk"])
+        indicator = get_object_or_404(
+            Indicator, dimension__framework=assessment.framework, code=self.kwargs["indicator"]
+        )
+        answer = answers_of(assessment).filter(indicator=indicator).first() or Answer(
+            assessment=assessment, indicator=indicator, version=0
+        )
+        return assessment, indicator, answer
+
+    def get(self, request, *args, **kwargs):
+        _assessment, _indicator, answer = self.target()
+        return Response(self.get_serializer(answer).data)
+
+    def put(self, request, *args, **kwargs):
+        return self.save(request)
+
+    def patch(self, request, *args, **kwargs):
+        return self.save(request)
+
+    def save(self, request):
+        assessment, indicator, answer = self.target()
+        body = self.get_serializer(answer, data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        changes = dict(body.validated_data)
+        version = changes.pop("version", None)
+        if version is None:
+            return Response(
+                {
+                    "version": [
+                        _(
+                            "Sertakan versi jawaban yang terakhir Anda baca (0 untuk indikator "
+                            "yang belum dijawab)."
+                        )
+                    ]
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        try:
+            workflow.answer_save(assessment, indicator, user=request.user, version=version, **changes)
+        except workflow.AnswerConflict as error:
+            current = answers_of(assessment).get(pk=error.current.pk)
+            return conflict(error.message, current=self.get_serializer(current).data)
+        except workflow.WorkflowError as error:
+            return conflict(error.message)
+        except PermissionDenied as error:
+            raise APIPermissionDenied(str(error)) from error
+        _assessment, _indicator, saved = self.target()
+        return Response(self.get_serializer(saved).data)

@@ -1,0 +1,125 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from assessments.access import creatable_regions
+from assessments.models import Answer, Assessment, Evidence, Framework
+from opds.models import Region
+
+
+class AssessmentCreateForm(forms.ModelForm):
+    """A new assessment, for a region the user may assess."""
+
+    class Meta:
+        model = Assessment
+        fields = ["region", "year", "framework"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = creatable_regions(user)
+        self.fields["region"].to_field_name = "code"
+        self.fields["framework"].queryset = Framework.objects.all()
+        self.fields["framework"].to_field_name = "code"
+        if not self.is_bound and Framework.objects.filter(code="pegi").exists():
+            self.initial.setdefault("framework", "pegi")
+
+
+class AnswerForm(forms.ModelForm):
+    """One indicator's levels, N/A, note and reason, with the version the user last saw."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    class Meta:
+        model = Answer
+        fields = ["self_level", "verified_level", "not_applicable", "note", "reason"]
+        widgets = {
+            "note": forms.Textarea(attrs={"rows": 2}),
+            "reason": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, scale, may_self, may_verify, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scale = scale
+        choices = [("", _("Belum dinilai"))] + [(level, str(level)) for level in scale]
+        for name in ("self_level", "verified_level"):
+            self.fields[name] = forms.TypedChoiceField(
+                label=Answer._meta.get_field(name).verbose_name,
+                choices=choices,
+                coerce=int,
+                empty_value=None,
+                required=False,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "invalid_choice": _("Pilih level antara %(min)s dan %(max)s.")
+                    % {"min": scale[0], "max": scale[-1]}
+                },
+            )
+        self.initial.setdefault("version", self.instance.version if self.instance.pk else 0)
+        self.fields["self_level"].disabled = not may_self
+        self.fields["verified_level"].disabled = not may_verify
+        self.fields["reason"].disabled = not may_verify
+        self.fields["not_applicable"].disabled = not (may_self or may_verify)
+        self.fields["note"].disabled = not (may_self or may_verify)
+
+    def _post_clean(self):
+        # Levels, reasons and conflicts are checked by assessments.workflow.answer_save.
+        pass
+
+    def changes(self):
+        return {
+            name: self.cleaned_data[name]
+            for name in self.Meta.fields
+            if not self.fields[name].disabled
+        }
+
+
+class EvidenceForm(forms.ModelForm):
+    """A file or a link supporting an answer."""
+
+    class Meta:
+        model = Evidence
+        fields = ["title", "file", "url"]
+        widgets = {"url": forms.URLInput(attrs={"placeholder": "https://"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].required = False
+        self.fields["title"].help_text = _("Kosongkan untuk memakai nama berkas atau tautan.")
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("file")) == bool(data.get("url")):
+            raise forms.ValidationError(_("Unggah satu berkas atau tuliskan satu tautan."))
+        return data
+
+    def _post_clean(self):
+        # Size, type and storage are checked by assessments.workflow.evidence_add.
+        pass
+
+
+class TransitionForm(forms.Form):
+    to = forms.ChoiceField(choices=Assessment.Status.choices, widget=forms.HiddenInput)
+    note = forms.CharField(
+        label=_("Catatan"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class AssessmentFilterForm(forms.Form):
+    region = forms.ModelChoiceField(
+        label=_("Wilayah"),
+        queryset=Region.objects.none(),
+        required=False,
+        empty_label=_("Semua wilayah"),
+        to_field_name="code",
+    )
+    year = forms.IntegerField(label=_("Tahun"), required=False, min_value=2000, max_value=2100)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Semua status"))] + list(Assessment.Status.choices),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.visible_to(user).exclude(
+            kind=Region.Kind.PROVINCE
+        )

@@ -1,0 +1,384 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from assessments import workflow
+from assessments.access import acting_role, creatable_regions
+from assessments.forms import (
+    AnswerForm,
+    AssessmentCreateForm,
+    AssessmentFilterForm,
+    EvidenceForm,
+    TransitionForm,
+)
+from assessments.models import Answer, Assessment, Dimension, Evidence, Indicator, Level
+from assessments.scoring import assessment_result, framework_spec, results_for
+
+
+def visible_assessment(request, pk):
+    return get_object_or_404(
+        Assessment.objects.visible_to(request.user).select_related(
+            "region", "region__parent", "framework"
+        ),
+        pk=pk,
+    )
+
+
+def is_htmx(request):
+    return request.headers.get("HX-Request") == "true"
+
+
+@login_required
+def assessment_list(request):
+    form = AssessmentFilterForm(request.GET or None, user=request.user)
+    assessments = Assessment.objects.visible_to(request.user).for_list()
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["region"]:
+            assessments = assessments.filter(region=data["region"])
+        if data["year"]:
+            assessments = assessments.filter(year=data["year"])
+        if data["status"]:
+            assessments = assessments.filter(status=data["status"])
+    assessments = list(assessments[:500])
+    results = results_for(assessments)
+    rows = [(assessment, results[assessment.pk]) for assessment in assessments]
+    may_create = creatable_regions(request.user).exists()
+    return render(
+        request,
+        "assessments/assessment_list.html",
+        {"form": form, "rows": rows, "may_create": may_create},
+    )
+
+
+@login_required
+def assessment_create(request):
+    form = AssessmentCreateForm(request.POST or None, user=request.user)
+    if not form.fields["region"].queryset.exists():
+        raise PermissionDenied(_("Peran Anda tidak dapat membuat penilaian."))
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = workflow.assessment_create(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Penilaian dibuat."))
+            return redirect(assessment)
+    return render(request, "assessments/assessment_create.html", {"form": form})
+
+
+@login_required
+def assessment_detail(request, pk):
+    assessment = visible_assessment(request, pk)
+    dimensions = list(assessment.framework.dimensions.all())
+    result = assessment_result(assessment)
+    transitions = assessment.transitions.select_related("user")
+    differing = sum(1 for answer in assessment.answers.all() if answer.differs)
+    actions = [
+        (to, workflow.transition_label(assessment.status, to))
+        for to in workflow.allowed_transitions(request.user, assessment)
+    ]
+    return render(
+        request,
+        "assessments/assessment_detail.html",
+        {
+            "assessment": assessment,
+            "result": result,
+            "dimension_rows": [(d, result.dimension(d.code)) for d in dimensions],
+            "transitions": transitions,
+            "actions": actions,
+            "differing": differing,
+            "may_edit": workflow.may_edit(request.user, assessment),
+            "transition_form": TransitionForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def assessment_transition(request, pk):
+    assessment = visible_assessment(request, pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Langkah yang diminta tidak dikenal."))
+        return redirect(assessment)
+    try:
+        workflow.assessment_transition(
+            assessment, user=request.user, to=form.cleaned_data["to"], note=form.cleaned_data["note"]
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    except workflow.WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        assessment.refresh_from_db()
+        messages.success(
+            request,
+            _("Status penilaian sekarang: %(status)s.") % {"status": assessment.get_status_display()},
+        )
+    return redirect(assessment)
+
+
+def indicator_cards(assessment, dimension, user, *, bound=None):
+    """Everything the dimension page shows per indicator; ``bound`` replaces one card's form."""
+    indicators = (
+        Indicator.objects.filter(dimension=dimension)
+        .select_related("aspect")
+        .prefetch_related(Prefetch("levels", queryset=Level.objects.order_by("level")))
+    )
+    answers = {
+        answer.indicator_id: answer
+        for answer in Answer.objects.filter(assessment=assessment, indicator__dimension=dimension)
+        .select_related("updated_by")
+        .prefetch_related("evidence")
+    }
+    may_self = workflow.may_set_self(user, assessment)
+    may_verify = workflow.may_set_verified(user, assessment)
+    scale = list(assessment.framework.levels)
+    cards = []
+    for indicator in indicators:
+        answer = answers.get(indicator.pk) or Answer(
+            assessment=assessment, indicator=indicator, version=0
+        )
+        if bound and bound["indicator"].pk == indicator.pk:
+            cards.append(bound)
+            continue
+        form = AnswerForm(
+            instance=answer,
+            prefix=indicator.code,
+            scale=scale,
+            may_self=may_self,
+            may_verify=may_verify,
+        )
+        cards.append(card_context(assessment, indicator, answer, form, may_self, may_verify))
+    return cards
+
+
+def card_context(assessment, indicator, answer, form, may_self, may_verify, **extra):
+    return {
+        "assessment": assessment,
+        "indicator": indicator,
+        "answer": answer,
+        "form": form,
+        "evidence": list(answer.evidence.all()) if answer.pk else [],
+        "evidence_form": extra.pop("evidence_form", None) or EvidenceForm(prefix=f"ev-{indicator.code}"),
+        "may_edit": may_self or may_verify,
+        **extra,
+    }
+
+
+def dimension_summary(assessment, dimension):
+    result = assessment_result(assessment, spec=framework_spec(assessment.framework))
+    return {"assessment": assessment, "dimension": dimension, "result": result,
+            "dimension_result": result.dimension(dimension.code)}
+
+
+@login_required
+def assessment_dimension(request, pk, dimension):
+    assessment = visible_assessment(request, pk)
+    dimension = get_object_or_404(Dimension, framework=assessment.framework, code=dimension)
+    return render_dimension(request, assessment, dimension)
+
+
+def render_dimension(request, assessment, dimension, *, bound=None, status=200):
+    dimensions = list(assessment.framework.dimensions.all())
+    context = {
+        "assessment": assessment,
+        "dimension": dimension,
+        "dimensions": dimensions,
+        "cards": indicator_cards(assessment, dimension, request.user, bound=bound),
+        **dimension_summary(assessment, dimension),
+    }
+    return render(request, "assessments/assessment_dimension.html", context, status=status)
+
+
+def answer_target(request, pk, indicator):
+    assessment = visible_assessment(request, pk)
+    indicator = get_object_or_404(
+        Indicator.objects.select_related("dimension").prefetch_related("levels"),
+        dimension__framework=assessment.framework,
+        code=indicator,
+    )
+    answer = (
+        Answer.objects.filter(assessment=assessment, indicator=indicator).first()
+        or Answer(assessment=assessment, indicator=indicator, version=0)
+    )
+    return assessment, indicator, answer
+
+
+def respond_card(request, assessment, indicator, card, *, status=200):
+    """The re-drawn card for htmx, or the whole dimension page without JavaScript."""
+    if is_htmx(request):
+        context = {"card": card, **dimension_summary(assessment, indicator.dimension)}
+        return render(request, "assessments/includes/_indicator_response.html", context, status=status)
+    if status == 200:
+        return redirect(
+            reverse(
+                "assessments:assessment_dimension",
+                kwargs={"pk": assessment.pk, "dimension": indicator.dimension.code},
+            )
+            + f"#indicator-{indicator.code}"
+        )
+    return render_dimension(request, assessment, indicator.dimension, bound=card, status=status)
+
+
+@login_required
+@require_POST
+def answer_update(request, pk, indicator):
+    assessment, indicator, answer = answer_target(request, pk, indicator)
+    may_self = workflow.may_set_self(request.user, assessment)
+    may_verify = workflow.may_set_verified(request.user, assessment)
+    form = AnswerForm(
+        request.POST,
+        instance=answer,
+        prefix=indicator.code,
+        scale=list(assessment.framework.levels),
+        may_self=may_self,
+        may_verify=may_verify,
+    )
+    extra, status = {}, 200
+    if not (may_self or may_verify):
+        extra["error"] = _("Penilaian ini tidak dapat Anda ubah pada tahap ini.")
+        status = 403 if acting_role(request.user, assessment.region) is None else 409
+    elif form.is_valid():
+        try:
+            answer = workflow.answer_save(
+                assessment,
+                indicator,
+                user=request.user,
+                version=form.cleaned_data["version"],
+                **form.changes(),
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+            status = 400
+        except workflow.AnswerConflict as conflict:
+            extra["conflict"] = conflict.current
+            extra["error"] = conflict.message
+            # The next save is a deliberate overwrite of what the user has now seen.
+            data = request.POST.copy()
+            data[f"{indicator.code}-version"] = conflict.current.version
+            form = AnswerForm(
+                data,
+                instance=conflict.current,
+                prefix=indicator.code,
+                scale=list(assessment.framework.levels),
+                may_self=may_self,
+                may_verify=may_verify,
+            )
+            form.is_valid()
+            answer = conflict.current
+            status = 409
+        except (workflow.WorkflowError, PermissionDenied) as error:
+            extra["error"] = str(error)
+            status = 409 if isinstance(error, workflow.WorkflowError) else 403
+        else:
+            extra["saved"] = True
+            form = AnswerForm(
+                instance=answer,
+                prefix=indicator.code,
+                scale=list(assessment.framework.levels),
+                may_self=may_self,
+                may_verify=may_verify,
+            )
+    else:
+        status = 400
+    card = card_context(assessment, indicator, answer, form, may_self, may_verify, **extra)
+    return respond_card(request, assessment, indicator, card, status=status)
+
+
+@login_required
+@require_POST
+def evidence_create(request, pk, indicator):
+    assessment, indicator, answer = answer_target(request, pk, indicator)
+    may_self = workflow.may_set_self(request.user, assessment)
+    may_verify = workflow.may_set_verified(request.user, assessment)
+    evidence_form = EvidenceForm(request.POST, request.FILES, prefix=f"ev-{indicator.code}")
+    extra, status = {}, 200
+    if evidence_form.is_valid():
+        try:
+            workflow.evidence_add(
+                assessment,
+                indicator,
+                user=request.user,
+                title=evidence_form.cleaned_data["title"],
+                file=evidence_form.cleaned_data["file"],
+                url=evidence_form.cleaned_data["url"],
+            )
+        except ValidationError as error:
+            evidence_form.add_error("file" if evidence_form.cleaned_data.get("file") else None, error)
+            status = 400
+        except workflow.WorkflowError as error:
+            extra["error"] = error.message
+            status = 409
+        except PermissionDenied as error:
+            extra["error"] = str(error)
+            status = 403
+        else:
+            extra["saved"] = True
+            evidence_form = None
+            answer = Answer.objects.get(assessment=assessment, indicator=indicator)
+    else:
+        status = 400
+    form = AnswerForm(
+        instance=answer,
+        prefix=indicator.code,
+        scale=list(assessment.framework.levels),
+        may_self=may_self,
+        may_verify=may_verify,
+    )
+    card = card_context(
+        assessment, indicator, answer, form, may_self, may_verify, evidence_form=evidence_form, **extra
+    )
+    return respond_card(request, assessment, indicator, card, status=status)
+
+
+def visible_evidence(request, pk):
+    return get_object_or_404(
+        Evidence.objects.visible_to(request.user).select_related(
+            "answer__assessment__region", "answer__indicator__dimension"
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+def evidence_download(request, pk):
+    evidence = visible_evidence(request, pk)
+    if not evidence.file:
+        raise Http404
+    return FileResponse(
+        evidence.file.open("rb"),
+        content_type=evidence.content_type,
+        as_attachment=evidence.content_type not in {"application/pdf", "image/png", "image/jpeg"},
+        filename=evidence.title,
+    )
+
+
+@login_required
+@require_POST
+def evidence_delete(request, pk):
+    evidence = visible_evidence(request, pk)
+    answer = evidence.answer
+    assessment, indicator = answer.assessment, answer.indicator
+    try:
+        workflow.evidence_remove(evidence, user=request.user)
+    except workflow.WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Bukti dukung dihapus."))
+    return redirect(
+        reverse(
+            "assessments:assessment_dimension",
+            kwargs={"pk": assessment.pk, "dimension": indicator.dimension.code},
+        )
+        + f"#indicator-{indicator.code}"
+    )

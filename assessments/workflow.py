@@ -1,0 +1,295 @@
+"""The assessment workflow and every change to an assessment: one set of functions that the
+pages and the API both call.
+
+    draft ──submit (head)──▶ submitted ──start review (reviewer)──▶ in_review ──finalise──▶ final
+      │                         │                                      ▲       (reviewer)     │
+      │                         └──return to region (reviewer) ──▶ draft                      │
+      └──start review without a self-assessment (reviewer, province-led visit)──┘              │
+                                                          in_review ◀──re-open (admin, reason)─┘
+
+In ``draft`` the region's head sets self levels and a reviewer may already set verified levels;
+in ``in_review`` only reviewers set verified levels; ``submitted`` and ``final`` accept no
+changes. Each transition is recorded with who, when and a note.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from assessments.access import ADMIN, HEAD, REVIEWER, acting_role, may_create_assessment
+from assessments.evidence import check_upload
+from assessments.models import Answer, Assessment, Evidence, Transition
+
+Status = Assessment.Status
+
+# (from, to) → the roles that may make the move.
+TRANSITIONS = {
+    (Status.DRAFT, Status.SUBMITTED): {HEAD, ADMIN},
+    (Status.DRAFT, Status.IN_REVIEW): {REVIEWER, ADMIN},
+    (Status.SUBMITTED, Status.IN_REVIEW): {REVIEWER, ADMIN},
+    (Status.SUBMITTED, Status.DRAFT): {REVIEWER, ADMIN},
+    (Status.IN_REVIEW, Status.FINAL): {REVIEWER, ADMIN},
+    (Status.FINAL, Status.IN_REVIEW): {ADMIN},
+}
+NOTE_REQUIRED = {(Status.SUBMITTED, Status.DRAFT), (Status.FINAL, Status.IN_REVIEW)}
+ANSWER_FIELDS = ("self_level", "verified_level", "not_applicable", "note", "reason")
+
+
+class WorkflowError(Exception):
+    """A change the assessment's current status does not allow (HTTP 409)."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+class AnswerConflict(WorkflowError):
+    """The answer changed since the caller read it; ``current`` is what is saved now."""
+
+    def __init__(self, current: Answer):
+        super().__init__(
+            _(
+                "Indikator ini sudah diubah orang lain sejak Anda membukanya. Periksa nilai "
+                "yang tersimpan sekarang, lalu simpan lagi bila Anda tetap ingin menggantinya."
+            )
+        )
+        self.current = current
+
+
+def transition_label(from_status, to_status) -> str:
+    labels = {
+        (Status.DRAFT, Status.SUBMITTED): _("Ajukan penilaian mandiri"),
+        (Status.DRAFT, Status.IN_REVIEW): _("Mulai verifikasi"),
+        (Status.SUBMITTED, Status.IN_REVIEW): _("Mulai verifikasi"),
+        (Status.SUBMITTED, Status.DRAFT): _("Kembalikan ke wilayah"),
+        (Status.IN_REVIEW, Status.FINAL): _("Tetapkan final"),
+        (Status.FINAL, Status.IN_REVIEW): _("Buka kembali"),
+    }
+    return labels[(from_status, to_status)]
+
+
+def allowed_transitions(user, assessment: Assessment) -> list[str]:
+    role = acting_role(user, assessment.region)
+    return [
+        to
+        for (start, to), roles in TRANSITIONS.items()
+        if start == assessment.status and role in roles
+    ]
+
+
+def may_set_self(user, assessment: Assessment) -> bool:
+    return (
+        acting_role(user, assessment.region) in {HEAD, ADMIN}
+        and assessment.status == Status.DRAFT
+    )
+
+
+def may_set_verified(user, assessment: Assessment) -> bool:
+    return acting_role(user, assessment.region) in {REVIEWER, ADMIN} and assessment.status in {
+        Status.DRAFT,
+        Status.IN_REVIEW,
+    }
+
+
+def may_edit(user, assessment: Assessment) -> bool:
+    return may_set_self(user, assessment) or may_set_verified(user, assessment)
+
+
+def _refuse_change(user, assessment: Assessment):
+    """Raise the right error for a change ``user`` may not make now."""
+    if acting_role(user, assessment.region) is None:
+        raise PermissionDenied(_("Anda tidak berwenang mengubah penilaian ini."))
+    raise WorkflowError(
+        _("Penilaian berstatus %(status)s tidak menerima perubahan.")
+        % {"status": assessment.get_status_display()}
+    )
+
+
+def _touch(assessment: Assessment):
+    Assessment.objects.filter(pk=assessment.pk).update(revision=F("revision") + 1)
+    assessment.refresh_from_db(fields=["revision", "updated_at"])
+
+
+@transaction.atomic
+def assessment_create(*, user, region, year, framework) -> Assessment:
+    if not may_create_assessment(user, region):
+        raise PermissionDenied(_("Anda tidak berwenang membuat penilaian untuk wilayah ini."))
+    assessment = Assessment(region=region, year=year, framework=framework, created_by=user)
+    assessment.full_clean()
+    assessment.save()
+    Transition.objects.create(
+        assessment=assessment, from_status="", to_status=Status.DRAFT, user=user
+    )
+    return assessment
+
+
+def answered_count(assessment: Assessment, *, verified: bool) -> tuple[int, int]:
+    """(answered, total) indicators: verified level or N/A, else self level or N/A."""
+    from assessments.models import Indicator
+
+    total = Indicator.objects.filter(dimension__framework=assessment.framework_id).count()
+    level = "verified_level" if verified else "self_level"
+    answered = (
+        assessment.answers.filter(not_applicable=True).count()
+        + assessment.answers.filter(not_applicable=False, **{f"{level}__isnull": False}).count()
+    )
+    return answered, total
+
+
+@transaction.atomic
+def assessment_transition(assessment: Assessment, *, user, to: str, note: str = "") -> Transition:
+    assessment = Assessment.objects.select_for_update().select_related("region").get(
+        pk=assessment.pk
+    )
+    move = (assessment.status, to)
+    if to not in Status.values or move not in TRANSITIONS:
+        raise WorkflowError(
+            _("Penilaian berstatus %(status)s tidak dapat dipindah ke status %(to)s.")
+            % {"status": assessment.get_status_display(), "to": to}
+        )
+    if acting_role(user, assessment.region) not in TRANSITIONS[move]:
+        raise PermissionDenied(_("Peran Anda tidak dapat melakukan langkah ini."))
+    note = (note or "").strip()
+    if move in NOTE_REQUIRED and not note:
+        raise ValidationError({"note": _("Tuliskan alasannya pada catatan.")})
+    if move == (Status.DRAFT, Status.SUBMITTED):
+        answered, total = answered_count(assessment, verified=False)
+        if answered < total:
+            raise ValidationError(
+                _(
+                    "Masih ada %(missing)s dari %(total)s indikator tanpa level mandiri. "
+                    "Isi semuanya (atau tandai tidak berlaku) sebelum mengajukan."
+                )
+                % {"missing": total - answered, "total": total}
+            )
+    if move == (Status.IN_REVIEW, Status.FINAL):
+        answered, total = answered_count(assessment, verified=True)
+        if answered < total:
+            raise ValidationError(
+                _(
+                    "Masih ada %(missing)s dari %(total)s indikator tanpa level verifikasi. "
+                    "Verifikasi semuanya (atau tandai tidak berlaku) sebelum menetapkan final."
+                )
+                % {"missing": total - answered, "total": total}
+            )
+        unexplained = [a.indicator.code for a in assessment.answers.select_related("indicator") if a.differs and not a.reason.strip()]
+        if unexplained:
+            raise ValidationError(
+                _("Indikator %(codes)s: level verifikasi berbeda dari level mandiri tanpa alasan.")
+                % {"codes": ", ".join(sorted(unexplained))}
+            )
+    record = Transition.objects.create(
+        assessment=assessment, from_status=assessment.status, to_status=to, note=note, user=user
+    )
+    assessment.status = to
+    assessment.save(update_fields=["status", "updated_at"])
+    _touch(assessment)
+    return record
+
+
+@transaction.atomic
+def answer_save(assessment: Assessment, indicator, *, user, version: int, **changes) -> Answer:
+    """Save the fields in ``changes`` on the answer to ``indicator``.
+
+    ``version`` is the answer's version the caller last saw (0 for an indicator not answered
+    yet); when the saved answer has moved on, AnswerConflict carries what is saved now.
+    """
+    unknown = set(changes) - set(ANSWER_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown answer fields: {sorted(unknown)}")
+    assessment = Assessment.objects.select_for_update().select_related("region", "framework").get(
+        pk=assessment.pk
+    )
+    answer = (
+        Answer.objects.select_for_update()
+        .filter(assessment=assessment, indicator=indicator)
+        .first()
+    ) or Answer(assessment=assessment, indicator=indicator, version=0)
+    changed = {name for name, value in changes.items() if getattr(answer, name) != value}
+    if not changed:
+        return answer
+    self_ok, verify_ok = may_set_self(user, assessment), may_set_verified(user, assessment)
+    needs = {
+        "self_level": self_ok,
+        "verified_level": verify_ok,
+        "reason": verify_ok,
+        "not_applicable": self_ok or verify_ok,
+        "note": self_ok or verify_ok,
+    }
+    if not all(needs[name] for name in changed):
+        if self_ok or verify_ok:
+            raise PermissionDenied(
+                _("Peran Anda tidak dapat mengubah %(fields)s pada tahap ini.")
+                % {"fields": ", ".join(str(Answer._meta.get_field(n).verbose_name) for n in changed if not needs[n])}
+            )
+        _refuse_change(user, assessment)
+    if answer.version != version:
+        raise AnswerConflict(answer)
+    for name in changed:
+        setattr(answer, name, changes[name])
+    answer.assessment = assessment
+    answer.version += 1
+    answer.updated_by = user
+    answer.full_clean(exclude=["assessment", "indicator", "updated_by"], validate_unique=False)
+    if changed & {"verified_level", "reason"} and answer.differs and not answer.reason.strip():
+        raise ValidationError(
+            {"reason": _("Tuliskan alasan mengapa level verifikasi berbeda dari level mandiri.")}
+        )
+    try:
+        with transaction.atomic():
+            answer.save()
+    except IntegrityError as error:
+        # Another request created this answer between our read and our write.
+        raise AnswerConflict(
+            Answer.objects.get(assessment=assessment, indicator=indicator)
+        ) from error
+    _touch(assessment)
+    return answer
+
+
+@transaction.atomic
+def evidence_add(assessment: Assessment, indicator, *, user, title="", file=None, url="") -> Evidence:
+    """Attach an uploaded file or a link to the answer of ``indicator``."""
+    assessment = Assessment.objects.select_for_update().select_related("region").get(
+        pk=assessment.pk
+    )
+    if not may_edit(user, assessment):
+        _refuse_change(user, assessment)
+    if bool(file) == bool(url):
+        raise ValidationError(_("Unggah satu berkas atau tuliskan satu tautan."))
+    answer, _created = Answer.objects.get_or_create(
+        assessment=assessment, indicator=indicator, defaults={"updated_by": user}
+    )
+    evidence = Evidence(answer=answer, uploaded_by=user, url=url or "")
+    if file:
+        checked = check_upload(file)
+        evidence.file = file
+        evidence.content_type = checked.content_type
+        evidence.size = checked.size
+        evidence.sha256 = checked.sha256
+        evidence.title = (title or "").strip() or checked.name
+    else:
+        evidence.title = (title or "").strip() or url
+    evidence.title = evidence.title[:255]
+    evidence.full_clean(exclude=["file", "answer", "uploaded_by"])
+    evidence.save()
+    _touch(assessment)
+    return evidence
+
+
+@transaction.atomic
+def evidence_remove(evidence: Evidence, *, user) -> None:
+    assessment = Assessment.objects.select_for_update().select_related("region").get(
+        pk=evidence.answer.assessment_id
+    )
+    if not may_edit(user, assessment):
+        _refuse_change(user, assessment)
+    stored = evidence.file.name if evidence.file else None
+    storage = evidence.file.storage if evidence.file else None
+    evidence.delete()
+    _touch(assessment)
+    if stored:
+        transaction.on_commit(lambda: storage.delete(stored))
