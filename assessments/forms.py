@@ -75,15 +75,22 @@ class AnswerForm(forms.ModelForm):
 class EvidenceForm(forms.ModelForm):
     """A file or a link supporting an answer."""
 
+    url = forms.URLField(
+        label=Evidence._meta.get_field("url").verbose_name,
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+    )
+
     class Meta:
         model = Evidence
         fields = ["title", "file", "url"]
-        widgets = {"url": forms.URLInput(attrs={"placeholder": "https://"})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["title"].required = False
-        self.fields["title"].help_text = _("Kosongkan untuk memakai nama berkas atau tautan.")
+        self.fields["title"].widget.attrs["placeholder"] = _("Nama berkas bila dikosongkan")
 
     def clean(self):
         data = super().clean()

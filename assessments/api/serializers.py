@@ -142,7 +142,7 @@ class AnswerSerializer(serializers.ModelSerializer):
         help_text="The version you last read (0 for an indicator not answered yet); "
         "a stale version answers 409 with the current answer.",
     )
-    evidence = EvidenceSerializer(many=True, read_only=True)
+    evidence = serializers.SerializerMethodField()
 
     class Meta:
         model = Answer
@@ -159,6 +159,11 @@ class AnswerSerializer(serializers.ModelSerializer):
             "evidence",
         ]
         read_only_fields = ["updated_at"]
+
+    def get_evidence(self, answer) -> list[dict]:
+        if not answer.pk:
+            return []
+        return EvidenceSerializer(answer.evidence.all(), many=True, context=self.context).data
 
 
 class TransitionSerializer(serializers.Serializer):

@@ -1,0 +1,20 @@
+// Tell the user when an htmx request fails outright (server error, lost connection), so a
+// save never fails silently. The form keeps what was typed: nothing is swapped.
+(function () {
+  function showFailure() {
+    var main = document.getElementById("main");
+    if (!main || document.getElementById("request-failed")) return;
+    var alert = document.createElement("div");
+    alert.id = "request-failed";
+    alert.className = "alert alert-danger";
+    alert.setAttribute("role", "alert");
+    alert.textContent = document.body.dataset.requestFailed;
+    main.prepend(alert);
+  }
+  document.addEventListener("htmx:responseError", showFailure);
+  document.addEventListener("htmx:sendError", showFailure);
+  document.addEventListener("htmx:beforeRequest", function () {
+    var alert = document.getElementById("request-failed");
+    if (alert) alert.remove();
+  });
+})();

@@ -1,0 +1,242 @@
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from assessments import workflow
+from assessments.models import Answer, Assessment, Evidence
+from tests.assessments.conftest import MINIMAL_PDF
+from tests.assessments.factories import make_assessment, make_framework
+from tests.opds.factories import RegencyFactory
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def text_of(content, name):
+    """The text of the element marked ``data-testid=name``."""
+    match = re.search(rf'data-testid="{re.escape(name)}"[^>]*>(.*?)<', content, re.S)
+    return match.group(1).strip() if match else None
+
+
+def answer_url(assessment, code):
+    return reverse("assessments:answer_update", kwargs={"pk": assessment.pk, "indicator": code})
+
+
+def dimension_url(assessment, code):
+    return reverse(
+        "assessments:assessment_dimension", kwargs={"pk": assessment.pk, "dimension": code}
+    )
+
+
+def post_answer(client, assessment, code, *, version=0, **fields):
+    data = {f"{code}-version": version}
+    data.update({f"{code}-{name}": value for name, value in fields.items()})
+    return client.post(answer_url(assessment, code), data, **HTMX)
+
+
+def test_overview_shows_progress_scores_and_timeline(client, draft, indicators, reviewer):
+    workflow.answer_save(draft, indicators["policy-01"], user=reviewer, version=0, verified_level=3)
+    client.force_login(reviewer)
+    response = client.get(draft.get_absolute_url())
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "1 dari 2" in content
+    assert text_of(content, "score-policy") == "3,00"
+    assert "Draf" in content
+    assert "Mulai verifikasi" in content
+
+
+def test_htmx_save_returns_the_card_and_the_new_dimension_score(client, draft, reviewer):
+    client.force_login(reviewer)
+    response = post_answer(client, draft, "policy-01", verified_level=2, note="Ada Perbup")
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="indicator-policy-01"' in content
+    assert 'hx-swap-oob="true"' in content
+    assert "Tersimpan." in content
+    assert text_of(content, "dimension-score") == "2,00"
+    answer = Answer.objects.get(indicator__code="policy-01")
+    assert (answer.verified_level, answer.note, answer.version) == (2, "Ada Perbup", 1)
+
+
+def test_a_reload_shows_exactly_what_was_saved(client, draft, reviewer):
+    client.force_login(reviewer)
+    post_answer(client, draft, "policy-02", verified_level=4, note="Surel go.id dipakai semua OPD")
+    content = client.get(dimension_url(draft, "policy")).content.decode()
+    assert 'id="policy-02-verified-4" value="4"\n                  checked' in content
+    assert "Surel go.id dipakai semua OPD" in content
+
+
+def test_a_validation_error_keeps_what_the_user_typed(client, draft, indicators, head, reviewer):
+    workflow.answer_save(draft, indicators["policy-01"], user=head, version=0, self_level=4)
+    client.force_login(reviewer)
+    response = post_answer(
+        client, draft, "policy-01", version=1, verified_level=2, note="Catatan panjang saya"
+    )
+    content = response.content.decode()
+    assert response.status_code == 400
+    assert "Tuliskan alasan" in content
+    assert "Catatan panjang saya" in content
+    assert 'id="policy-01-verified-2" value="2"\n                  checked' in content
+    assert Answer.objects.get(indicator__code="policy-01").verified_level is None
+
+
+def test_a_level_outside_the_scale_is_a_form_error(client, draft, head):
+    client.force_login(head)
+    response = post_answer(client, draft, "policy-01", self_level=7)
+    assert response.status_code == 400
+    assert "Pilih level antara 1 dan 4." in response.content.decode()
+
+
+def test_a_stale_page_gets_a_conflict_showing_the_current_value(
+    client, draft, indicators, reviewer, admin_user
+):
+    client.force_login(admin_user)
+    workflow.answer_save(
+        draft,
+        indicators["policy-01"],
+        user=reviewer,
+        version=0,
+        verified_level=3,
+        note="Versi penilai A",
+    )
+    response = post_answer(
+        client, draft, "policy-01", version=0, verified_level=1, note="Versi penilai B"
+    )
+    content = response.content.decode()
+    assert response.status_code == 409
+    assert 'data-testid="conflict"' in content
+    assert "Versi penilai A" in content
+    assert "Versi penilai B" in content  # what this user typed is kept
+    assert Answer.objects.get(indicator__code="policy-01").verified_level == 3
+    # Having seen the current value, saving again is a deliberate overwrite.
+    response = post_answer(
+        client, draft, "policy-01", version=1, verified_level=1, note="Versi penilai B"
+    )
+    assert response.status_code == 200
+    assert Answer.objects.get(indicator__code="policy-01").verified_level == 1
+
+
+def test_without_javascript_a_save_redirects_back_to_the_indicator(client, draft, reviewer):
+    client.force_login(reviewer)
+    response = client.post(
+        answer_url(draft, "policy-01"), {"policy-01-version": 0, "policy-01-verified_level": 3}
+    )
+    assert response.status_code == 302
+    assert response.url.endswith("/policy/#indicator-policy-01")
+
+
+def test_final_assessment_refuses_changes_with_409(client, draft, indicators, reviewer):
+    for indicator in indicators.values():
+        workflow.answer_save(draft, indicator, user=reviewer, version=0, verified_level=3)
+    workflow.assessment_transition(draft, user=reviewer, to="in_review")
+    workflow.assessment_transition(draft, user=reviewer, to="final")
+    client.force_login(reviewer)
+    response = post_answer(client, draft, "policy-01", version=1, verified_level=1)
+    assert response.status_code == 409
+    assert Answer.objects.get(indicator__code="policy-01").verified_level == 3
+    assert "Simpan indikator" not in client.get(dimension_url(draft, "policy")).content.decode()
+
+
+def test_opd_staff_cannot_see_or_score_assessments(client, draft, opd_staff):
+    client.force_login(opd_staff)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert post_answer(client, draft, "policy-01", self_level=3).status_code == 404
+    assert client.get(reverse("assessments:assessment_list")).status_code == 200
+    assert not Answer.objects.exists()
+
+
+def test_head_of_another_region_gets_404(client, draft, katingan):
+    from tests.opds.factories import user_with_role
+
+    client.force_login(user_with_role("head", region=katingan))
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_unknown_indicator_or_dimension_is_404(client, draft, reviewer):
+    client.force_login(reviewer)
+    assert post_answer(client, draft, "nope-01", verified_level=3).status_code == 404
+    assert client.get(dimension_url(draft, "nope")).status_code == 404
+
+
+def test_evidence_upload_through_the_page(client, draft, reviewer):
+    client.force_login(reviewer)
+    url = reverse("assessments:evidence_create", kwargs={"pk": draft.pk, "indicator": "policy-01"})
+    response = client.post(
+        url, {"ev-policy-01-file": SimpleUploadedFile("perbup.pdf", MINIMAL_PDF)}, **HTMX
+    )
+    assert response.status_code == 200
+    assert "perbup.pdf" in response.content.decode()
+    response = client.post(
+        url, {"ev-policy-01-file": SimpleUploadedFile("virus.pdf", b"MZ\x90\x00")}, **HTMX
+    )
+    assert response.status_code == 400
+    assert "tidak sesuai dengan jenisnya" in response.content.decode()
+    assert Evidence.objects.count() == 1
+
+
+def test_transition_through_the_page_records_the_note(client, draft, reviewer):
+    client.force_login(reviewer)
+    url = reverse("assessments:assessment_transition", kwargs={"pk": draft.pk})
+    response = client.post(url, {"to": "in_review", "note": "Kunjungan 3 Desember"}, follow=True)
+    assert "Status penilaian sekarang: Dalam verifikasi." in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == "in_review"
+    assert draft.transitions.last().note == "Kunjungan 3 Desember"
+
+
+def test_create_page_offers_only_regions_the_user_may_assess(
+    client, framework, head, gunung_mas, katingan
+):
+    client.force_login(head)
+    response = client.get(reverse("assessments:assessment_create"))
+    regions = list(response.context["form"].fields["region"].queryset)
+    assert regions == [gunung_mas]
+    response = client.post(
+        reverse("assessments:assessment_create"),
+        {"region": katingan.code, "year": 2021, "framework": framework.code},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["region"]
+    assert not Assessment.objects.exists()
+    response = client.post(
+        reverse("assessments:assessment_create"),
+        {"region": gunung_mas.code, "year": 2021, "framework": framework.code},
+    )
+    assert response.status_code == 302
+
+
+@pytest.fixture
+def big_framework(db):
+    return make_framework(
+        code="besar",
+        dimensions=("policy", "institutions", "infrastructure", "applications", "planning"),
+        per_dimension=8,
+    )
+
+
+def test_pages_take_a_bounded_number_of_queries(
+    client, big_framework, province, reviewer, django_assert_max_num_queries
+):
+    regencies = [RegencyFactory(parent=province) for _ in range(12)]
+    assessments = [
+        make_assessment(reviewer, region, big_framework, year=2019) for region in regencies
+    ]
+    target = assessments[0]
+    from assessments.models import Indicator
+
+    for indicator in Indicator.objects.filter(dimension__framework=big_framework):
+        for assessment in assessments:
+            answer = workflow.answer_save(
+                assessment, indicator, user=reviewer, version=0, verified_level=3, note="catatan"
+            )
+        workflow.evidence_add(target, indicator, user=reviewer, url="https://contoh.go.id/bukti")
+    client.force_login(reviewer)
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("assessments:assessment_list")).status_code == 200
+    with django_assert_max_num_queries(16):
+        assert client.get(target.get_absolute_url()).status_code == 200
+    with django_assert_max_num_queries(18):
+        assert client.get(dimension_url(target, "policy")).status_code == 200
+    assert answer.version == 1
