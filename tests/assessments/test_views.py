@@ -233,10 +233,10 @@ def test_pages_take_a_bounded_number_of_queries(
             )
         workflow.evidence_add(target, indicator, user=reviewer, url="https://contoh.go.id/bukti")
     client.force_login(reviewer)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(12):
         assert client.get(reverse("assessments:assessment_list")).status_code == 200
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(13):
         assert client.get(target.get_absolute_url()).status_code == 200
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(16):
         assert client.get(dimension_url(target, "policy")).status_code == 200
     assert answer.version == 1
