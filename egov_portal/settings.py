@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "opds",
     "assessments",
     "masterplan",
+    "reports",
     "egov_portal",
 ]
 
@@ -184,3 +185,17 @@ LOGGING = {
 
 # Largest evidence file accepted, in bytes.
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024))
+
+# Background tasks: eager and in-process without a broker, on Redis when one is configured.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_BROKER_URL = CELERY_BROKER_URL or "memory://"
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# The issuer printed on the letterhead of PDF reports, under the province's name.
+REPORT_ISSUER = os.environ.get(
+    "REPORT_ISSUER", "Dinas Komunikasi, Informatika, Persandian dan Statistik"
+)
+REPORT_ADDRESS = os.environ.get("REPORT_ADDRESS", "")

@@ -5,18 +5,20 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
-from egov_portal.views import healthz
+from egov_portal.views import healthz, page_not_found
 from opds.forms import LoginForm
 
 api_v1 = [
     path("auth/token/", obtain_auth_token, name="api_token"),
     path("", include("opds.api.urls")),
     path("", include("assessments.api.urls")),
+    path("", include("reports.api.urls")),
 ]
 
 urlpatterns = [
     path("", include("opds.urls")),
     path("assessments/", include("assessments.urls")),
+    path("reports/", include("reports.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(
@@ -35,3 +37,5 @@ urlpatterns = [
 
 admin.site.site_header = _("Administrasi Portal Kapabilitas e-Government")
 admin.site.site_title = _("Portal e-Gov Kalteng")
+
+handler404 = page_not_found

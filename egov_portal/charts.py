@@ -1,0 +1,197 @@
+"""Charts as inline SVG, drawn on the server so a page and its PDF show the same picture.
+
+Every chart carries a <title> and a <desc> for screen readers (the page shows the same numbers
+as a table next to it) and a viewBox padded so labels are never clipped. No JavaScript, no
+external fonts: the SVG inherits the page's font.
+
+The functions take plain values (labels, numbers) and know nothing about the portal's models,
+so every app can draw with them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+from itertools import count
+
+from django.utils.formats import number_format
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+PALETTE = ["#0b4f8a", "#d97706", "#15803d", "#9333ea", "#b91c1c", "#0e7490"]
+GRID = "#c8ced6"
+INK = "#212529"
+MUTED = "#5c636a"
+
+_ids = count(1)
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    values: list  # numbers or None (no value: not drawn)
+    color: str | None = None
+    dashed: bool = False
+
+
+def _fmt(value, places=2) -> str:
+    return number_format(Decimal(value), places) if value is not None else "—"
+
+
+def _num(value) -> float:
+    return float(value)
+
+
+def _svg(width, height, title, desc, body, pad=0) -> SafeString:
+    uid = next(_ids)
+    return mark_safe(
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+        f'viewBox="{-pad} {-pad} {width + 2 * pad} {height + 2 * pad}" '
+        f'aria-labelledby="chart-{uid}-title chart-{uid}-desc" '
+        # No width/height attributes: the chart scales to its container, up to its own size.
+        f'style="width:100%;max-width:{width + 2 * pad}px;height:auto;font-size:12px">'
+        f'<title id="chart-{uid}-title">{escape(title)}</title>'
+        f'<desc id="chart-{uid}-desc">{escape(desc)}</desc>'
+        f"{''.join(body)}</svg>"
+    )
+
+
+def _legend(series, x, y) -> list[str]:
+    parts = []
+    for i, item in enumerate(series):
+        color = item.color or PALETTE[i % len(PALETTE)]
+        dash = ' stroke-dasharray="5 3"' if item.dashed else ""
+        parts.append(
+            f'<line x1="{x}" y1="{y + i * 18}" x2="{x + 22}" y2="{y + i * 18}" '
+            f'stroke="{color}" stroke-width="3"{dash}/>'
+            f'<text x="{x + 28}" y="{y + i * 18 + 4}" fill="{INK}">{escape(item.name)}</text>'
+        )
+    return parts
+
+
+def radar_chart(axes, series, *, scale=(1, 4), title, desc) -> SafeString:
+    """A spider chart: one axis per label, one polygon per series (values on ``scale``)."""
+    low, high = scale
+    # Wide enough for the longest axis labels left and right of the web.
+    size, radius = 520, 115
+    cx, cy = size / 2, 145
+    n = len(axes)
+
+    def point(i, value):
+        angle = -math.pi / 2 + 2 * math.pi * i / n
+        r = radius * _num(value) / high
+        return cx + r * math.cos(angle), cy + r * math.sin(angle)
+
+    body = []
+    for level in range(low, high + 1):
+        ring = " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, level) for i in range(n)))
+        body.append(f'<polygon points="{ring}" fill="none" stroke="{GRID}" stroke-width="1"/>')
+        x, y = point(0, level)
+        body.append(
+            f'<text x="{x + 4:.1f}" y="{y + 4:.1f}" fill="{MUTED}" font-size="10">{level}</text>'
+        )
+    for i, label in enumerate(axes):
+        x, y = point(i, high)
+        body.append(f'<line x1="{cx}" y1="{cy}" x2="{x:.1f}" y2="{y:.1f}" stroke="{GRID}"/>')
+        lx, ly = point(i, high * 1.16)
+        anchor = "middle" if abs(lx - cx) < 10 else ("start" if lx > cx else "end")
+        body.append(
+            f'<text x="{lx:.1f}" y="{ly + 4:.1f}" text-anchor="{anchor}" fill="{INK}">'
+            f"{escape(label)}</text>"
+        )
+    for s, item in enumerate(series):
+        color = item.color or PALETTE[s % len(PALETTE)]
+        points = [(i, v) for i, v in enumerate(item.values) if v is not None]
+        if not points:
+            continue
+        coords = " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, v) for i, v in points))
+        dash = ' stroke-dasharray="5 3"' if item.dashed else ""
+        opacity = "0.12" if item.dashed else "0.25"
+        body.append(
+            f'<polygon points="{coords}" fill="{color}" fill-opacity="{opacity}" '
+            f'stroke="{color}" stroke-width="2"{dash}/>'
+        )
+        for i, v in points:
+            x, y = point(i, v)
+            body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{color}"/>')
+    body += _legend(series, cx - 40, 300)
+    return _svg(size, 300 + 18 * len(series), title, desc, body, pad=12)
+
+
+def line_chart(labels, series, *, scale=(1, 4), title, desc) -> SafeString:
+    """Values over a sequence of labels (years), one line per series, with value labels."""
+    low, high = scale
+    width, height, left, top, plot_h = 460, 230, 44, 12, 170
+    step = (width - left - 30) / max(len(labels) - 1, 1)
+
+    def xy(i, v):
+        return left + 15 + i * step, top + plot_h * (1 - (_num(v) - low) / (high - low))
+
+    body = []
+    for level in range(low, high + 1):
+        _x, y = xy(0, level)
+        body.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{width - 10}" y2="{y:.1f}" stroke="{GRID}"/>'
+        )
+        body.append(
+            f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end" fill="{MUTED}">{level}</text>'
+        )
+    for i, label in enumerate(labels):
+        x, _y = xy(i, low)
+        body.append(
+            f'<text x="{x:.1f}" y="{top + plot_h + 18}" text-anchor="middle" fill="{INK}">'
+            f"{escape(label)}</text>"
+        )
+    for s, item in enumerate(series):
+        color = item.color or PALETTE[s % len(PALETTE)]
+        points = [(i, v) for i, v in enumerate(item.values) if v is not None]
+        dash = ' stroke-dasharray="5 3"' if item.dashed else ""
+        if len(points) > 1:
+            path = " ".join(f"{x:.1f},{y:.1f}" for x, y in (xy(i, v) for i, v in points))
+            body.append(
+                f'<polyline points="{path}" fill="none" stroke="{color}" stroke-width="2.5"{dash}/>'
+            )
+        for i, v in points:
+            x, y = xy(i, v)
+            body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{color}"/>')
+            body.append(
+                f'<text x="{x:.1f}" y="{y - 9:.1f}" text-anchor="middle" fill="{color}" '
+                f'font-weight="600">{_fmt(v)}</text>'
+            )
+    body += _legend(series, left, height + 8)
+    return _svg(width, height + 18 * len(series), title, desc, body, pad=16)
+
+
+def bar_chart(labels, series, *, maximum=None, places=2, title, desc) -> SafeString:
+    """Horizontal bars: one group per label, one bar per series, value written at the end."""
+    values = [v for item in series for v in item.values if v is not None]
+    top_value = _num(maximum if maximum is not None else max(values, default=1) or 1)
+    label_w, bar_w, bar_h = 150, 250, 14
+    group_h = bar_h * len(series) + 10
+    body = []
+    for g, label in enumerate(labels):
+        y0 = g * group_h
+        body.append(
+            f'<text x="{label_w - 8}" y="{y0 + group_h / 2:.1f}" text-anchor="end" fill="{INK}">'
+            f"{escape(label)}</text>"
+        )
+        for s, item in enumerate(series):
+            value = item.values[g]
+            color = item.color or PALETTE[s % len(PALETTE)]
+            y = y0 + s * bar_h
+            if value is None:
+                body.append(f'<text x="{label_w + 4}" y="{y + 11}" fill="{MUTED}">—</text>')
+                continue
+            length = bar_w * min(_num(value) / top_value, 1)
+            body.append(
+                f'<rect x="{label_w}" y="{y}" width="{length:.1f}" height="{bar_h - 3}" '
+                f'fill="{color}"/>'
+                f'<text x="{label_w + length + 4:.1f}" y="{y + 10}" fill="{INK}">'
+                f"{_fmt(value, places)}</text>"
+            )
+    height = group_h * len(labels)
+    if len(series) > 1:
+        body += _legend(series, label_w, height + 12)
+        height += 18 * len(series) + 6
+    return _svg(label_w + bar_w + 60, height, title, desc, body, pad=12)

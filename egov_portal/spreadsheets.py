@@ -1,0 +1,39 @@
+"""Writing tables as CSV and XLSX files that are safe to open in a spreadsheet."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from typing import Any
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula, prefixed with ' so it stays text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_text(rows: Iterable[Iterable[Any]]) -> str:
+    """CSV in UTF-8 with a byte-order mark (which Excel expects), formulas neutralised."""
+    stream = io.StringIO()
+    stream.write("\ufeff")
+    writer = csv.writer(stream)
+    for row in rows:
+        writer.writerow([neutralise_cell(value) for value in row])
+    return stream.getvalue()
+
+
+def xlsx_bytes(rows: Iterable[Iterable[Any]], *, sheet: str) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    worksheet = workbook.create_sheet(sheet[:31])
+    for row in rows:
+        worksheet.append([neutralise_cell(value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,252 @@
+"""The figures the dashboards, rankings and PDF reports show, assembled from the apps below.
+
+Scores always come from ``assessments.scoring`` (``results_for``/``assessment_result``), so a
+ranking, a dashboard, the API and a PDF show the same number for the same assessment.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch
+
+from assessments.models import Answer, Assessment, Dimension, Framework, Level
+from assessments.scoring import Result, results_for
+from opds.models import Region
+
+DEFAULT_FRAMEWORK = "pegi"
+
+
+@dataclass
+class RankingRow:
+    region: Region
+    assessment: Assessment | None
+    result: Result | None
+    previous: Result | None
+    rank: int | None = None
+
+    @property
+    def index(self) -> Decimal | None:
+        return self.result.index if self.result else None
+
+    @property
+    def change(self) -> Decimal | None:
+        if self.index is None or self.previous is None or self.previous.index is None:
+            return None
+        return self.index - self.previous.index
+
+    def score(self, code: str) -> Decimal | None:
+        return self.result.dimension(code).score if self.result else None
+
+
+def framework_for(code: str | None = None) -> Framework | None:
+    return Framework.objects.filter(code=code or DEFAULT_FRAMEWORK).first()
+
+
+def assessments_of(user, *, regions, years, framework):
+    return (
+        Assessment.objects.visible_to(user)
+        .filter(region__in=regions, year__in=years, framework=framework)
+        .select_related("region", "framework")
+    )
+
+
+def province_ranking(
+    *, user, province: Region, year: int, framework: Framework
+) -> list[RankingRow]:
+    """Every region of ``province`` for ``year``: highest index first, ties sharing a rank;
+    regions without a scored assessment come last, unranked."""
+    regions = list(Region.objects.visible_to(user).filter(parent=province))
+    assessments = list(
+        assessments_of(user, regions=regions, years=[year, year - 1], framework=framework)
+    )
+    results = results_for(assessments)
+    current = {a.region_id: a for a in assessments if a.year == year}
+    previous = {a.region_id: a for a in assessments if a.year == year - 1}
+    rows = [
+        RankingRow(
+            region=region,
+            assessment=current.get(region.pk),
+            result=results[current[region.pk].pk] if region.pk in current else None,
+            previous=results[previous[region.pk].pk] if region.pk in previous else None,
+        )
+        for region in regions
+    ]
+    rows.sort(key=lambda row: (row.index is None, -(row.index or 0), row.region.name))
+    rank, last = 0, None
+    for position, row in enumerate(rows, start=1):
+        if row.index is None:
+            break
+        if row.index != last:
+            rank, last = position, row.index
+        row.rank = rank
+    return rows
+
+
+def dimension_averages(rows: list[RankingRow], dimensions) -> dict[str, Decimal | None]:
+    """Mean score per dimension over the ranked regions that have one (province averages)."""
+    averages = {}
+    for dimension in dimensions:
+        scores = [row.score(dimension.code) for row in rows if row.result]
+        scores = [s for s in scores if s is not None]
+        averages[dimension.code] = (
+            (sum(scores) / len(scores)).quantize(Decimal("0.01")) if scores else None
+        )
+    return averages
+
+
+@dataclass
+class Recommendation:
+    dimension: Dimension
+    indicator_code: str
+    indicator_name: str
+    level: int
+    next_level: int
+    next_descriptor: str
+
+
+@dataclass
+class RegionFigures:
+    region: Region
+    framework: Framework
+    assessment: Assessment
+    result: Result
+    previous: Assessment | None
+    previous_result: Result | None
+    history: list[tuple[int, Assessment, Result]]
+    dimensions: list[Dimension]
+    recommendations: list[Recommendation] = field(default_factory=list)
+
+
+def region_figures(
+    *, user, region: Region, year: int, framework: Framework
+) -> RegionFigures | None:
+    """An assessment with its history, previous year and recommendations; None when the
+    region has no assessment ``user`` may see for ``year``."""
+    assessments = list(
+        Assessment.objects.visible_to(user)
+        .filter(region=region, framework=framework, year__lte=year)
+        .select_related("region", "framework")
+        .order_by("year")
+    )
+    current = next((a for a in assessments if a.year == year), None)
+    if current is None:
+        return None
+    results = results_for(assessments)
+    previous = next((a for a in assessments if a.year == year - 1), None)
+    dimensions = list(framework.dimensions.all())
+    return RegionFigures(
+        region=region,
+        framework=framework,
+        assessment=current,
+        result=results[current.pk],
+        previous=previous,
+        previous_result=results[previous.pk] if previous else None,
+        history=[(a.year, a, results[a.pk]) for a in assessments],
+        dimensions=dimensions,
+        recommendations=recommendations(current, dimensions),
+    )
+
+
+def recommendations(assessment: Assessment, dimensions, *, limit: int = 6) -> list[Recommendation]:
+    """The lowest-scoring applicable indicators, with the next level's descriptor as the step."""
+    top = assessment.framework.scale_max
+    answers = (
+        Answer.objects.filter(assessment=assessment, not_applicable=False)
+        .select_related("indicator")
+        .prefetch_related(Prefetch("indicator__levels", queryset=Level.objects.order_by("level")))
+    )
+    by_id = {d.pk: d for d in dimensions}
+    scored = [a for a in answers if a.level is not None and a.level < top]
+    scored.sort(key=lambda a: (a.level, -a.indicator.weight, a.indicator.code))
+    items = []
+    for answer in scored[:limit]:
+        levels = {level.level: level for level in answer.indicator.levels.all()}
+        step = levels.get(answer.level + 1)
+        items.append(
+            Recommendation(
+                dimension=by_id[answer.indicator.dimension_id],
+                indicator_code=answer.indicator.code,
+                indicator_name=answer.indicator.label,
+                level=answer.level,
+                next_level=answer.level + 1,
+                next_descriptor=step.label if step else "",
+            )
+        )
+    return items
+
+
+def assessment_years(
+    *, user, framework, region: Region | None = None, province: Region | None = None
+) -> list[int]:
+    """Years with an assessment ``user`` may see, newest first."""
+    assessments = Assessment.objects.visible_to(user).filter(framework=framework)
+    if region is not None:
+        assessments = assessments.filter(region=region)
+    if province is not None:
+        assessments = assessments.filter(region__parent=province)
+    return list(assessments.order_by("-year").values_list("year", flat=True).distinct())
+
+
+def current_revision(region_code: str, year: int) -> int | None:
+    """The revision of a region's assessment now (for checking a printed report's code)."""
+    return (
+        Assessment.objects.filter(
+            region__code=region_code, year=year, framework__code=DEFAULT_FRAMEWORK
+        )
+        .values_list("revision", flat=True)
+        .first()
+    )
+
+
+def short_digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:10]
+
+
+@dataclass
+class IndicatorRow:
+    indicator: object
+    answer: Answer | None
+    descriptor: str
+    evidence: list
+
+
+@dataclass
+class DimensionDetail:
+    score: Decimal | None
+    items: list[IndicatorRow]
+
+
+def indicator_details(assessment: Assessment, dimensions, result: Result):
+    """Every indicator of the assessment with its answer, the chosen level's descriptor and
+    its evidence, grouped by dimension: (dimension, DimensionDetail) pairs."""
+    from assessments.models import Indicator
+
+    answers = {
+        answer.indicator_id: answer
+        for answer in Answer.objects.filter(assessment=assessment).prefetch_related("evidence")
+    }
+    indicators = (
+        Indicator.objects.filter(dimension__framework=assessment.framework)
+        .prefetch_related(Prefetch("levels", queryset=Level.objects.order_by("level")))
+        .order_by("dimension__order", "order")
+    )
+    grouped = {d.pk: [] for d in dimensions}
+    for indicator in indicators:
+        answer = answers.get(indicator.pk)
+        level = answer.level if answer and not answer.not_applicable else None
+        descriptor = next((lv.label for lv in indicator.levels.all() if lv.level == level), "")
+        grouped[indicator.dimension_id].append(
+            IndicatorRow(
+                indicator=indicator,
+                answer=answer,
+                descriptor=descriptor,
+                evidence=list(answer.evidence.all()) if answer else [],
+            )
+        )
+    return [
+        (d, DimensionDetail(score=result.dimension(d.code).score, items=grouped[d.pk]))
+        for d in dimensions
+    ]

@@ -1,0 +1,56 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from opds.models import Region
+
+
+class BundleJob(models.Model):
+    """A ZIP of every region's report of a province for a year, built in the background."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Menunggu")
+        RUNNING = "running", _("Sedang dibuat")
+        DONE = "done", _("Selesai")
+        FAILED = "failed", _("Gagal")
+
+    province = models.ForeignKey(
+        Region, verbose_name=_("provinsi"), on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    done = models.PositiveIntegerField(_("selesai"), default=0)
+    total = models.PositiveIntegerField(_("jumlah"), default=0)
+    file = models.FileField(_("berkas"), upload_to="bundles/", blank=True)
+    error = models.TextField(_("kesalahan"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dibuat oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("selesai pada"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("paket laporan")
+        verbose_name_plural = _("paket laporan")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.province} {self.year} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("reports:bundle_detail", kwargs={"pk": self.pk})
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def filename(self) -> str:
+        return f"laporan-egov-{self.province.code}-{self.year}.zip"

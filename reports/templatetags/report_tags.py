@@ -1,0 +1,36 @@
+from django import template
+from django.utils.formats import number_format
+
+from reports.pdf import static_file_url
+
+register = template.Library()
+
+
+@register.simple_tag
+def pdf_static(path):
+    """A static file as a file:// URL, which WeasyPrint reads straight from disk."""
+    return static_file_url(path)
+
+
+@register.filter
+def index_of(sequence, position):
+    """The item at ``position``, or None when there is no such item (an unscored region)."""
+    try:
+        return sequence[position]
+    except (IndexError, TypeError, KeyError):
+        return None
+
+
+@register.simple_tag
+def change(current, before):
+    """The signed difference of two scores (+0,35 / −0,12), or — when either is missing."""
+    if current is None or before is None:
+        return "—"
+    difference = current - before
+    sign = "+" if difference > 0 else ("−" if difference < 0 else "±")
+    return f"{sign}{number_format(abs(difference), 2)}"
+
+
+@register.filter
+def get(mapping, key):
+    return mapping.get(key)

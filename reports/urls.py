@@ -1,0 +1,16 @@
+from django.urls import path
+
+from reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("provinces/<str:code>/ranking/", views.province_ranking, name="province_ranking"),
+    path("provinces/<str:code>/<int:year>.pdf", views.province_report, name="province_report"),
+    path("provinces/<str:code>/<int:year>/bundle/", views.bundle_create, name="bundle_create"),
+    path("bundles/<int:pk>/", views.bundle_detail, name="bundle_detail"),
+    path("bundles/<int:pk>/download/", views.bundle_download, name="bundle_download"),
+    path("regions/<str:code>/", views.region_dashboard, name="region_dashboard"),
+    path("regions/<str:code>/<int:year>.pdf", views.region_report, name="region_report"),
+    path("verify/", views.verify, name="verify"),
+]

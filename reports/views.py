@@ -1,0 +1,192 @@
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from opds.access import membership_of
+from opds.models import Region
+from reports import documents, exports, figures
+from reports.models import BundleJob
+from reports.pdf import parse_code
+from reports.tasks import build_bundle
+
+
+class ReportNotFound(Http404):
+    """A 404 whose message is meant for the reader (the 404 page shows it)."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.user_message = message
+
+
+def ranking_province(request, code):
+    """The province ``code`` if the user may rank its regions (reviewers and admins)."""
+    membership = membership_of(request.user)
+    if membership is None or membership.role not in {"admin", "reviewer"}:
+        raise Http404
+    return get_object_or_404(
+        Region.objects.visible_to(request.user), code=code, kind=Region.Kind.PROVINCE
+    )
+
+
+def report_region(request, code):
+    """A region whose assessments the user may see (its head, reviewers, admins)."""
+    membership = membership_of(request.user)
+    if membership is None or membership.role not in {"admin", "reviewer", "head"}:
+        raise Http404
+    return get_object_or_404(Region.objects.visible_to(request.user), code=code)
+
+
+def framework_or_404():
+    framework = figures.framework_for()
+    if framework is None:
+        raise ReportNotFound(_("Kerangka penilaian belum dimuat."))
+    return framework
+
+
+def parse_year(value, default):
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        return default
+    return year if 2000 <= year <= 2100 else default
+
+
+def sorted_rows(rows, sort, dimension_codes):
+    if sort in dimension_codes:
+        return sorted(rows, key=lambda row: (row.score(sort) is None, -(row.score(sort) or 0)))
+    if sort == "name":
+        return sorted(rows, key=lambda row: row.region.name)
+    if sort == "change":
+        return sorted(rows, key=lambda row: (row.change is None, -(row.change or 0)))
+    return rows
+
+
+@login_required
+def province_ranking(request, code):
+    province = ranking_province(request, code)
+    framework = framework_or_404()
+    years = figures.assessment_years(user=request.user, province=province, framework=framework)
+    year = parse_year(request.GET.get("year"), years[0] if years else timezone.now().year)
+    rows = figures.province_ranking(
+        user=request.user, province=province, year=year, framework=framework
+    )
+    dimensions = list(framework.dimensions.all())
+    sort = request.GET.get("sort", "rank")
+    rows = sorted_rows(rows, sort, [d.code for d in dimensions])
+    export = request.GET.get("format")
+    if export in {"csv", "xlsx"}:
+        return exports.ranking_response(
+            rows, dimensions=dimensions, province=province, year=year, kind=export
+        )
+    return render(
+        request,
+        "reports/province_ranking.html",
+        {
+            "province": province,
+            "framework": framework,
+            "dimensions": dimensions,
+            "year": year,
+            "years": years,
+            "rows": rows,
+            "sort": sort,
+            "averages": figures.dimension_averages(rows, dimensions),
+            "chart": documents.ranking_chart(rows, framework, year),
+            "bundle_jobs": BundleJob.objects.filter(province=province, year=year).order_by("-pk")[
+                :3
+            ],
+        },
+    )
+
+
+@login_required
+def region_dashboard(request, code):
+    region = report_region(request, code)
+    framework = framework_or_404()
+    years = figures.assessment_years(user=request.user, region=region, framework=framework)
+    if not years:
+        raise ReportNotFound(_("Belum ada penilaian untuk %(region)s.") % {"region": region.name})
+    year = parse_year(request.GET.get("year"), years[0])
+    context = documents.region_context(user=request.user, region=region, year=year)
+    if context is None:
+        raise ReportNotFound(no_assessment_message(region, year))
+    return render(request, "reports/region_dashboard.html", {**context, "years": years})
+
+
+def no_assessment_message(region, year):
+    return _("Belum ada penilaian %(region)s untuk tahun %(year)s.") % {
+        "region": region.name,
+        "year": year,
+    }
+
+
+def pdf_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@login_required
+def region_report(request, code, year):
+    region = report_region(request, code)
+    data = documents.region_report(user=request.user, region=region, year=year)
+    if data is None:
+        raise ReportNotFound(no_assessment_message(region, year))
+    return pdf_response(data, f"laporan-egov-{region.code}-{year}.pdf")
+
+
+@login_required
+def province_report(request, code, year):
+    province = ranking_province(request, code)
+    data = documents.province_report(user=request.user, province=province, year=year)
+    if data is None:
+        raise ReportNotFound(no_assessment_message(province, year))
+    return pdf_response(data, f"laporan-egov-{province.code}-{year}.pdf")
+
+
+def verify(request):
+    """Anyone holding a printed report can check its code: which assessment version it shows,
+    and whether that is still the current one."""
+    code = request.GET.get("code", "").strip()
+    version = parse_code(code) if code else None
+    is_current = None
+    if version and version.kind == "R":
+        current = figures.current_revision(version.region_code, version.year)
+        is_current = current is not None and version.version.split(".")[0] == f"r{current}"
+    return render(
+        request, "reports/verify.html", {"code": code, "version": version, "is_current": is_current}
+    )
+
+
+@login_required
+@require_POST
+def bundle_create(request, code, year):
+    province = ranking_province(request, code)
+    job = BundleJob.objects.create(province=province, year=year, created_by=request.user)
+    transaction.on_commit(lambda: build_bundle.delay(job.pk))
+    return redirect("reports:bundle_detail", pk=job.pk)
+
+
+def visible_job(request, pk):
+    job = get_object_or_404(BundleJob.objects.select_related("province"), pk=pk)
+    ranking_province(request, job.province.code)
+    return job
+
+
+@login_required
+def bundle_detail(request, pk):
+    job = visible_job(request, pk)
+    if request.headers.get("HX-Request"):
+        return render(request, "reports/includes/_bundle_status.html", {"job": job})
+    return render(request, "reports/bundle_detail.html", {"job": job})
+
+
+@login_required
+def bundle_download(request, pk):
+    job = visible_job(request, pk)
+    if job.status != BundleJob.Status.DONE or not job.file:
+        raise ReportNotFound(_("Berkas ZIP belum siap."))
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)
