@@ -167,7 +167,9 @@ def bar_chart(labels, series, *, maximum=None, places=2, title, desc) -> SafeStr
     """Horizontal bars: one group per label, one bar per series, value written at the end."""
     values = [v for item in series for v in item.values if v is not None]
     top_value = _num(maximum if maximum is not None else max(values, default=1) or 1)
-    label_w, bar_w, bar_h = 150, 250, 14
+    # Room for the longest label at about 7 px a character (12 px sans-serif).
+    label_w = max(90, 7 * max((len(str(label)) for label in labels), default=0) + 12)
+    bar_w, bar_h = 250, 14
     group_h = bar_h * len(series) + 10
     body = []
     for g, label in enumerate(labels):

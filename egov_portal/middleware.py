@@ -20,7 +20,11 @@ class LanguageMiddleware:
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            # The thread serves the next request (or test) in the default language again.
+            translation.deactivate()
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         patch_vary_headers(response, ["Cookie"])
         return response

@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
@@ -46,7 +47,16 @@ class ReportVersion:
     @property
     def cache_name(self) -> str:
         language = translation.get_language() or settings.LANGUAGE_CODE
-        return f"report-cache/{self.code}-{language}.pdf"
+        return f"report-cache/{self.code}-{language}-{layout_digest()}.pdf"
+
+
+@lru_cache(maxsize=1)
+def layout_digest() -> str:
+    """A digest of the report templates, so a new layout is never served from an old cache."""
+    digest = hashlib.sha256()
+    for path in sorted((settings.BASE_DIR / "templates" / "reports" / "pdf").iterdir()):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:8]
 
 
 def parse_code(code: str) -> ReportVersion | None:

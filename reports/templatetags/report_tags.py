@@ -24,7 +24,7 @@ def index_of(sequence, position):
 @register.simple_tag
 def change(current, before):
     """The signed difference of two scores (+0,35 / −0,12), or — when either is missing."""
-    if current is None or before is None:
+    if current in (None, "") or before in (None, ""):
         return "—"
     difference = current - before
     sign = "+" if difference > 0 else ("−" if difference < 0 else "±")

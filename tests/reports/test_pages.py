@@ -1,0 +1,155 @@
+import csv
+import io
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from openpyxl import load_workbook
+from rest_framework.test import APIClient
+
+from assessments import workflow
+from assessments.models import Assessment, Indicator
+from assessments.scoring import assessment_result
+from tests.opds.factories import OPDFactory, RegencyFactory
+
+User = get_user_model()
+
+
+def login(client, username):
+    client.force_login(User.objects.get(username=username))
+
+
+def ranking_url(year=2019, **params):
+    query = "&".join(f"{k}={v}" for k, v in {"year": year, **params}.items())
+    return reverse("reports:province_ranking", kwargs={"code": "62"}) + "?" + query
+
+
+def test_ranking_page_shows_every_region_with_scores(client, demo):
+    login(client, "reviewer")
+    response = client.get(ranking_url())
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert content.count('data-testid="rank-62.') == 14
+    row = content.split('data-testid="rank-62.10"', 1)[1].split("</tr>", 1)[0]
+    assert "2,20" in row and "+0,52" in row and "Final" in row
+
+
+def test_ranking_sorts_by_a_dimension(client, demo):
+    login(client, "reviewer")
+    rows = client.get(ranking_url(sort="applications")).context["rows"]
+    scores = [row.score("applications") for row in rows if row.result]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_ranking_exports_the_same_numbers_as_csv_and_xlsx(client, demo):
+    login(client, "reviewer")
+    response = client.get(ranking_url(format="csv"))
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:4] == ["Peringkat", "Kode", "Wilayah", "Indeks"]
+    gunung_mas = next(r for r in rows if r[1] == "62.10")
+    assert gunung_mas[3] == "2.20"
+    response = client.get(ranking_url(format="xlsx"))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = {row[1]: row for row in sheet.iter_rows(values_only=True)}
+    assert float(values["62.10"][3]) == 2.20
+
+
+@pytest.mark.parametrize("username", ["kadis.gumas", "opd.kominfo"])
+def test_only_reviewers_and_admins_see_the_ranking(client, demo, username):
+    login(client, username)
+    assert client.get(ranking_url()).status_code == 404
+
+
+def test_ranking_api_matches_the_page(client, demo):
+    api = APIClient()
+    api.force_authenticate(User.objects.get(username="reviewer"))
+    body = api.get("/api/v1/rankings/", {"year": 2019}).json()
+    assert body["count"] == 14
+    first = body["results"][0]
+    assert (first["rank"], first["region"]) == (1, "62.71")
+    gunung_mas = next(r for r in body["results"] if r["region"] == "62.10")
+    assessment = Assessment.objects.get(region__code="62.10", year=2019)
+    result = assessment_result(assessment)
+    assert gunung_mas["index"] == float(result.index)
+    assert [d["score"] for d in gunung_mas["dimensions"]] == [
+        float(d.score) for d in result.dimensions
+    ]
+    assert gunung_mas["rating"] == "Kurang"
+    api.force_authenticate(User.objects.get(username="kadis.gumas"))
+    assert api.get("/api/v1/rankings/", {"year": 2019}).status_code == 404
+    api.force_authenticate(User.objects.get(username="reviewer"))
+    assert api.get("/api/v1/rankings/", {"year": "dua ribu"}).status_code == 400
+
+
+def test_dashboard_shows_the_same_numbers_as_the_scoring_function(client, demo):
+    login(client, "kadis.gumas")
+    response = client.get(
+        reverse("reports:region_dashboard", kwargs={"code": "62.10"}) + "?year=2019"
+    )
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert '<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img"' in content
+    assert "<title id=" in content and "<desc id=" in content
+    result = assessment_result(Assessment.objects.get(region__code="62.10", year=2019))
+    for dimension in result.dimensions:
+        match = re.search(rf'data-testid="score-{dimension.code}">\s*([0-9,—]+)', content)
+        assert match.group(1) == f"{dimension.score:.2f}".replace(".", ",")
+    assert "Unduh laporan 2019 (PDF)" in content
+
+
+def test_dashboard_defaults_to_the_latest_year(client, demo):
+    login(client, "kadis.gumas")
+    response = client.get(reverse("reports:region_dashboard", kwargs={"code": "62.10"}))
+    assert response.context["year"] == 2020
+
+
+def test_a_head_cannot_see_another_regions_dashboard(client, demo):
+    login(client, "kadis.gumas")
+    assert (
+        client.get(reverse("reports:region_dashboard", kwargs={"code": "62.71"})).status_code == 404
+    )
+    login(client, "opd.kominfo")
+    assert (
+        client.get(reverse("reports:region_dashboard", kwargs={"code": "62.10"})).status_code == 404
+    )
+
+
+def test_ranking_and_dashboard_take_a_bounded_number_of_queries(
+    client, demo, django_assert_max_num_queries
+):
+    from reports.figures import framework_for
+
+    reviewer = User.objects.get(username="reviewer")
+    framework = framework_for()
+    province = Assessment.objects.first().region.parent
+    indicators = list(Indicator.objects.filter(dimension__framework=framework))
+    for number in range(30, 50):
+        region = RegencyFactory(parent=province, code=str(number))
+        OPDFactory.create_batch(3, region=region)
+        assessment = workflow.assessment_create(
+            user=reviewer, region=region, year=2019, framework=framework
+        )
+        for indicator in indicators[:10]:
+            workflow.answer_save(assessment, indicator, user=reviewer, version=0, verified_level=2)
+    client.force_login(reviewer)
+    with django_assert_max_num_queries(15):
+        assert client.get(ranking_url()).status_code == 200
+    with django_assert_max_num_queries(16):
+        assert (
+            client.get(reverse("reports:region_dashboard", kwargs={"code": "62.10"})).status_code
+            == 200
+        )
+
+
+def test_verify_page_accepts_an_issued_code_and_refuses_a_forged_one(client, demo):
+    from reports.pdf import ReportVersion
+
+    code = ReportVersion("R", "62.10", 2019, "r0.r0").code
+    content = client.get(reverse("reports:verify"), {"code": code}).content.decode()
+    assert "diterbitkan oleh portal" in content
+    assert "masih yang terkini" in content
+    forged = code[:-1] + ("0" if code[-1] != "0" else "1")
+    content = client.get(reverse("reports:verify"), {"code": forged}).content.decode()
+    assert "tidak dikenal" in content
