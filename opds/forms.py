@@ -141,11 +141,6 @@ class ApplicationForm(forms.ModelForm):
             "notes",
         )
 
-    def validate_unique(self):
-        # The domain function checks the one-name-per-OPD rule and reports it on the name
-        # field; the stock check would report the same clash once more, as a general error.
-        pass
-
 
 class ApplicationFilterForm(forms.Form):
     """Search, filters and sort order of the catalogue; also drives the export."""

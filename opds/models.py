@@ -378,6 +378,18 @@ class Application(models.Model):
     def get_absolute_url(self):
         return reverse("opds:application_detail", kwargs={"pk": self.pk})
 
+    def validate_constraints(self, exclude=None):
+        """Django's check, with a name clash reported on the name field, where users look."""
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            errors = {}
+            for key, messages in error.error_dict.items():
+                for message in messages:
+                    target = "name" if message.code == "duplicate_name" else key
+                    errors.setdefault(target, []).append(message)
+            raise ValidationError(errors) from None
+
     def clean(self):
         errors = {}
         if (

@@ -52,15 +52,12 @@ def _check_fields(names: Iterable[str]) -> None:
 
 
 def _validate(application: Application, *, user_opds, integrations) -> None:
-    """full_clean(), with the duplicate-name error on the name field where a user looks."""
+    """full_clean(), plus the rules on the relations, which a model cannot check unsaved."""
     errors: dict[str, list] = {}
     try:
         application.full_clean()
     except ValidationError as error:
-        for key, messages in error.error_dict.items():
-            for message in messages:
-                target = "name" if message.code == "duplicate_name" else key
-                errors.setdefault(target, []).append(message)
+        errors = error.update_error_dict(errors)
     if user_opds is not None and application.opd_id:
         foreign = [opd for opd in user_opds if opd.region_id != application.opd.region_id]
         if foreign:
