@@ -3,6 +3,7 @@ from crispy_forms.layout import Column, Div, Fieldset, Layout, Row
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from opds.access import membership_of
@@ -46,7 +47,7 @@ class ApplicationForm(forms.ModelForm):
     """An application's inventory record, with choices limited to one region."""
 
     url = forms.URLField(
-        label=Application._meta.get_field("url").verbose_name,
+        label=capfirst(Application._meta.get_field("url").verbose_name),
         required=False,
         max_length=500,
         assume_scheme="https",
@@ -103,7 +104,9 @@ class ApplicationForm(forms.ModelForm):
         current_opd = self.instance.opd_id if self.instance.pk else None
         self.fields["opd"].queryset = owners.filter(Q(active=True) | Q(pk=current_opd))
         self.fields["opd"].empty_label = _("Pilih OPD")
-        self.fields["user_opds"].queryset = OPD.objects.filter(region=region).order_by("name")
+        self.fields["user_opds"].queryset = OPD.objects.filter(region=region).order_by(
+            "short_name", "name"
+        )
         self.fields["integrations"].queryset = (
             Application.objects.visible_to(user)
             .filter(opd__region=region)
