@@ -17,7 +17,7 @@ from django.views.generic import DetailView, ListView
 from opds import inventory
 from opds.access import membership_of
 from opds.forms import ApplicationFilterForm, ApplicationForm, ImportForm, OPDFilterForm
-from opds.inventory.spreadsheets import Sheet
+from opds.inventory.spreadsheet_read import Sheet
 from opds.models import OPD, Application, Region
 
 

@@ -4,7 +4,9 @@
   complete a record is, and its history as a reader sees it;
 - ``duplicates``: likely duplicates across the OPDs of a region;
 - ``catalogue``: the summary figures of a catalogue;
-- ``spreadsheets``: CSV/XLSX export and the two-step import (preview, then apply).
+- ``spreadsheet_export``: the catalogue as CSV or XLSX, formulas neutralised;
+- ``spreadsheet_read`` and ``spreadsheet_import``: the two-step import from CSV or XLSX
+  (read and preview, then apply).
 """
 
 from opds.inventory.catalogue import CatalogueSummary, catalogue_summary
@@ -18,17 +20,9 @@ from opds.inventory.records import (
     application_retire,
     application_update,
 )
-from opds.inventory.spreadsheets import (
-    ImportPreview,
-    SpreadsheetError,
-    export_csv,
-    export_rows,
-    export_xlsx,
-    import_apply,
-    import_preview,
-    neutralise_cell,
-    read_spreadsheet,
-)
+from opds.inventory.spreadsheet_export import export_csv, export_rows, export_xlsx, neutralise_cell
+from opds.inventory.spreadsheet_import import ImportPreview, import_apply, import_preview
+from opds.inventory.spreadsheet_read import SpreadsheetError, read_spreadsheet
 
 __all__ = [
     "CatalogueSummary",

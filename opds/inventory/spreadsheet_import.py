@@ -1,286 +1,35 @@
-"""The inventory as a spreadsheet: CSV/XLSX export, and import in two steps.
+"""Importing the inventory from a spreadsheet, in two steps.
 
-Import: ``read_spreadsheet`` turns an upload into plain rows (kept between the two steps),
-``import_preview`` says for every row whether it would create, update or be refused and
-why, and ``import_apply`` applies all rows in one transaction, or none of them.
+``read_spreadsheet`` (in ``spreadsheet_read``) turns an upload into plain rows, kept between
+the two steps; ``import_preview`` says for every row whether it would create, update or be
+refused and why, and ``import_apply`` applies all rows in one transaction, or none of them.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import zipfile
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
-from django.template.defaultfilters import filesizeformat
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from opds.access import membership_of
 from opds.inventory.records import application_create, application_update
+from opds.inventory.spreadsheet_export import (
+    CHOICE_FIELDS,
+    COLUMNS,
+    LIST_SEPARATOR,
+    TEXT_FIELDS,
+    YEAR_FIELDS,
+    column_label,
+)
+from opds.inventory.spreadsheet_read import Sheet
 from opds.models import OPD, Application
 
-MAX_ROWS = 5000
 IMPORT_REASON = gettext_lazy("Impor berkas")
-LIST_SEPARATOR = ";"
-# A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-TEXT_FIELDS = (
-    "description",
-    "vendor_name",
-    "url",
-    "legal_basis",
-    "data_handled",
-    "database_engine",
-    "programming_language",
-    "person_in_charge",
-    "notes",
-)
-CHOICE_FIELDS = ("developer", "classification", "service_type", "platform", "status", "hosting")
-YEAR_FIELDS = ("year_built", "last_developed_year")
-COLUMNS = (
-    "region",
-    "opd",
-    "name",
-    "description",
-    "developer",
-    "vendor_name",
-    "user_opds",
-    "classification",
-    "service_type",
-    "platform",
-    "url",
-    "status",
-    "year_built",
-    "last_developed_year",
-    "legal_basis",
-    "data_handled",
-    "database_engine",
-    "programming_language",
-    "integrations",
-    "hosting",
-    "person_in_charge",
-    "notes",
-)
-EXPORT_ONLY_COLUMNS = ("changed_by", "changed_at")
-
-
-def column_label(key: str) -> str:
-    if key == "region":
-        return _("Kode wilayah")
-    if key == "opd":
-        return _("OPD pemilik")
-    return str(Application._meta.get_field(key).verbose_name).capitalize()
-
-
-def neutralise_cell(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula, prefixed with ' so it stays text."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def _undo_neutralising(value: str) -> str:
-    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
-        return value[1:]
-    return value
-
-
-def _names(items: Iterable[Any]) -> str:
-    return f"{LIST_SEPARATOR} ".join(sorted(str(item.name) for item in items))
-
-
-def export_rows(applications: QuerySet[Application]) -> Iterator[list[Any]]:
-    """A header row, then one row per application, every text cell neutralised."""
-    yield [column_label(key) for key in COLUMNS + EXPORT_ONLY_COLUMNS]
-    for application in applications.for_detail().order_by("opd__region__code", "opd__name", "name"):
-        values = {
-            "region": application.opd.region.code,
-            "opd": application.opd.name,
-            "user_opds": _names(application.user_opds.all()),
-            "integrations": _names(application.integrations.all()),
-            "changed_by": str(application.changed_by or ""),
-            "changed_at": timezone.localtime(application.changed_at).strftime("%Y-%m-%d %H:%M"),
-        }
-        row = []
-        for key in COLUMNS + EXPORT_ONLY_COLUMNS:
-            if key in values:
-                value = values[key]
-            elif key in CHOICE_FIELDS:
-                value = str(getattr(application, f"get_{key}_display")())
-            else:
-                value = getattr(application, key)
-            row.append(neutralise_cell("" if value is None else value))
-        yield row
-
-
-def export_csv(applications: QuerySet[Application], stream) -> None:
-    """Write the catalogue as CSV (UTF-8 with a byte-order mark, which Excel expects)."""
-    stream.write("\ufeff")
-    writer = csv.writer(stream)
-    writer.writerows(export_rows(applications))
-
-
-def export_xlsx(applications: QuerySet[Application]) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(str(_("Katalog aplikasi"))[:31])
-    for row in export_rows(applications):
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-class SpreadsheetError(Exception):
-    """An upload that cannot be read as an inventory spreadsheet; the message says why."""
-
-
-@dataclass
-class Sheet:
-    """The plain content of an uploaded spreadsheet, safe to keep in a session."""
-
-    filename: str
-    columns: list[str]
-    rows: list[tuple[int, dict[str, str]]]
-    ignored_columns: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict:
-        return {
-            "filename": self.filename,
-            "columns": self.columns,
-            "rows": [[number, row] for number, row in self.rows],
-            "ignored_columns": self.ignored_columns,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict) -> Sheet:
-        return cls(
-            filename=data["filename"],
-            columns=list(data["columns"]),
-            rows=[(number, dict(row)) for number, row in data["rows"]],
-            ignored_columns=list(data.get("ignored_columns", [])),
-        )
-
-
-def _header_aliases() -> dict[str, str]:
-    """Header text (lower-case) → column key; a header may be the key or its label."""
-    aliases = {}
-    for key in COLUMNS:
-        aliases[key] = key
-        for language in ("id", "en"):
-            with translation.override(language):
-                aliases[column_label(key).strip().lower()] = key
-    return aliases
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _csv_rows(raw: bytes) -> list[list[str]]:
-    if b"\x00" in raw:
-        raise SpreadsheetError(_("Berkas ini bukan CSV. Unggah berkas CSV atau XLSX (Excel)."))
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Excel on Windows saves CSV in the ANSI code page unless told otherwise.
-        text = raw.decode("cp1252", errors="replace")
-    first_line = text.split("\n", 1)[0]
-    delimiter = max(",;\t", key=first_line.count)
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
-
-
-def _xlsx_rows(raw: bytes) -> list[list[str]]:
-    unreadable = _(
-        "Berkas XLSX ini tidak dapat dibaca. Simpan ulang dari Excel sebagai .xlsx, lalu unggah "
-        "lagi."
-    )
-    if not zipfile.is_zipfile(io.BytesIO(raw)):
-        raise SpreadsheetError(unreadable)
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        rows = []
-        for row in sheet.iter_rows(values_only=True):
-            rows.append([_cell_text(value) for value in row])
-            if len(rows) > MAX_ROWS + 1:
-                break
-        workbook.close()
-    except Exception as error:  # openpyxl raises many kinds for a damaged file
-        raise SpreadsheetError(unreadable) from error
-    return rows
-
-
-def read_spreadsheet(upload, *, max_bytes: int) -> Sheet:
-    """Read an uploaded .csv or .xlsx file into a Sheet, or raise SpreadsheetError."""
-    name = upload.name or ""
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension not in {"csv", "xlsx"}:
-        raise SpreadsheetError(
-            _("Jenis berkas tidak didukung. Unggah berkas .csv atau .xlsx (Excel).")
-        )
-    if upload.size > max_bytes:
-        raise SpreadsheetError(
-            _(
-                "Berkas terlalu besar (%(size)s); batasnya %(limit)s. Bagi data menjadi "
-                "beberapa berkas."
-            )
-            % {"size": filesizeformat(upload.size), "limit": filesizeformat(max_bytes)}
-        )
-    raw = upload.read(max_bytes + 1)
-    table = _csv_rows(raw) if extension == "csv" else _xlsx_rows(raw)
-    numbered = [(number, row) for number, row in enumerate(table, start=1) if any(row)]
-    if not numbered:
-        raise SpreadsheetError(_("Berkas ini kosong."))
-    header_number, header = numbered[0]
-    aliases = _header_aliases()
-    columns, ignored = [], []
-    for title in header:
-        key = aliases.get(_cell_text(title).lower())
-        if key and key not in columns:
-            columns.append(key)
-        else:
-            columns.append("")
-            if _cell_text(title):
-                ignored.append(_cell_text(title))
-    missing = [key for key in ("opd", "name") if key not in columns]
-    if missing:
-        raise SpreadsheetError(
-            _("Baris judul harus memuat kolom %(columns)s. Unduh ekspor sebagai contoh.")
-            % {"columns": ", ".join(f"“{column_label(key)}”" for key in missing)}
-        )
-    rows = []
-    for number, cells in numbered[1:]:
-        row = {
-            key: _undo_neutralising(_cell_text(cell))
-            for key, cell in zip(columns, cells, strict=False)
-            if key
-        }
-        rows.append((number, row))
-    if len(rows) > MAX_ROWS:
-        raise SpreadsheetError(
-            _("Berkas memuat lebih dari %(max)s baris. Bagi data menjadi beberapa berkas.")
-            % {"max": MAX_ROWS}
-        )
-    if not rows:
-        raise SpreadsheetError(_("Berkas ini hanya memuat baris judul, tanpa data."))
-    present = [key for key in columns if key]
-    return Sheet(filename=name, columns=present, rows=rows, ignored_columns=ignored)
 
 
 @dataclass
