@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "crispy_forms",
     "crispy_bootstrap5",
+    "simple_history",
     # The project's own apps, ground first: each imports only those above it in this list.
     "opds",
     "assessments",
@@ -70,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -173,6 +175,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# Largest spreadsheet the application inventory accepts for import.
+INVENTORY_IMPORT_MAX_BYTES = int(os.environ.get("INVENTORY_IMPORT_MAX_BYTES", 2 * 1024 * 1024))
 
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo12345")
 

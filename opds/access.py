@@ -5,7 +5,7 @@ Roles and their scope come from a user's Membership (see DESIGN.md, "People"):
 - admin: every region and OPD;
 - reviewer: their province and its regencies and cities;
 - head: their own region;
-- opd_staff: their own OPD's region (for reading), their own OPD (for writing).
+- opd_staff: their own OPD's region (for reading), their own OPD's applications (for writing).
 
 Anything not granted here is denied. Views, API endpoints, exports and reports call these
 methods; none of them re-implements a rule.
@@ -91,5 +91,43 @@ class OPDQuerySet(models.QuerySet):
     def editable_by(self, user):
         return self if is_admin(user) else self.none()
 
+    def inventory_editable_by(self, user):
+        """OPDs in which ``user`` may add, change or import applications."""
+        membership = membership_of(user)
+        if membership is None:
+            return self.none()
+        if membership.role == "admin":
+            return self
+        if membership.role == "opd_staff":
+            return self.filter(pk=membership.opd_id)
+        return self.none()
+
     def for_list(self):
         return self.select_related("region")
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The catalogue of every region ``user`` may see (OPD staff: their whole region)."""
+        if region_scope(user) is None:
+            return self
+        return self.filter(opd__region__in=visible_regions(user))
+
+    def editable_by(self, user):
+        """Admins: every application; OPD staff: their own OPD's; everyone else: none."""
+        from opds.models import OPD
+
+        membership = membership_of(user)
+        if membership is not None and membership.role == "admin":
+            return self
+        return self.filter(opd__in=OPD.objects.inventory_editable_by(user))
+
+    def search(self, text):
+        return self.filter(Q(name__icontains=text) | Q(description__icontains=text))
+
+    def for_list(self):
+        """What a catalogue row shows: owner OPD and region, and the data for completeness."""
+        return self.select_related("opd", "opd__region", "changed_by").prefetch_related("user_opds")
+
+    def for_detail(self):
+        return self.for_list().prefetch_related("integrations", "integrations__opd")

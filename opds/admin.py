@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
-from opds.models import OPD, Membership, Region
+from opds.models import OPD, Application, Membership, Region
 
 
 @admin.register(Region)
@@ -20,6 +21,15 @@ class OPDAdmin(admin.ModelAdmin):
     search_fields = ["name", "short_name", "region__name"]
     list_select_related = ["region"]
     autocomplete_fields = ["region"]
+
+
+@admin.register(Application)
+class ApplicationAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "opd", "platform", "status", "changed_at"]
+    list_filter = ["status", "platform", "classification", "opd__region"]
+    search_fields = ["name", "description", "opd__name", "opd__short_name"]
+    list_select_related = ["opd"]
+    autocomplete_fields = ["opd", "user_opds", "integrations"]
 
 
 @admin.register(Membership)

@@ -1,8 +1,13 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Div, Fieldset, Layout, Row
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from opds.models import Region
+from opds.access import membership_of
+from opds.models import OPD, Application, Region
 
 
 class OPDFilterForm(forms.Form):
@@ -36,3 +41,211 @@ class LoginForm(AuthenticationForm):
         ),
         "inactive": _("Akun ini tidak aktif. Hubungi administrator portal."),
     }
+
+
+class ApplicationForm(forms.ModelForm):
+    """An application's inventory record, with choices limited to one region."""
+
+    url = forms.URLField(
+        label=capfirst(Application._meta.get_field("url").verbose_name),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        error_messages={
+            "invalid": _("Tulis alamat lengkap, misalnya https://simpeg.gunungmaskab.go.id.")
+        },
+    )
+
+    class Meta:
+        model = Application
+        fields = [
+            "opd",
+            "name",
+            "description",
+            "status",
+            "platform",
+            "url",
+            "classification",
+            "service_type",
+            "developer",
+            "vendor_name",
+            "year_built",
+            "last_developed_year",
+            "legal_basis",
+            "data_handled",
+            "database_engine",
+            "programming_language",
+            "hosting",
+            "person_in_charge",
+            "user_opds",
+            "integrations",
+            "notes",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "data_handled": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "user_opds": forms.CheckboxSelectMultiple,
+            "integrations": forms.CheckboxSelectMultiple,
+        }
+        error_messages = {
+            "name": {"required": _("Tulis nama aplikasi.")},
+            "opd": {
+                "required": _("Pilih OPD pemilik aplikasi."),
+                "invalid_choice": _("Pilih salah satu OPD yang ada di daftar."),
+            },
+            "year_built": {"invalid": _("Tulis tahun dengan empat angka, misalnya 2019.")},
+            "last_developed_year": {"invalid": _("Tulis tahun dengan empat angka, misalnya 2019.")},
+        }
+
+    def __init__(self, *args, user, region, **kwargs):
+        super().__init__(*args, **kwargs)
+        owners = OPD.objects.inventory_editable_by(user).filter(region=region)
+        current_opd = self.instance.opd_id if self.instance.pk else None
+        self.fields["opd"].queryset = owners.filter(Q(active=True) | Q(pk=current_opd))
+        self.fields["opd"].empty_label = _("Pilih OPD")
+        self.fields["user_opds"].queryset = OPD.objects.filter(region=region).order_by(
+            "short_name", "name"
+        )
+        self.fields["integrations"].queryset = (
+            Application.objects.visible_to(user)
+            .filter(opd__region=region)
+            .exclude(pk=self.instance.pk)
+            .select_related("opd")
+            .order_by("name")
+        )
+        self.fields["integrations"].label_from_instance = lambda app: f"{app.name} ({app.opd})"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(_("Identitas"), "opd", "name", "description", "status"),
+            Fieldset(
+                _("Jenis dan akses"),
+                Row(Column("platform"), Column("url")),
+                Row(Column("classification"), Column("service_type")),
+            ),
+            Fieldset(
+                _("Pembangunan"),
+                Row(Column("developer"), Column("vendor_name")),
+                Row(Column("year_built"), Column("last_developed_year")),
+                "legal_basis",
+            ),
+            Fieldset(
+                _("Teknis"),
+                "data_handled",
+                Row(Column("database_engine"), Column("programming_language")),
+                Row(Column("hosting"), Column("person_in_charge")),
+            ),
+            Fieldset(
+                _("Pengguna dan integrasi"),
+                Div("user_opds", css_class="checkbox-columns"),
+                Div("integrations", css_class="checkbox-columns"),
+            ),
+            "notes",
+        )
+
+
+class ApplicationFilterForm(forms.Form):
+    """Search, filters and sort order of the catalogue; also drives the export."""
+
+    SORTS = {
+        "name": ("name", "pk"),
+        "-name": ("-name", "-pk"),
+        "opd": ("opd__name", "name", "pk"),
+        "status": ("status", "name", "pk"),
+        "platform": ("platform", "name", "pk"),
+        "-year_built": ("-year_built", "name", "pk"),
+        "-changed_at": ("-changed_at", "pk"),
+    }
+
+    q = forms.CharField(label=_("Cari nama atau deskripsi"), required=False, max_length=100)
+    region = forms.ModelChoiceField(
+        label=_("Wilayah"),
+        queryset=Region.objects.none(),
+        required=False,
+        empty_label=_("Semua wilayah"),
+        to_field_name="code",
+    )
+    opd = forms.ModelChoiceField(
+        label=_("OPD pemilik"),
+        queryset=OPD.objects.none(),
+        required=False,
+        empty_label=_("Semua OPD"),
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    platform = forms.ChoiceField(label=_("Platform"), required=False)
+    classification = forms.ChoiceField(label=_("Klasifikasi"), required=False)
+    service_type = forms.ChoiceField(label=_("Jenis layanan"), required=False)
+    hosting = forms.ChoiceField(label=_("Hosting"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Urutkan"),
+        required=False,
+        choices=[
+            ("name", _("Nama (A–Z)")),
+            ("-name", _("Nama (Z–A)")),
+            ("opd", _("OPD pemilik")),
+            ("status", _("Status")),
+            ("platform", _("Platform")),
+            ("-year_built", _("Tahun dibangun (terbaru)")),
+            ("-changed_at", _("Terakhir diubah")),
+        ],
+    )
+
+    def __init__(self, data, *, user):
+        data = data.copy()
+        regions = Region.objects.visible_to(user)
+        self.region_choices = regions
+        super().__init__(data)
+        self.fields["region"].queryset = regions
+        everything = [("", _("Semua"))]
+        for name in ("status", "platform", "classification", "service_type", "hosting"):
+            self.fields[name].choices = everything + list(Application._meta.get_field(name).choices)
+        self.region = self._selected_region(data, user)
+        if self.region is not None:
+            data.setdefault("region", self.region.code)
+            self.data = data
+            self.fields["opd"].queryset = OPD.objects.filter(region=self.region).order_by("name")
+
+    def _selected_region(self, data, user):
+        """The one region the catalogue is about, if any: chosen, implied by the OPD, or
+        the only region the user sees."""
+        code = data.get("region")
+        if code:
+            return Region.objects.visible_to(user).filter(code=code).first()
+        opd_id = data.get("opd")
+        if opd_id and str(opd_id).isdigit():
+            opd = OPD.objects.visible_to(user).select_related("region").filter(pk=opd_id).first()
+            if opd is not None:
+                return opd.region
+        membership = membership_of(user)
+        if membership is not None and membership.role in {"head", "opd_staff"}:
+            return membership.scope_region
+        return None
+
+    def filter(self, applications):
+        """``applications`` narrowed and ordered by the valid parts of the form."""
+        if not self.is_valid():
+            return (
+                applications.none()
+                if self.errors.get("region")
+                else applications.order_by("name", "pk")
+            )
+        data = self.cleaned_data
+        if data["region"]:
+            applications = applications.filter(opd__region=data["region"])
+        if data["opd"]:
+            applications = applications.filter(opd=data["opd"])
+        if data["q"]:
+            applications = applications.search(data["q"])
+        for name in ("status", "platform", "classification", "service_type", "hosting"):
+            if data[name]:
+                applications = applications.filter(**{name: data[name]})
+        return applications.order_by(*self.SORTS.get(data["sort"] or "name"))
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Berkas CSV atau XLSX"),
+        help_text=_("Baris pertama berisi judul kolom, seperti pada berkas ekspor."),
+        error_messages={"required": _("Pilih berkas yang akan diimpor.")},
+    )

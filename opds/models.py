@@ -1,13 +1,15 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
-from opds.access import OPDQuerySet, RegionQuerySet
+from opds.access import ApplicationQuerySet, OPDQuerySet, RegionQuerySet
 
 kemendagri_code_validator = RegexValidator(
     r"^\d{2}(\.\d{2}){0,2}(\.\d{4})?$",
@@ -203,3 +205,203 @@ class Membership(models.Model):
     def scope_region(self):
         """The region this membership is anchored in (the OPD's region for OPD staff)."""
         return self.opd.region if self.opd_id else self.region
+
+
+EARLIEST_APPLICATION_YEAR = 1980
+
+
+def validate_not_future_year(value):
+    """A year no later than next year: an application in development may be dated ahead."""
+    latest = timezone.localdate().year + 1
+    if value is not None and value > latest:
+        raise ValidationError(
+            _("Tulis tahun antara %(earliest)s dan %(latest)s."),
+            code="future_year",
+            params={"earliest": EARLIEST_APPLICATION_YEAR, "latest": latest},
+        )
+
+
+year_validators = [
+    MinValueValidator(
+        EARLIEST_APPLICATION_YEAR,
+        _("Tulis tahun %(limit_value)s atau sesudahnya."),
+    ),
+    validate_not_future_year,
+]
+
+
+class Application(models.Model):
+    """An application an OPD owns, as recorded in the region's application inventory."""
+
+    class Developer(models.TextChoices):
+        IN_HOUSE = "in_house", _("Dikembangkan sendiri oleh OPD")
+        VENDOR = "vendor", _("Pihak ketiga (vendor)")
+
+    class Classification(models.TextChoices):
+        UMUM = "umum", _("Umum (dipakai bersama)")
+        KHUSUS = "khusus", _("Khusus (satu instansi)")
+
+    class ServiceType(models.TextChoices):
+        ADMINISTRATION = "administrasi", _("Administrasi pemerintahan")
+        PUBLIC_SERVICE = "layanan_publik", _("Layanan publik")
+
+    class Platform(models.TextChoices):
+        WEB = "web", _("Web")
+        MOBILE = "mobile", _("Seluler")
+        DESKTOP = "desktop", _("Desktop")
+        OTHER = "other", _("Lainnya")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Aktif")
+        DEVELOPMENT = "development", _("Dalam pengembangan")
+        INACTIVE = "inactive", _("Tidak aktif")
+
+    class Hosting(models.TextChoices):
+        OWN_SERVER_ROOM = "own_server_room", _("Ruang server sendiri")
+        PROVINCIAL_DATA_CENTRE = "provincial_dc", _("Pusat data provinsi")
+        NATIONAL_DATA_CENTRE = "national_dc", _("Pusat Data Nasional")
+        CLOUD = "cloud", _("Komputasi awan")
+        OTHER = "other", _("Lainnya")
+
+    opd = models.ForeignKey(
+        OPD,
+        verbose_name=_("OPD pemilik"),
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    name = models.CharField(_("nama aplikasi"), max_length=200)
+    description = models.TextField(
+        _("deskripsi"), blank=True, help_text=_("Fungsi aplikasi dalam satu atau dua kalimat.")
+    )
+    developer = models.CharField(
+        _("pengembang"), max_length=20, choices=Developer.choices, default=Developer.IN_HOUSE
+    )
+    vendor_name = models.CharField(
+        _("nama vendor"),
+        max_length=200,
+        blank=True,
+        help_text=_("Diisi bila aplikasi dibangun oleh pihak ketiga."),
+    )
+    user_opds = models.ManyToManyField(
+        OPD,
+        verbose_name=_("OPD pengguna"),
+        blank=True,
+        related_name="used_applications",
+    )
+    classification = models.CharField(
+        _("klasifikasi"), max_length=20, choices=Classification.choices, blank=True
+    )
+    service_type = models.CharField(
+        _("jenis layanan"), max_length=20, choices=ServiceType.choices, blank=True
+    )
+    platform = models.CharField(
+        _("platform"), max_length=20, choices=Platform.choices, default=Platform.WEB
+    )
+    url = models.URLField(_("alamat (URL)"), max_length=500, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
+    year_built = models.PositiveSmallIntegerField(
+        _("tahun dibangun"), null=True, blank=True, validators=year_validators
+    )
+    last_developed_year = models.PositiveSmallIntegerField(
+        _("tahun pengembangan terakhir"), null=True, blank=True, validators=year_validators
+    )
+    legal_basis = models.CharField(
+        _("dasar hukum"),
+        max_length=255,
+        blank=True,
+        help_text=_("Misalnya Peraturan Bupati yang menetapkan aplikasi ini."),
+    )
+    data_handled = models.TextField(_("data yang dikelola"), blank=True)
+    database_engine = models.CharField(_("basis data"), max_length=100, blank=True)
+    programming_language = models.CharField(_("bahasa pemrograman"), max_length=100, blank=True)
+    integrations = models.ManyToManyField(
+        "self",
+        verbose_name=_("terintegrasi dengan"),
+        symmetrical=False,
+        blank=True,
+        related_name="integrated_by",
+    )
+    hosting = models.CharField(_("hosting"), max_length=20, choices=Hosting.choices, blank=True)
+    person_in_charge = models.CharField(_("penanggung jawab"), max_length=200, blank=True)
+    notes = models.TextField(_("catatan"), blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diubah oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("diubah pada"), auto_now=True)
+
+    objects = ApplicationQuerySet.as_manager()
+    # Who and when are on each history entry already; the two fields above only spare the
+    # catalogue a join to the history table.
+    history = HistoricalRecords(
+        m2m_fields=[user_opds, integrations],
+        excluded_fields=["changed_by", "changed_at"],
+        verbose_name=_("riwayat aplikasi"),
+    )
+
+    class Meta:
+        verbose_name = _("aplikasi")
+        verbose_name_plural = _("aplikasi")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                "opd",
+                Lower("name"),
+                name="opds_application_unique_name_per_opd",
+                violation_error_code="duplicate_name",
+                violation_error_message=_(
+                    "OPD ini sudah memiliki aplikasi dengan nama tersebut. Pakai nama lain "
+                    "atau ubah aplikasi yang sudah ada."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(last_developed_year__isnull=True)
+                | Q(year_built__isnull=True)
+                | Q(last_developed_year__gte=F("year_built")),
+                name="opds_application_developed_after_built",
+                violation_error_message=_(
+                    "Tahun pengembangan terakhir tidak boleh sebelum tahun dibangun."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("opds:application_detail", kwargs={"pk": self.pk})
+
+    def validate_constraints(self, exclude=None):
+        """Django's check, with a name clash reported on the name field, where users look."""
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            errors = {}
+            for key, messages in error.error_dict.items():
+                for message in messages:
+                    target = "name" if message.code == "duplicate_name" else key
+                    errors.setdefault(target, []).append(message)
+            raise ValidationError(errors) from None
+
+    def clean(self):
+        errors = {}
+        if (
+            self.year_built is not None
+            and self.last_developed_year is not None
+            and self.last_developed_year < self.year_built
+        ):
+            errors["last_developed_year"] = _(
+                "Tahun pengembangan terakhir tidak boleh sebelum tahun dibangun "
+                "(%(year)s). Periksa kedua tahun."
+            ) % {"year": self.year_built}
+        if self.developer == self.Developer.VENDOR and not self.vendor_name.strip():
+            errors["vendor_name"] = _("Tulis nama vendor yang membangun aplikasi ini.")
+        if errors:
+            raise ValidationError(errors)

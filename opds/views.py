@@ -1,12 +1,24 @@
+import io
+import secrets
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
+from opds import inventory
 from opds.access import membership_of
-from opds.forms import OPDFilterForm
-from opds.models import OPD, Region
+from opds.forms import ApplicationFilterForm, ApplicationForm, ImportForm, OPDFilterForm
+from opds.inventory.spreadsheet_read import Sheet
+from opds.models import OPD, Application, Region
 
 
 @login_required
@@ -86,3 +98,268 @@ class OPDListView(LoginRequiredMixin, ListView):
         query.pop("page", None)
         context["querystring"] = query.urlencode()
         return context
+
+
+def _region_duplicates(user, region):
+    """Likely duplicates among the region's applications that are not retired."""
+    candidates = (
+        Application.objects.visible_to(user)
+        .filter(opd__region=region)
+        .exclude(status=Application.Status.INACTIVE)
+        .select_related("opd")
+        .only("pk", "name", "description", "opd__name", "opd__short_name")
+    )
+    return inventory.likely_duplicates(candidates)
+
+
+class ApplicationListView(LoginRequiredMixin, ListView):
+    """The catalogue: search, filters, sort, a summary and the likely duplicates."""
+
+    template_name = "opds/application_list.html"
+    context_object_name = "applications"
+    paginate_by = 25
+
+    def get_queryset(self):
+        self.form = ApplicationFilterForm(self.request.GET, user=self.request.user)
+        self.filtered = self.form.filter(Application.objects.visible_to(self.request.user))
+        return self.filtered.for_list()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        region = self.form.region
+        duplicates = _region_duplicates(user, region) if region is not None else []
+        duplicate_ids = {pair.first.pk for pair in duplicates} | {
+            pair.second.pk for pair in duplicates
+        }
+        context.update(
+            form=self.form,
+            region=region,
+            summary=inventory.catalogue_summary(self.filtered),
+            duplicates=duplicates,
+            rows=[
+                (app, inventory.application_completeness(app), app.pk in duplicate_ids)
+                for app in context["applications"]
+            ],
+            can_create=OPD.objects.inventory_editable_by(user).exists(),
+            querystring=_querystring(self.request),
+        )
+        return context
+
+
+def _querystring(request, drop=("page",)):
+    query = request.GET.copy()
+    for key in drop:
+        query.pop(key, None)
+    return query.urlencode()
+
+
+class ApplicationDetailView(LoginRequiredMixin, DetailView):
+    template_name = "opds/application_detail.html"
+    context_object_name = "application"
+
+    def get_queryset(self):
+        return Application.objects.visible_to(self.request.user).for_detail()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        application = self.object
+        user = self.request.user
+        context.update(
+            completeness=inventory.application_completeness(application),
+            history=inventory.application_history(application),
+            can_edit=Application.objects.editable_by(user).filter(pk=application.pk).exists(),
+            duplicates=[
+                pair
+                for pair in _region_duplicates(user, application.opd.region)
+                if application.pk in {pair.first.pk, pair.second.pk}
+            ],
+        )
+        return context
+
+
+def _editable_application(request, pk):
+    """The application, 404 when the user cannot see it, 403 when they cannot change it."""
+    application = get_object_or_404(
+        Application.objects.visible_to(request.user).select_related("opd__region"), pk=pk
+    )
+    if not Application.objects.editable_by(request.user).filter(pk=pk).exists():
+        raise PermissionDenied
+    return application
+
+
+def _owner_opd(request, value):
+    """The OPD named by a submitted id: 404 when not visible, 403 when not the user's to edit."""
+    if not str(value).isdigit():
+        raise Http404
+    opd = get_object_or_404(OPD.objects.visible_to(request.user).select_related("region"), pk=value)
+    if not OPD.objects.inventory_editable_by(request.user).filter(pk=opd.pk).exists():
+        raise PermissionDenied
+    return opd
+
+
+def _application_form_data(form):
+    data = dict(form.cleaned_data)
+    data["user_opds"] = list(data["user_opds"])
+    data["integrations"] = list(data["integrations"])
+    return data
+
+
+@login_required
+def application_create(request):
+    user = request.user
+    if not OPD.objects.inventory_editable_by(user).exists():
+        raise PermissionDenied
+    membership = membership_of(user)
+    opd_value = request.POST.get("opd") or request.GET.get("opd")
+    if opd_value:
+        region = _owner_opd(request, opd_value).region
+    elif membership.role == "opd_staff":
+        region = membership.opd.region
+    elif request.GET.get("region"):
+        region = get_object_or_404(Region.objects.visible_to(user), code=request.GET["region"])
+    else:
+        regions = Region.objects.visible_to(user).exclude(kind=Region.Kind.PROVINCE)
+        return render(request, "opds/application_choose_region.html", {"regions": regions})
+    initial = {"opd": membership.opd_id} if membership.role == "opd_staff" else {}
+    if request.GET.get("opd"):
+        initial["opd"] = request.GET["opd"]
+    form = ApplicationForm(request.POST or None, user=user, region=region, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = _application_form_data(form)
+        try:
+            application = inventory.application_create(
+                user=user, opd=data.pop("opd"), name=data.pop("name"), **data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Aplikasi “%(name)s” ditambahkan.") % {"name": application})
+            return redirect(application)
+    return render(
+        request, "opds/application_form.html", {"form": form, "region": region, "application": None}
+    )
+
+
+@login_required
+def application_update(request, pk):
+    application = _editable_application(request, pk)
+    if request.method == "POST" and request.POST.get("opd"):
+        _owner_opd(request, request.POST["opd"])
+    form = ApplicationForm(
+        request.POST or None,
+        instance=application,
+        user=request.user,
+        region=application.opd.region,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            inventory.application_update(
+                application, user=request.user, data=_application_form_data(form)
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Perubahan disimpan."))
+            return redirect(application)
+    return render(
+        request,
+        "opds/application_form.html",
+        {"form": form, "region": application.opd.region, "application": application},
+    )
+
+
+@login_required
+@require_POST
+def application_retire(request, pk):
+    application = _editable_application(request, pk)
+    inventory.application_retire(application, user=request.user)
+    messages.success(
+        request,
+        _("“%(name)s” dipensiunkan: statusnya kini tidak aktif dan catatannya tetap disimpan.")
+        % {"name": application},
+    )
+    return redirect(application)
+
+
+@login_required
+def application_export(request, file_format):
+    form = ApplicationFilterForm(request.GET, user=request.user)
+    applications = form.filter(Application.objects.visible_to(request.user))
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if file_format == "csv":
+        stream = io.StringIO()
+        inventory.export_csv(applications, stream)
+        response = HttpResponse(stream.getvalue(), content_type="text/csv; charset=utf-8")
+    elif file_format == "xlsx":
+        response = HttpResponse(
+            inventory.export_xlsx(applications),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        raise Http404
+    response["Content-Disposition"] = (
+        f'attachment; filename="katalog-aplikasi-{stamp}.{file_format}"'
+    )
+    return response
+
+
+IMPORT_SESSION_KEY = "inventory_imports"
+
+
+@login_required
+def application_import(request):
+    """Step one of an import: upload a file, kept in the session for the preview."""
+    if not OPD.objects.inventory_editable_by(request.user).exists():
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sheet = inventory.read_spreadsheet(
+                form.cleaned_data["file"], max_bytes=settings.INVENTORY_IMPORT_MAX_BYTES
+            )
+        except inventory.SpreadsheetError as error:
+            form.add_error("file", str(error))
+        else:
+            token = secrets.token_urlsafe(12)
+            # Only the latest upload is kept: a session holds one pending import at a time.
+            request.session[IMPORT_SESSION_KEY] = {token: sheet.as_dict()}
+            return redirect("opds:application_import_preview", token=token)
+    return render(
+        request,
+        "opds/application_import.html",
+        {"form": form, "max_bytes": settings.INVENTORY_IMPORT_MAX_BYTES},
+    )
+
+
+@login_required
+def application_import_preview(request, token):
+    """Step two: every row as create, update or error; applied only on confirmation."""
+    if not OPD.objects.inventory_editable_by(request.user).exists():
+        raise PermissionDenied
+    stored = request.session.get(IMPORT_SESSION_KEY, {}).get(token)
+    if stored is None:
+        messages.warning(
+            request, _("Pratinjau impor ini sudah tidak tersedia. Unggah berkasnya lagi.")
+        )
+        return redirect("opds:application_import")
+    sheet = Sheet.from_dict(stored)
+    if request.method == "POST":
+        try:
+            preview = inventory.import_apply(sheet, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            request.session.pop(IMPORT_SESSION_KEY, None)
+            messages.success(
+                request,
+                _("Impor selesai: %(creates)s aplikasi ditambahkan, %(updates)s diperbarui.")
+                % {"creates": preview.creates, "updates": preview.updates},
+            )
+            return redirect("opds:application_list")
+    preview = inventory.import_preview(sheet, user=request.user)
+    return render(
+        request,
+        "opds/application_import_preview.html",
+        {"preview": preview, "sheet": sheet, "token": token},
+    )

@@ -83,3 +83,8 @@ def scoped_world(gunung_mas, katingan, other_province_regency, kominfo, dukcapil
         "katingan_opd": katingan_opd,
         "other_opd": other_opd,
     }
+
+
+@pytest.fixture
+def dukcapil_staff(dukcapil):
+    return user_with_role(Membership.Role.OPD_STAFF, opd=dukcapil, username="opd.dukcapil")

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
-from opds.models import OPD, Region
+from opds.inventory import application_completeness, application_create, application_update
+from opds.models import OPD, Application, Region
 
 
 class RegionSerializer(serializers.ModelSerializer):
@@ -17,3 +18,78 @@ class OPDSerializer(serializers.ModelSerializer):
     class Meta:
         model = OPD
         fields = ["id", "region", "name", "short_name", "kind", "active"]
+
+
+class ApplicationSerializer(serializers.ModelSerializer):
+    """An inventory record. Only ``opd`` and ``name`` are needed to create one."""
+
+    opd = serializers.PrimaryKeyRelatedField(queryset=OPD.objects.none())
+    region = serializers.CharField(source="opd.region.code", read_only=True)
+    user_opds = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, queryset=OPD.objects.none()
+    )
+    integrations = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, queryset=Application.objects.none()
+    )
+    completeness = serializers.SerializerMethodField()
+    missing_fields = serializers.SerializerMethodField()
+    changed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Application
+        fields = [
+            "id",
+            "opd",
+            "region",
+            "name",
+            "description",
+            "url",
+            "platform",
+            "status",
+            "classification",
+            "service_type",
+            "developer",
+            "vendor_name",
+            "user_opds",
+            "year_built",
+            "last_developed_year",
+            "legal_basis",
+            "data_handled",
+            "database_engine",
+            "programming_language",
+            "integrations",
+            "hosting",
+            "person_in_charge",
+            "notes",
+            "completeness",
+            "missing_fields",
+            "changed_by",
+            "changed_at",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["opd"].queryset = OPD.objects.visible_to(request.user)
+            self.fields["user_opds"].child_relation.queryset = OPD.objects.visible_to(request.user)
+            self.fields["integrations"].child_relation.queryset = Application.objects.visible_to(
+                request.user
+            )
+
+    def get_completeness(self, application) -> int:
+        return application_completeness(application).percent
+
+    def get_missing_fields(self, application) -> list[str]:
+        return application_completeness(application).missing
+
+    def create(self, validated_data):
+        return application_create(
+            user=self.context["request"].user,
+            opd=validated_data.pop("opd"),
+            name=validated_data.pop("name"),
+            **validated_data,
+        )
+
+    def update(self, instance, validated_data):
+        return application_update(instance, user=self.context["request"].user, data=validated_data)

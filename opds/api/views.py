@@ -1,9 +1,12 @@
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import viewsets
+from rest_framework import permissions, viewsets
+from rest_framework.exceptions import PermissionDenied
 
-from opds.api.serializers import OPDSerializer, RegionSerializer
-from opds.models import OPD, Region
+from opds.api.serializers import ApplicationSerializer, OPDSerializer, RegionSerializer
+from opds.inventory import application_delete
+from opds.models import OPD, Application, Region
 
 
 @extend_schema_view(
@@ -52,3 +55,69 @@ class OPDViewSet(viewsets.ReadOnlyModelViewSet):
         if params.get("active") in {"true", "false"}:
             queryset = queryset.filter(active=params["active"] == "true")
         return queryset
+
+
+class CanChangeApplication(permissions.BasePermission):
+    """Reading follows visibility (the queryset); changing needs ``editable_by``."""
+
+    message = _("Anda tidak dapat mengubah aplikasi OPD lain.")
+
+    def has_object_permission(self, request, view, obj):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return Application.objects.editable_by(request.user).filter(pk=obj.pk).exists()
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("opd", OpenApiTypes.INT, description="ID OPD pemilik"),
+            OpenApiParameter("region", OpenApiTypes.STR, description="Kode Kemendagri wilayah"),
+            OpenApiParameter("status", OpenApiTypes.STR, enum=Application.Status.values),
+            OpenApiParameter("platform", OpenApiTypes.STR, enum=Application.Platform.values),
+            OpenApiParameter("search", OpenApiTypes.STR, description="Cari di nama dan deskripsi"),
+        ]
+    )
+)
+class ApplicationViewSet(viewsets.ModelViewSet):
+    """The application inventory of the regions the caller may see.
+
+    OPD staff create and change their own OPD's applications; admins any.
+    """
+
+    serializer_class = ApplicationSerializer
+    permission_classes = [permissions.IsAuthenticated, CanChangeApplication]
+
+    def get_queryset(self):
+        queryset = (
+            Application.objects.visible_to(self.request.user)
+            .for_list()
+            .prefetch_related("integrations")
+        )
+        params = self.request.query_params
+        if params.get("opd", "").isdigit():
+            queryset = queryset.filter(opd_id=params["opd"])
+        if params.get("region"):
+            queryset = queryset.filter(opd__region__code=params["region"])
+        for name in ("status", "platform"):
+            if params.get(name):
+                queryset = queryset.filter(**{name: params[name]})
+        if params.get("search"):
+            queryset = queryset.search(params["search"])
+        return queryset.order_by("name", "pk")
+
+    def _check_owner(self, opd):
+        if not OPD.objects.inventory_editable_by(self.request.user).filter(pk=opd.pk).exists():
+            raise PermissionDenied(_("Anda hanya dapat mencatat aplikasi OPD Anda sendiri."))
+
+    def perform_create(self, serializer):
+        self._check_owner(serializer.validated_data["opd"])
+        serializer.save()
+
+    def perform_update(self, serializer):
+        if "opd" in serializer.validated_data:
+            self._check_owner(serializer.validated_data["opd"])
+        serializer.save()
+
+    def perform_destroy(self, instance):
+        application_delete(instance, user=self.request.user)

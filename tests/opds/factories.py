@@ -1,7 +1,9 @@
+import hashlib
+
 import factory
 from django.contrib.auth import get_user_model
 
-from opds.models import OPD, Membership, Region
+from opds.models import OPD, Application, Membership, Region
 
 TEST_PASSWORD = "rahasia-uji-123"
 
@@ -57,3 +59,14 @@ def user_with_role(role, *, region=None, opd=None, username=None):
     user = UserFactory(**({"username": username} if username else {}))
     Membership.objects.create(user=user, role=role, region=region, opd=opd)
     return user
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Application
+
+    opd = factory.SubFactory(OPDFactory)
+    # Unrelated names, so that factory-made applications are never likely duplicates.
+    name = factory.Sequence(lambda n: f"Aplikasi {hashlib.sha1(str(n).encode()).hexdigest()[:10]}")
+    platform = Application.Platform.WEB
+    status = Application.Status.ACTIVE

@@ -1,7 +1,7 @@
 import pytest
 
-from opds.models import OPD, Membership, Region
-from tests.opds.factories import UserFactory, user_with_role
+from opds.models import OPD, Application, Membership, Region
+from tests.opds.factories import ApplicationFactory, UserFactory, user_with_role
 
 
 def codes(queryset):
@@ -64,3 +64,42 @@ def test_only_admin_may_edit_regions_and_opds(scoped_world, province, role):
     assert not OPD.objects.editable_by(user).exists()
     admin = user_with_role(Membership.Role.ADMIN)
     assert OPD.objects.editable_by(admin).count() == OPD.objects.count()
+
+
+@pytest.fixture
+def applications(scoped_world):
+    return {
+        key: ApplicationFactory(opd=scoped_world[key])
+        for key in ("kominfo", "dukcapil", "katingan_opd", "other_opd")
+    }
+
+
+def owners(queryset):
+    return {application.opd.short_name for application in queryset.select_related("opd")}
+
+
+@pytest.mark.parametrize(
+    ("user", "sees", "edits"),
+    [
+        ("admin_user", {"Diskominfo,SP", "Disdukcapil", "Diskominfo", "DU"}, "all"),
+        ("reviewer", {"Diskominfo,SP", "Disdukcapil", "Diskominfo"}, set()),
+        ("head", {"Diskominfo,SP", "Disdukcapil"}, set()),
+        ("opd_staff", {"Diskominfo,SP", "Disdukcapil"}, {"Diskominfo,SP"}),
+    ],
+)
+def test_applications_are_seen_by_region_and_changed_by_own_opd(
+    applications, request, user, sees, edits
+):
+    user = request.getfixturevalue(user)
+    seen = owners(Application.objects.visible_to(user))
+    assert {name.rstrip("0123456789") for name in seen} == sees
+    editable = Application.objects.editable_by(user)
+    if edits == "all":
+        assert editable.count() == Application.objects.count()
+    else:
+        assert owners(editable) == edits
+
+
+def test_user_without_membership_sees_no_application(applications):
+    assert not Application.objects.visible_to(UserFactory()).exists()
+    assert not Application.objects.editable_by(UserFactory()).exists()

@@ -1,0 +1,49 @@
+"""The application inventory's domain logic: plain functions, testable without HTTP.
+
+- ``records``: create, change, retire and delete an application (with its history), how
+  complete a record is, and its history as a reader sees it;
+- ``duplicates``: likely duplicates across the OPDs of a region;
+- ``catalogue``: the summary figures of a catalogue;
+- ``spreadsheet_export``: the catalogue as CSV or XLSX, formulas neutralised;
+- ``spreadsheet_read`` and ``spreadsheet_import``: the two-step import from CSV or XLSX
+  (read and preview, then apply).
+"""
+
+from opds.inventory.catalogue import CatalogueSummary, catalogue_summary
+from opds.inventory.duplicates import DuplicatePair, likely_duplicates, similarity
+from opds.inventory.records import (
+    Completeness,
+    application_completeness,
+    application_create,
+    application_delete,
+    application_history,
+    application_retire,
+    application_update,
+)
+from opds.inventory.spreadsheet_export import export_csv, export_rows, export_xlsx, neutralise_cell
+from opds.inventory.spreadsheet_import import ImportPreview, import_apply, import_preview
+from opds.inventory.spreadsheet_read import SpreadsheetError, read_spreadsheet
+
+__all__ = [
+    "CatalogueSummary",
+    "Completeness",
+    "DuplicatePair",
+    "ImportPreview",
+    "SpreadsheetError",
+    "application_completeness",
+    "application_create",
+    "application_delete",
+    "application_history",
+    "application_retire",
+    "application_update",
+    "catalogue_summary",
+    "export_csv",
+    "export_rows",
+    "export_xlsx",
+    "import_apply",
+    "import_preview",
+    "likely_duplicates",
+    "neutralise_cell",
+    "read_spreadsheet",
+    "similarity",
+]

@@ -1,0 +1,128 @@
+"""The inventory as a spreadsheet (CSV or XLSX), and the columns import reads back.
+
+Text a spreadsheet would run as a formula is neutralised in every exported cell.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from opds.models import Application
+
+LIST_SEPARATOR = ";"
+# A spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+TEXT_FIELDS = (
+    "description",
+    "vendor_name",
+    "url",
+    "legal_basis",
+    "data_handled",
+    "database_engine",
+    "programming_language",
+    "person_in_charge",
+    "notes",
+)
+CHOICE_FIELDS = ("developer", "classification", "service_type", "platform", "status", "hosting")
+YEAR_FIELDS = ("year_built", "last_developed_year")
+COLUMNS = (
+    "region",
+    "opd",
+    "name",
+    "description",
+    "developer",
+    "vendor_name",
+    "user_opds",
+    "classification",
+    "service_type",
+    "platform",
+    "url",
+    "status",
+    "year_built",
+    "last_developed_year",
+    "legal_basis",
+    "data_handled",
+    "database_engine",
+    "programming_language",
+    "integrations",
+    "hosting",
+    "person_in_charge",
+    "notes",
+)
+EXPORT_ONLY_COLUMNS = ("changed_by", "changed_at")
+
+
+def column_label(key: str) -> str:
+    if key == "region":
+        return _("Kode wilayah")
+    if key == "opd":
+        return _("OPD pemilik")
+    return str(Application._meta.get_field(key).verbose_name).capitalize()
+
+
+def neutralise_cell(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula, prefixed with ' so it stays text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def undo_neutralising(value: str) -> str:
+    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
+def _names(items: Iterable[Any]) -> str:
+    return f"{LIST_SEPARATOR} ".join(sorted(str(item.name) for item in items))
+
+
+def export_rows(applications: QuerySet[Application]) -> Iterator[list[Any]]:
+    """A header row, then one row per application, every text cell neutralised."""
+    yield [column_label(key) for key in COLUMNS + EXPORT_ONLY_COLUMNS]
+    for application in applications.for_detail().order_by("opd__region__code", "opd__name", "name"):
+        values = {
+            "region": application.opd.region.code,
+            "opd": application.opd.name,
+            "user_opds": _names(application.user_opds.all()),
+            "integrations": _names(application.integrations.all()),
+            "changed_by": str(application.changed_by or ""),
+            "changed_at": timezone.localtime(application.changed_at).strftime("%Y-%m-%d %H:%M"),
+        }
+        row = []
+        for key in COLUMNS + EXPORT_ONLY_COLUMNS:
+            if key in values:
+                value = values[key]
+            elif key in CHOICE_FIELDS:
+                value = str(getattr(application, f"get_{key}_display")())
+            else:
+                value = getattr(application, key)
+            row.append(neutralise_cell("" if value is None else value))
+        yield row
+
+
+def export_csv(applications: QuerySet[Application], stream) -> None:
+    """Write the catalogue as CSV (UTF-8 with a byte-order mark, which Excel expects)."""
+    stream.write("\ufeff")
+    writer = csv.writer(stream)
+    writer.writerows(export_rows(applications))
+
+
+def export_xlsx(applications: QuerySet[Application]) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(str(_("Katalog aplikasi"))[:31])
+    for row in export_rows(applications):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

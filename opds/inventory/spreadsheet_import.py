@@ -1,0 +1,339 @@
+"""Importing the inventory from a spreadsheet, in two steps.
+
+``read_spreadsheet`` (in ``spreadsheet_read``) turns an upload into plain rows, kept between
+the two steps; ``import_preview`` says for every row whether it would create, update or be
+refused and why, and ``import_apply`` applies all rows in one transaction, or none of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from opds.access import membership_of
+from opds.inventory.records import application_create, application_update
+from opds.inventory.spreadsheet_export import (
+    CHOICE_FIELDS,
+    COLUMNS,
+    LIST_SEPARATOR,
+    TEXT_FIELDS,
+    YEAR_FIELDS,
+    column_label,
+)
+from opds.inventory.spreadsheet_read import Sheet
+from opds.models import OPD, Application
+
+IMPORT_REASON = gettext_lazy("Impor berkas")
+
+
+@dataclass
+class PreviewRow:
+    number: int
+    action: str  # "create", "update" or "error"
+    opd_label: str
+    name: str
+    errors: list[str] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)
+    opd: OPD | None = None
+    existing: Application | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    user_opds: list[OPD] | None = None
+    integration_keys: list[tuple[int, str]] | None = None
+
+
+@dataclass
+class ImportPreview:
+    rows: list[PreviewRow]
+    ignored_columns: list[str]
+    catalogue: Any = field(default=None, repr=False)
+
+    def count(self, action: str) -> int:
+        return sum(1 for row in self.rows if row.action == action)
+
+    @property
+    def creates(self) -> int:
+        return self.count("create")
+
+    @property
+    def updates(self) -> int:
+        return self.count("update")
+
+    @property
+    def error_count(self) -> int:
+        return self.count("error")
+
+    @property
+    def has_errors(self) -> bool:
+        return self.error_count > 0
+
+
+def _choice_lookup() -> dict[str, dict[str, str]]:
+    """Per choice field: value, or label in any portal language (lower-case) → value."""
+    lookup: dict[str, dict[str, str]] = {}
+    for name in CHOICE_FIELDS:
+        choices = Application._meta.get_field(name).choices
+        table = lookup.setdefault(name, {})
+        for value, label in choices:
+            table[value.lower()] = value
+            for language in ("id", "en"):
+                with translation.override(language):
+                    table[str(label).lower()] = value
+    return lookup
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in text.split(LIST_SEPARATOR) if part.strip()]
+
+
+class _Catalogue:
+    """What the import resolves names against, read in a fixed number of queries."""
+
+    def __init__(self, sheet: Sheet, *, user):
+        membership = membership_of(user)
+        self.default_region = membership.scope_region if membership else None
+        codes = {row.get("region", "").strip() for _number, row in sheet.rows}
+        codes.discard("")
+        if self.default_region is not None:
+            codes.add(self.default_region.code)
+        opds = list(
+            OPD.objects.visible_to(user).filter(region__code__in=codes).select_related("region")
+        )
+        self.opds: dict[tuple[str, str], list[OPD]] = {}
+        for opd in opds:
+            for text in {opd.name.lower(), opd.short_name.lower()} - {""}:
+                self.opds.setdefault((opd.region.code, text), []).append(opd)
+        self.editable = set(
+            OPD.objects.inventory_editable_by(user)
+            .filter(region__code__in=codes)
+            .values_list("pk", flat=True)
+        )
+        applications = (
+            Application.objects.filter(opd__in=[opd.pk for opd in opds])
+            .select_related("opd")
+            .prefetch_related("user_opds", "integrations")
+        )
+        self.by_opd_and_name = {(app.opd_id, app.name.lower()): app for app in applications}
+        self.by_region_and_name: dict[tuple[int, str], list[Application]] = {}
+        for app in applications:
+            self.by_region_and_name.setdefault((app.opd.region_id, app.name.lower()), []).append(
+                app
+            )
+
+    def region_code(self, row: dict[str, str]) -> str:
+        code = row.get("region", "").strip()
+        if code:
+            return code
+        return self.default_region.code if self.default_region else ""
+
+    def find_opd(self, region_code: str, text: str) -> list[OPD]:
+        return self.opds.get((region_code, text.strip().lower()), [])
+
+
+def _parse_row(
+    number: int, row: dict[str, str], catalogue: _Catalogue, choices, seen, pending
+) -> PreviewRow:
+    name = row.get("name", "").strip()
+    opd_text = row.get("opd", "").strip()
+    preview = PreviewRow(number=number, action="error", opd_label=opd_text, name=name)
+    errors = preview.errors
+    if not opd_text:
+        errors.append(_("Kolom OPD pemilik kosong: isi nama atau singkatan OPD."))
+    if not name:
+        errors.append(_("Kolom nama aplikasi kosong: isi nama aplikasi."))
+    if errors:
+        return preview
+    region_code = catalogue.region_code(row)
+    if not region_code:
+        errors.append(_("Kolom kode wilayah kosong: isi kode Kemendagri wilayah OPD."))
+        return preview
+    matches = catalogue.find_opd(region_code, opd_text)
+    if not matches:
+        errors.append(
+            _("OPD “%(opd)s” tidak dikenal di wilayah %(region)s. Periksa ejaan namanya.")
+            % {"opd": opd_text, "region": region_code}
+        )
+        return preview
+    if len(matches) > 1:
+        errors.append(
+            _("“%(opd)s” cocok dengan beberapa OPD. Tulis nama lengkap OPD.") % {"opd": opd_text}
+        )
+        return preview
+    opd = matches[0]
+    preview.opd, preview.opd_label = opd, str(opd)
+    if opd.pk not in catalogue.editable:
+        errors.append(
+            _("Anda tidak dapat mengubah aplikasi %(opd)s; impor hanya baris OPD Anda sendiri.")
+            % {"opd": opd}
+        )
+        return preview
+    key = (opd.pk, name.lower())
+    if key in seen:
+        errors.append(
+            _("Aplikasi ini sudah ada di baris %(row)s berkas yang sama.") % {"row": seen[key]}
+        )
+        return preview
+    seen[key] = number
+
+    data: dict[str, Any] = {"name": name}
+    for column in TEXT_FIELDS:
+        if column in row:
+            data[column] = row[column]
+    for column in CHOICE_FIELDS:
+        text = row.get(column, "").strip()
+        if column not in row:
+            continue
+        if not text:
+            if not Application._meta.get_field(column).has_default():
+                data[column] = ""
+            continue
+        value = choices[column].get(text.lower())
+        if value is None:
+            labels = ", ".join(
+                str(label) for _value, label in Application._meta.get_field(column).choices
+            )
+            errors.append(
+                _("%(column)s: “%(value)s” tidak dikenal. Pakai salah satu dari: %(choices)s.")
+                % {"column": column_label(column), "value": text, "choices": labels}
+            )
+        else:
+            data[column] = value
+    for column in YEAR_FIELDS:
+        if column not in row:
+            continue
+        text = row[column].strip()
+        if not text:
+            data[column] = None
+        elif text.isdigit() and len(text) == 4:
+            data[column] = int(text)
+        else:
+            errors.append(
+                _("%(column)s: “%(value)s” bukan tahun. Tulis tahun empat angka, misalnya 2019.")
+                % {"column": column_label(column), "value": text}
+            )
+    if "user_opds" in row:
+        preview.user_opds = []
+        for text in _split(row["user_opds"]):
+            found = catalogue.find_opd(opd.region.code, text)
+            if len(found) == 1:
+                preview.user_opds.append(found[0])
+            else:
+                errors.append(
+                    _("OPD pengguna “%(opd)s” tidak dikenal di wilayah ini.") % {"opd": text}
+                )
+    if "integrations" in row:
+        preview.integration_keys = []
+        for text in _split(row["integrations"]):
+            key = (opd.region_id, text.lower())
+            found = catalogue.by_region_and_name.get(key, [])
+            if len(found) > 1:
+                errors.append(
+                    _("Ada beberapa aplikasi bernama “%(name)s” di wilayah ini.") % {"name": text}
+                )
+            elif not found and key not in pending:
+                errors.append(
+                    _(
+                        "Aplikasi terintegrasi “%(name)s” tidak ada di katalog wilayah ini atau "
+                        "di baris sebelumnya."
+                    )
+                    % {"name": text}
+                )
+            else:
+                preview.integration_keys.append(key)
+
+    existing = catalogue.by_opd_and_name.get(key)
+    preview.existing, preview.data = existing, data
+    candidate = Application(opd=opd)
+    if existing is not None:
+        for model_field in Application._meta.concrete_fields:
+            setattr(candidate, model_field.attname, getattr(existing, model_field.attname))
+    for column, value in data.items():
+        setattr(candidate, column, value)
+    try:
+        # Uniqueness is settled by the matching above and the owner OPD was just resolved;
+        # skipping their checks keeps a large preview from querying once per row.
+        candidate.full_clean(exclude=["opd"], validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        for column, messages in error.message_dict.items():
+            prefix = column_label(column) if column in COLUMNS else ""
+            errors.extend(f"{prefix}: {message}" if prefix else message for message in messages)
+    if errors:
+        return preview
+    if existing is None:
+        preview.action = "create"
+        pending.add((opd.region_id, name.lower()))
+    else:
+        preview.action = "update"
+        preview.changes = [
+            column_label(column)
+            for column, value in data.items()
+            if getattr(existing, column) != value
+        ]
+        if preview.user_opds is not None and {o.pk for o in preview.user_opds} != {
+            o.pk for o in existing.user_opds.all()
+        }:
+            preview.changes.append(column_label("user_opds"))
+        if preview.integration_keys is not None and set(preview.integration_keys) != {
+            (app.opd.region_id, app.name.lower()) for app in existing.integrations.all()
+        }:
+            preview.changes.append(column_label("integrations"))
+    return preview
+
+
+def import_preview(sheet: Sheet, *, user) -> ImportPreview:
+    """What importing ``sheet`` as ``user`` would do, row by row. Changes nothing."""
+    catalogue = _Catalogue(sheet, user=user)
+    choices = _choice_lookup()
+    seen: dict[tuple[int, str], int] = {}
+    pending: set[tuple[int, str]] = set()
+    rows = [
+        _parse_row(number, row, catalogue, choices, seen, pending) for number, row in sheet.rows
+    ]
+    return ImportPreview(rows=rows, ignored_columns=sheet.ignored_columns, catalogue=catalogue)
+
+
+def import_apply(sheet: Sheet, *, user) -> ImportPreview:
+    """Apply every row of ``sheet``, or none: one transaction, checked again on the spot.
+
+    Raises ValidationError (nothing applied) when any row is refused.
+    """
+    with transaction.atomic():
+        preview = import_preview(sheet, user=user)
+        if preview.has_errors:
+            raise ValidationError(
+                _("%(count)s baris bermasalah; tidak ada yang diterapkan. Perbaiki berkasnya.")
+                % {"count": preview.error_count}
+            )
+        by_name = {key: apps[0] for key, apps in preview.catalogue.by_region_and_name.items()}
+        for row in preview.rows:
+            relations: dict[str, Any] = {}
+            if row.user_opds is not None:
+                relations["user_opds"] = row.user_opds
+            if row.integration_keys is not None:
+                relations["integrations"] = [by_name[key] for key in row.integration_keys]
+            try:
+                if row.existing is None:
+                    data = dict(row.data)
+                    name = data.pop("name")
+                    application = application_create(
+                        user=user, opd=row.opd, name=name, reason=IMPORT_REASON, **data, **relations
+                    )
+                else:
+                    application = application_update(
+                        row.existing,
+                        user=user,
+                        data={**row.data, **relations},
+                        reason=IMPORT_REASON,
+                    )
+            except ValidationError as error:
+                raise ValidationError(
+                    _("Baris %(row)s: %(errors)s; tidak ada yang diterapkan.")
+                    % {"row": row.number, "errors": " ".join(error.messages)}
+                ) from error
+            by_name[(row.opd.region_id, application.name.lower())] = application
+    return preview

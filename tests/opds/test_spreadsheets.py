@@ -1,0 +1,217 @@
+import csv
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook, load_workbook
+
+from opds.inventory import (
+    SpreadsheetError,
+    export_csv,
+    export_xlsx,
+    import_apply,
+    import_preview,
+    neutralise_cell,
+    read_spreadsheet,
+)
+from opds.models import Application
+from tests.opds.factories import ApplicationFactory
+
+LIMIT = 2 * 1024 * 1024
+
+
+def csv_upload(rows, name="katalog.csv", delimiter=","):
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter).writerows(rows)
+    return SimpleUploadedFile(name, buffer.getvalue().encode("utf-8"), "text/csv")
+
+
+def xlsx_upload(rows, name="katalog.xlsx"):
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue())
+
+
+def sheet_of(rows, **kwargs):
+    return read_spreadsheet(csv_upload(rows, **kwargs), max_bytes=LIMIT)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+62 811", "'+62 811"),
+        ("-1+1", "'-1+1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("SIMPEG", "SIMPEG"),
+        (2019, 2019),
+    ],
+)
+def test_cells_a_spreadsheet_would_run_are_neutralised(value, expected):
+    assert neutralise_cell(value) == expected
+
+
+def test_csv_export_neutralises_formulas_and_lists_the_filtered_rows(kominfo, dukcapil):
+    ApplicationFactory(opd=kominfo, name="=cmd|' /C calc'!A0", notes="@SUM(1+1)")
+    ApplicationFactory(opd=dukcapil, name="SIAK")
+    stream = io.StringIO()
+    export_csv(Application.objects.filter(opd=kominfo), stream)
+    rows = list(csv.reader(io.StringIO(stream.getvalue().lstrip("\ufeff"))))
+    assert rows[0][:3] == ["Kode wilayah", "OPD pemilik", "Nama aplikasi"]
+    assert len(rows) == 2
+    assert rows[1][2] == "'=cmd|' /C calc'!A0"
+    assert "'@SUM(1+1)" in rows[1]
+
+
+def test_xlsx_export_writes_formulas_as_plain_text(kominfo):
+    ApplicationFactory(opd=kominfo, name="=1+1", year_built=2018)
+    sheet = load_workbook(io.BytesIO(export_xlsx(Application.objects.all()))).active
+    row = [cell.value for cell in sheet[2]]
+    assert row[2] == "'=1+1"
+    assert sheet.cell(row=2, column=3).data_type == "s"
+    assert 2018 in row
+
+
+def test_export_round_trips_through_import_without_changes(kominfo, dukcapil, opd_staff):
+    ApplicationFactory(opd=kominfo, name="Portal", url="https://gunungmaskab.go.id")
+    other = ApplicationFactory(opd=kominfo, name="=Aneh")
+    other.user_opds.set([dukcapil])
+    upload = SimpleUploadedFile("ekspor.xlsx", export_xlsx(Application.objects.all()))
+    preview = import_preview(read_spreadsheet(upload, max_bytes=LIMIT), user=opd_staff)
+    assert [(row.action, row.name, row.changes) for row in preview.rows] == [
+        ("update", "=Aneh", []),
+        ("update", "Portal", []),
+    ]
+
+
+def test_preview_lists_every_row_as_create_update_or_error(scoped_world, opd_staff):
+    ApplicationFactory(opd=scoped_world["kominfo"], name="SIMPEG", status="active")
+    sheet = sheet_of(
+        [
+            ["OPD pemilik", "Nama aplikasi", "Status", "Tahun dibangun", "Kolom lain"],
+            ["Diskominfo,SP", "simpeg", "Tidak aktif", "2015", "x"],
+            ["Dinas Komunikasi, Informatika, Statistik dan Persandian", "E-Office", "", "", ""],
+            ["Disdukcapil", "SIAK", "active", "", ""],
+            ["Dinas Kominfo Katingan", "Portal", "", "", ""],
+            ["Diskominfo,SP", "Rusak", "hidup", "dua ribu", ""],
+            ["Diskominfo,SP", "E-OFFICE", "", "", ""],
+            ["", "", "", "", ""],
+            ["Diskominfo,SP", "", "", "", ""],
+        ]
+    )
+    preview = import_preview(sheet, user=opd_staff)
+    rows = {row.number: row for row in preview.rows}
+    assert rows[2].action == "update"
+    assert rows[2].changes == ["Nama aplikasi", "Status", "Tahun dibangun"]
+    assert rows[3].action == "create"
+    assert rows[4].action == "error"
+    assert "impor hanya baris OPD Anda sendiri" in rows[4].errors[0]
+    assert rows[5].action == "error"
+    assert "tidak dikenal di wilayah 62.10" in rows[5].errors[0]
+    assert rows[6].action == "error"
+    assert len(rows[6].errors) == 2
+    assert "sudah ada di baris 3" in rows[7].errors[0]
+    assert 8 not in rows
+    assert "nama aplikasi kosong" in rows[9].errors[0]
+    assert (preview.creates, preview.updates, preview.error_count) == (1, 1, 5)
+    assert preview.ignored_columns == ["Kolom lain"]
+    assert Application.objects.get().status == "active"
+
+
+def test_apply_changes_nothing_when_any_row_is_refused(scoped_world, opd_staff):
+    ApplicationFactory(opd=scoped_world["kominfo"], name="SIMPEG", status="active")
+    sheet = sheet_of(
+        [
+            ["opd", "name", "status"],
+            ["Diskominfo,SP", "SIMPEG", "inactive"],
+            ["Diskominfo,SP", "E-Office", "active"],
+            ["Disdukcapil", "SIAK", "active"],
+        ]
+    )
+    with pytest.raises(ValidationError) as error:
+        import_apply(sheet, user=opd_staff)
+    assert "tidak ada yang diterapkan" in error.value.messages[0]
+    assert list(Application.objects.values_list("name", "status")) == [("SIMPEG", "active")]
+
+
+def test_apply_creates_and_updates_in_one_go_with_history(scoped_world, opd_staff):
+    ApplicationFactory(opd=scoped_world["kominfo"], name="SIMPEG")
+    sheet = sheet_of(
+        [
+            ["opd", "name", "platform", "OPD pengguna", "Terintegrasi dengan"],
+            ["Diskominfo,SP", "E-Office", "web", "Disdukcapil; Diskominfo,SP", "SIMPEG"],
+            ["Diskominfo,SP", "Portal", "Web", "", "e-office"],
+            ["Diskominfo,SP", "simpeg", "Seluler", "", ""],
+        ],
+        delimiter=";",
+    )
+    preview = import_apply(sheet, user=opd_staff)
+    assert (preview.creates, preview.updates) == (2, 1)
+    e_office = Application.objects.get(name="E-Office")
+    assert {str(opd) for opd in e_office.user_opds.all()} == {"Disdukcapil", "Diskominfo,SP"}
+    # The last row matched SIMPEG ignoring case and wrote the name as the file spells it.
+    assert [app.name for app in e_office.integrations.all()] == ["simpeg"]
+    assert [app.name for app in Application.objects.get(name="Portal").integrations.all()] == [
+        "E-Office"
+    ]
+    simpeg = Application.objects.get(name__iexact="simpeg")
+    assert simpeg.platform == "mobile"
+    entry = simpeg.history.latest()
+    assert (entry.history_user, entry.history_change_reason) == (opd_staff, "Impor berkas")
+
+
+def test_admin_imports_into_any_region_with_the_region_column(scoped_world, admin_user):
+    sheet = sheet_of(
+        [
+            ["Kode wilayah", "OPD pemilik", "Nama aplikasi"],
+            ["62.06", "Diskominfo", "Portal Katingan"],
+            ["", "Diskominfo", "Tanpa wilayah"],
+        ]
+    )
+    preview = import_preview(sheet, user=admin_user)
+    assert [row.action for row in preview.rows] == ["create", "error"]
+    assert "kode wilayah kosong" in preview.rows[1].errors[0]
+
+
+def test_import_cannot_reach_opds_of_regions_the_user_cannot_see(scoped_world, opd_staff):
+    sheet = sheet_of([["region", "opd", "name"], ["62.06", "Diskominfo", "Portal"]])
+    row = import_preview(sheet, user=opd_staff).rows[0]
+    assert row.action == "error"
+    assert "tidak dikenal" in row.errors[0]
+
+
+def test_xlsx_files_are_read_like_csv(scoped_world, opd_staff):
+    upload = xlsx_upload(
+        [["OPD pemilik", "Nama aplikasi", "Tahun dibangun"], ["Diskominfo,SP", "SIMPEG", 2015]]
+    )
+    preview = import_preview(read_spreadsheet(upload, max_bytes=LIMIT), user=opd_staff)
+    assert preview.rows[0].action == "create"
+    assert preview.rows[0].data["year_built"] == 2015
+
+
+@pytest.mark.parametrize(
+    ("upload", "message"),
+    [
+        (SimpleUploadedFile("katalog.pdf", b"%PDF-1.4"), "Jenis berkas tidak didukung"),
+        (SimpleUploadedFile("katalog.xlsx", b"bukan zip"), "tidak dapat dibaca"),
+        (SimpleUploadedFile("katalog.csv", b"\x00\x01\x02"), "bukan CSV"),
+        (SimpleUploadedFile("katalog.csv", b"nama,status\nSIMPEG,active\n"), "Baris judul"),
+        (SimpleUploadedFile("katalog.csv", b"opd,name\n"), "tanpa data"),
+        (SimpleUploadedFile("katalog.csv", b""), "kosong"),
+    ],
+)
+def test_unreadable_uploads_get_a_clear_message(upload, message):
+    with pytest.raises(SpreadsheetError) as error:
+        read_spreadsheet(upload, max_bytes=LIMIT)
+    assert message in str(error.value)
+
+
+def test_oversized_upload_is_refused_before_it_is_read():
+    upload = SimpleUploadedFile("katalog.csv", b"opd,name\n" + b"x,y\n" * 300)
+    with pytest.raises(SpreadsheetError) as error:
+        read_spreadsheet(upload, max_bytes=1000)
+    assert "terlalu besar" in str(error.value)
