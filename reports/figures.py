@@ -179,10 +179,12 @@ def recommendations(assessment: Assessment, dimensions, *, limit: int = 6) -> li
 
 
 def assessment_years(
-    *, user, framework, region: Region | None = None, province: Region | None = None
+    *, user, framework, region: Region | None = None, province: Region | None = None, final=False
 ) -> list[int]:
-    """Years with an assessment ``user`` may see, newest first."""
+    """Years with an assessment ``user`` may see (a final one if ``final``), newest first."""
     assessments = Assessment.objects.visible_to(user).filter(framework=framework)
+    if final:
+        assessments = assessments.filter(status=Assessment.Status.FINAL)
     if region is not None:
         assessments = assessments.filter(region=region)
     if province is not None:

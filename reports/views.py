@@ -70,7 +70,12 @@ def province_ranking(request, code):
     province = ranking_province(request, code)
     framework = framework_or_404()
     years = figures.assessment_years(user=request.user, province=province, framework=framework)
-    year = parse_year(request.GET.get("year"), years[0] if years else timezone.now().year)
+    # Without a chosen year: the latest year with final results, not a year of early drafts.
+    finals = figures.assessment_years(
+        user=request.user, province=province, framework=framework, final=True
+    )
+    default = (finals or years or [timezone.now().year])[0]
+    year = parse_year(request.GET.get("year"), default)
     rows = figures.province_ranking(
         user=request.user, province=province, year=year, framework=framework
     )

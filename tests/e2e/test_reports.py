@@ -1,0 +1,37 @@
+import subprocess
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import log_in
+
+
+def test_head_downloads_the_2019_report_from_the_dashboard(page, demo_data, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    log_in(page, "kadis.gumas", demo_data)
+    page.get_by_role("link", name="Dasbor").click()
+    page.get_by_label("Tahun", exact=True).select_option("2019")
+    expect(page.get_by_test_id("index")).to_have_text("2,20")
+    expect(page.get_by_role("img", name="Skor dimensi Kabupaten Gunung Mas 2019")).to_be_visible()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Unduh laporan 2019 (PDF)").click()
+    download = download_info.value
+    assert download.suggested_filename == "laporan-egov-62.10-2019.pdf"
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Kabupaten Gunung Mas" in text
+    assert "2,20" in text
+    assert "Halaman 1 dari" in text
+
+
+def test_reviewer_sorts_the_ranking_and_opens_a_region(page, demo_data, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    log_in(page, "reviewer", demo_data)
+    page.get_by_role("link", name="Peringkat").click()
+    expect(page.get_by_test_id("rank-62.71")).to_contain_text("3,17")
+    page.get_by_role("link", name="Aplikasi", exact=True).click()
+    expect(page.locator("tbody tr").first).to_contain_text("Kota Palangka Raya")
+    page.get_by_role("link", name="Kabupaten Gunung Mas").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Kabupaten Gunung Mas · 2019")
