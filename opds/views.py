@@ -100,18 +100,6 @@ class OPDListView(LoginRequiredMixin, ListView):
         return context
 
 
-def _region_duplicates(user, region):
-    """Likely duplicates among the region's applications that are not retired."""
-    candidates = (
-        Application.objects.visible_to(user)
-        .filter(opd__region=region)
-        .exclude(status=Application.Status.INACTIVE)
-        .select_related("opd")
-        .only("pk", "name", "description", "opd__name", "opd__short_name")
-    )
-    return inventory.likely_duplicates(candidates)
-
-
 class ApplicationListView(LoginRequiredMixin, ListView):
     """The catalogue: search, filters, sort, a summary and the likely duplicates."""
 
@@ -128,7 +116,7 @@ class ApplicationListView(LoginRequiredMixin, ListView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         region = self.form.region
-        duplicates = _region_duplicates(user, region) if region is not None else []
+        duplicates = inventory.region_duplicates(user, region) if region is not None else []
         duplicate_ids = {pair.first.pk for pair in duplicates} | {
             pair.second.pk for pair in duplicates
         }
@@ -171,7 +159,7 @@ class ApplicationDetailView(LoginRequiredMixin, DetailView):
             can_edit=Application.objects.editable_by(user).filter(pk=application.pk).exists(),
             duplicates=[
                 pair
-                for pair in _region_duplicates(user, application.opd.region)
+                for pair in inventory.region_duplicates(user, application.opd.region)
                 if application.pk in {pair.first.pk, pair.second.pk}
             ],
         )

@@ -53,7 +53,26 @@ def region_context(*, user, region: Region, year: int) -> dict | None:
     data = figures.region_figures(user=user, region=region, year=year, framework=framework)
     if data is None:
         return None
-    return {"data": data, "region": region, "year": year, **region_charts(data)}
+    applications = figures.inventory_figures(user=user, region=region)
+    return {
+        "data": data,
+        "region": region,
+        "year": year,
+        "inventory": applications,
+        "inventory_chart": inventory_chart(applications.summary, region),
+        **region_charts(data),
+    }
+
+
+def inventory_chart(summary, region: Region):
+    bars = summary.by_status + summary.by_platform
+    return charts.bar_chart(
+        [bar.label for bar in bars],
+        [charts.Series(_("Aplikasi"), [bar.count for bar in bars])],
+        places=0,
+        title=_("Aplikasi %(region)s menurut status dan platform") % {"region": region.name},
+        desc=_("Jumlah aplikasi dalam katalog menurut status, lalu menurut platform."),
+    )
 
 
 def region_version(data: figures.RegionFigures) -> ReportVersion:

@@ -252,3 +252,21 @@ def indicator_details(assessment: Assessment, dimensions, result: Result):
         (d, DimensionDetail(score=result.dimension(d.code).score, items=grouped[d.pk]))
         for d in dimensions
     ]
+
+
+@dataclass
+class InventoryFigures:
+    summary: object  # opds.inventory.CatalogueSummary
+    duplicate_pairs: int
+
+
+def inventory_figures(*, user, region: Region) -> InventoryFigures:
+    """The region's application inventory in numbers, as the catalogue counts them."""
+    from opds import inventory
+    from opds.models import Application
+
+    applications = Application.objects.visible_to(user).filter(opd__region=region)
+    return InventoryFigures(
+        summary=inventory.catalogue_summary(applications),
+        duplicate_pairs=len(inventory.region_duplicates(user, region)),
+    )

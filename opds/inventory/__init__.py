@@ -10,7 +10,12 @@
 """
 
 from opds.inventory.catalogue import CatalogueSummary, catalogue_summary
-from opds.inventory.duplicates import DuplicatePair, likely_duplicates, similarity
+from opds.inventory.duplicates import (
+    DuplicatePair,
+    likely_duplicates,
+    region_duplicates,
+    similarity,
+)
 from opds.inventory.records import (
     Completeness,
     application_completeness,
@@ -43,6 +48,7 @@ __all__ = [
     "import_apply",
     "import_preview",
     "likely_duplicates",
+    "region_duplicates",
     "neutralise_cell",
     "read_spreadsheet",
     "similarity",

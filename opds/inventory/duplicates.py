@@ -104,3 +104,18 @@ def likely_duplicates(applications: Iterable[Any]) -> list[DuplicatePair]:
             pairs.append(DuplicatePair(first, second, measured))
     pairs.sort(key=lambda pair: (-pair.similarity.score, pair.first.name, pair.second.name))
     return pairs
+
+
+def region_duplicates(user, region) -> list[DuplicatePair]:
+    """Likely duplicates among the region's applications ``user`` may see, retired ones left
+    out."""
+    from opds.models import Application
+
+    candidates = (
+        Application.objects.visible_to(user)
+        .filter(opd__region=region)
+        .exclude(status=Application.Status.INACTIVE)
+        .select_related("opd")
+        .only("pk", "name", "description", "opd__name", "opd__short_name")
+    )
+    return likely_duplicates(candidates)

@@ -5,8 +5,6 @@ Text a spreadsheet would run as a formula is neutralised in every exported cell.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -14,11 +12,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from egov_portal.spreadsheets import FORMULA_STARTS, csv_text, neutralise_cell, xlsx_bytes
 from opds.models import Application
 
 LIST_SEPARATOR = ";"
-# A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 TEXT_FIELDS = (
     "description",
@@ -68,13 +65,6 @@ def column_label(key: str) -> str:
     return str(Application._meta.get_field(key).verbose_name).capitalize()
 
 
-def neutralise_cell(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula, prefixed with ' so it stays text."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def undo_neutralising(value: str) -> str:
     if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
         return value[1:]
@@ -111,18 +101,8 @@ def export_rows(applications: QuerySet[Application]) -> Iterator[list[Any]]:
 
 def export_csv(applications: QuerySet[Application], stream) -> None:
     """Write the catalogue as CSV (UTF-8 with a byte-order mark, which Excel expects)."""
-    stream.write("\ufeff")
-    writer = csv.writer(stream)
-    writer.writerows(export_rows(applications))
+    stream.write(csv_text(export_rows(applications)))
 
 
 def export_xlsx(applications: QuerySet[Application]) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(str(_("Katalog aplikasi"))[:31])
-    for row in export_rows(applications):
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(export_rows(applications), sheet=str(_("Katalog aplikasi")))

@@ -99,6 +99,17 @@ def test_dashboard_shows_the_same_numbers_as_the_scoring_function(client, demo):
     assert "Unduh laporan 2019 (PDF)" in content
 
 
+def test_dashboard_summarises_the_inventory_as_the_catalogue_counts_it(client, demo):
+    from opds.models import Application
+
+    login(client, "kadis.gumas")
+    response = client.get(reverse("reports:region_dashboard", kwargs={"code": "62.10"}))
+    inventory = response.context["inventory"]
+    assert inventory.summary.total == Application.objects.filter(opd__region__code="62.10").count() >= 30
+    assert inventory.duplicate_pairs >= 1
+    assert "aplikasi tercatat dalam katalog" in response.content.decode()
+
+
 def test_dashboard_defaults_to_the_latest_year(client, demo):
     login(client, "kadis.gumas")
     response = client.get(reverse("reports:region_dashboard", kwargs={"code": "62.10"}))
