@@ -105,7 +105,11 @@ def test_dashboard_summarises_the_inventory_as_the_catalogue_counts_it(client, d
     login(client, "kadis.gumas")
     response = client.get(reverse("reports:region_dashboard", kwargs={"code": "62.10"}))
     inventory = response.context["inventory"]
-    assert inventory.summary.total == Application.objects.filter(opd__region__code="62.10").count() >= 30
+    assert (
+        inventory.summary.total
+        == Application.objects.filter(opd__region__code="62.10").count()
+        >= 30
+    )
     assert inventory.duplicate_pairs >= 1
     assert "aplikasi tercatat dalam katalog" in response.content.decode()
 
