@@ -12,11 +12,13 @@ api_v1 = [
     path("auth/token/", obtain_auth_token, name="api_token"),
     path("", include("opds.api.urls")),
     path("", include("assessments.api.urls")),
+    path("", include("masterplan.api.urls")),
 ]
 
 urlpatterns = [
     path("", include("opds.urls")),
     path("assessments/", include("assessments.urls")),
+    path("masterplans/", include("masterplan.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(
