@@ -24,9 +24,12 @@ def acting_role(user, region) -> str | None:
         return None
     if membership.role == ADMIN:
         return ADMIN
-    if membership.role == REVIEWER and region.kind != "province":
-        if region.parent_id == membership.region_id:
-            return REVIEWER
+    if (
+        membership.role == REVIEWER
+        and region.kind != "province"
+        and region.parent_id == membership.region_id
+    ):
+        return REVIEWER
     if membership.role == HEAD and region.pk == membership.region_id:
         return HEAD
     return None

@@ -119,4 +119,6 @@ def check_upload(upload) -> CheckedUpload:
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    return CheckedUpload(name=name, content_type=content_type, size=upload.size, sha256=digest.hexdigest())
+    return CheckedUpload(
+        name=name, content_type=content_type, size=upload.size, sha256=digest.hexdigest()
+    )

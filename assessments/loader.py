@@ -270,10 +270,9 @@ def _load(data: dict) -> Framework:
 
 def _load_indicator(dimension, aspect, data, order) -> Indicator:
     # An indicator keeps its identity (and its answers) when it moves between dimensions.
-    indicator = (
-        Indicator.objects.filter(dimension__framework=dimension.framework, code=data["code"]).first()
-        or Indicator(code=data["code"])
-    )
+    indicator = Indicator.objects.filter(
+        dimension__framework=dimension.framework, code=data["code"]
+    ).first() or Indicator(code=data["code"])
     indicator.dimension = dimension
     indicator.aspect = aspect
     indicator.name = _text(data, "name")

@@ -370,9 +370,7 @@ class Evidence(models.Model):
 class Transition(models.Model):
     """One step of an assessment's workflow: who moved it, when, and why."""
 
-    assessment = models.ForeignKey(
-        Assessment, on_delete=models.CASCADE, related_name="transitions"
-    )
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField(
         _("dari"), max_length=20, choices=Assessment.Status.choices, blank=True
     )

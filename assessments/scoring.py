@@ -162,9 +162,7 @@ def score(framework: FrameworkSpec, answers: Mapping[str, AnswerValue]) -> Resul
     for dimension in framework.dimensions:
         raw = dimension_score(dimension, answers)
         rounded = None if raw is None else round_score(raw)
-        answered = sum(
-            1 for i in dimension.indicators if (a := answers.get(i.code)) and a.answered
-        )
+        answered = sum(1 for i in dimension.indicators if (a := answers.get(i.code)) and a.answered)
         dimensions.append(
             DimensionResult(
                 code=dimension.code,
@@ -253,6 +251,4 @@ def results_for(assessments) -> dict[int, Result]:
     answers = defaultdict(list)
     for answer in Answer.objects.filter(assessment__in=assessments).select_related("indicator"):
         answers[answer.assessment_id].append(answer)
-    return {
-        a.pk: score(specs[a.framework_id], answer_values(answers[a.pk])) for a in assessments
-    }
+    return {a.pk: score(specs[a.framework_id], answer_values(answers[a.pk])) for a in assessments}

@@ -9,9 +9,7 @@ urlpatterns = [
     path("new/", views.assessment_create, name="assessment_create"),
     path("<int:pk>/", views.assessment_detail, name="assessment_detail"),
     path("<int:pk>/transition/", views.assessment_transition, name="assessment_transition"),
-    path(
-        "<int:pk>/answers/<slug:indicator>/", views.answer_update, name="answer_update"
-    ),
+    path("<int:pk>/answers/<slug:indicator>/", views.answer_update, name="answer_update"),
     path(
         "<int:pk>/answers/<slug:indicator>/evidence/",
         views.evidence_create,

@@ -110,7 +110,10 @@ def assessment_transition(request, pk):
         return redirect(assessment)
     try:
         workflow.assessment_transition(
-            assessment, user=request.user, to=form.cleaned_data["to"], note=form.cleaned_data["note"]
+            assessment,
+            user=request.user,
+            to=form.cleaned_data["to"],
+            note=form.cleaned_data["note"],
         )
     except ValidationError as error:
         for message in error.messages:
@@ -121,7 +124,8 @@ def assessment_transition(request, pk):
         assessment.refresh_from_db()
         messages.success(
             request,
-            _("Status penilaian sekarang: %(status)s.") % {"status": assessment.get_status_display()},
+            _("Status penilaian sekarang: %(status)s.")
+            % {"status": assessment.get_status_display()},
         )
     return redirect(assessment)
 
@@ -168,7 +172,8 @@ def card_context(assessment, indicator, answer, form, may_self, may_verify, **ex
         "answer": answer,
         "form": form,
         "evidence": list(answer.evidence.all()) if answer.pk else [],
-        "evidence_form": extra.pop("evidence_form", None) or EvidenceForm(prefix=f"ev-{indicator.code}"),
+        "evidence_form": extra.pop("evidence_form", None)
+        or EvidenceForm(prefix=f"ev-{indicator.code}"),
         "may_edit": may_self or may_verify,
         **extra,
     }
@@ -176,8 +181,12 @@ def card_context(assessment, indicator, answer, form, may_self, may_verify, **ex
 
 def dimension_summary(assessment, dimension):
     result = assessment_result(assessment, spec=framework_spec(assessment.framework))
-    return {"assessment": assessment, "dimension": dimension, "result": result,
-            "dimension_result": result.dimension(dimension.code)}
+    return {
+        "assessment": assessment,
+        "dimension": dimension,
+        "result": result,
+        "dimension_result": result.dimension(dimension.code),
+    }
 
 
 @login_required
@@ -206,9 +215,8 @@ def answer_target(request, pk, indicator):
         dimension__framework=assessment.framework,
         code=indicator,
     )
-    answer = (
-        Answer.objects.filter(assessment=assessment, indicator=indicator).first()
-        or Answer(assessment=assessment, indicator=indicator, version=0)
+    answer = Answer.objects.filter(assessment=assessment, indicator=indicator).first() or Answer(
+        assessment=assessment, indicator=indicator, version=0
     )
     return assessment, indicator, answer
 
@@ -217,7 +225,9 @@ def respond_card(request, assessment, indicator, card, *, status=200):
     """The re-drawn card for htmx, or the whole dimension page without JavaScript."""
     if is_htmx(request):
         context = {"card": card, **dimension_summary(assessment, indicator.dimension)}
-        return render(request, "assessments/includes/_indicator_response.html", context, status=status)
+        return render(
+            request, "assessments/includes/_indicator_response.html", context, status=status
+        )
     if status == 200:
         return redirect(
             reverse(
@@ -314,7 +324,9 @@ def evidence_create(request, pk, indicator):
                 url=evidence_form.cleaned_data["url"],
             )
         except ValidationError as error:
-            evidence_form.add_error("file" if evidence_form.cleaned_data.get("file") else None, error)
+            evidence_form.add_error(
+                "file" if evidence_form.cleaned_data.get("file") else None, error
+            )
             status = 400
         except workflow.WorkflowError as error:
             extra["error"] = error.message
@@ -336,7 +348,14 @@ def evidence_create(request, pk, indicator):
         may_verify=may_verify,
     )
     card = card_context(
-        assessment, indicator, answer, form, may_self, may_verify, evidence_form=evidence_form, **extra
+        assessment,
+        indicator,
+        answer,
+        form,
+        may_self,
+        may_verify,
+        evidence_form=evidence_form,
+        **extra,
     )
     return respond_card(request, assessment, indicator, card, status=status)
 

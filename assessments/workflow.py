@@ -82,8 +82,7 @@ def allowed_transitions(user, assessment: Assessment) -> list[str]:
 
 def may_set_self(user, assessment: Assessment) -> bool:
     return (
-        acting_role(user, assessment.region) in {HEAD, ADMIN}
-        and assessment.status == Status.DRAFT
+        acting_role(user, assessment.region) in {HEAD, ADMIN} and assessment.status == Status.DRAFT
     )
 
 
@@ -141,8 +140,8 @@ def answered_count(assessment: Assessment, *, verified: bool) -> tuple[int, int]
 
 @transaction.atomic
 def assessment_transition(assessment: Assessment, *, user, to: str, note: str = "") -> Transition:
-    assessment = Assessment.objects.select_for_update().select_related("region").get(
-        pk=assessment.pk
+    assessment = (
+        Assessment.objects.select_for_update().select_related("region").get(pk=assessment.pk)
     )
     move = (assessment.status, to)
     if to not in Status.values or move not in TRANSITIONS:
@@ -175,7 +174,11 @@ def assessment_transition(assessment: Assessment, *, user, to: str, note: str = 
                 )
                 % {"missing": total - answered, "total": total}
             )
-        unexplained = [a.indicator.code for a in assessment.answers.select_related("indicator") if a.differs and not a.reason.strip()]
+        unexplained = [
+            a.indicator.code
+            for a in assessment.answers.select_related("indicator")
+            if a.differs and not a.reason.strip()
+        ]
         if unexplained:
             raise ValidationError(
                 _("Indikator %(codes)s: level verifikasi berbeda dari level mandiri tanpa alasan.")
@@ -200,8 +203,10 @@ def answer_save(assessment: Assessment, indicator, *, user, version: int, **chan
     unknown = set(changes) - set(ANSWER_FIELDS)
     if unknown:
         raise ValueError(f"unknown answer fields: {sorted(unknown)}")
-    assessment = Assessment.objects.select_for_update().select_related("region", "framework").get(
-        pk=assessment.pk
+    assessment = (
+        Assessment.objects.select_for_update()
+        .select_related("region", "framework")
+        .get(pk=assessment.pk)
     )
     answer = (
         Answer.objects.select_for_update()
@@ -223,7 +228,11 @@ def answer_save(assessment: Assessment, indicator, *, user, version: int, **chan
         if self_ok or verify_ok:
             raise PermissionDenied(
                 _("Peran Anda tidak dapat mengubah %(fields)s pada tahap ini.")
-                % {"fields": ", ".join(str(Answer._meta.get_field(n).verbose_name) for n in changed if not needs[n])}
+                % {
+                    "fields": ", ".join(
+                        str(Answer._meta.get_field(n).verbose_name) for n in changed if not needs[n]
+                    )
+                }
             )
         _refuse_change(user, assessment)
     if answer.version != version:
@@ -251,10 +260,12 @@ def answer_save(assessment: Assessment, indicator, *, user, version: int, **chan
 
 
 @transaction.atomic
-def evidence_add(assessment: Assessment, indicator, *, user, title="", file=None, url="") -> Evidence:
+def evidence_add(
+    assessment: Assessment, indicator, *, user, title="", file=None, url=""
+) -> Evidence:
     """Attach an uploaded file or a link to the answer of ``indicator``."""
-    assessment = Assessment.objects.select_for_update().select_related("region").get(
-        pk=assessment.pk
+    assessment = (
+        Assessment.objects.select_for_update().select_related("region").get(pk=assessment.pk)
     )
     if not may_edit(user, assessment):
         _refuse_change(user, assessment)
@@ -282,8 +293,10 @@ def evidence_add(assessment: Assessment, indicator, *, user, title="", file=None
 
 @transaction.atomic
 def evidence_remove(evidence: Evidence, *, user) -> None:
-    assessment = Assessment.objects.select_for_update().select_related("region").get(
-        pk=evidence.answer.assessment_id
+    assessment = (
+        Assessment.objects.select_for_update()
+        .select_related("region")
+        .get(pk=evidence.answer.assessment_id)
     )
     if not may_edit(user, assessment):
         _refuse_change(user, assessment)

@@ -57,7 +57,10 @@ class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
     )
 )
 class AssessmentViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Assessments of the regions the caller may see, with their scores."""
 
@@ -175,7 +178,9 @@ class AnswerDetailView(generics.GenericAPIView):
                 status=status.HTTP_400_BAD_REQUEST,
             )
         try:
-            workflow.answer_save(assessment, indicator, user=request.user, version=version, **changes)
+            workflow.answer_save(
+                assessment, indicator, user=request.user, version=version, **changes
+            )
         except workflow.AnswerConflict as error:
             current = answers_of(assessment).get(pk=error.current.pk)
             return conflict(error.message, current=self.get_serializer(current).data)

@@ -5,7 +5,12 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from assessments.loader import FRAMEWORKS_DIR, FrameworkFileError, load_framework, validate_framework
+from assessments.loader import (
+    FRAMEWORKS_DIR,
+    FrameworkFileError,
+    load_framework,
+    validate_framework,
+)
 from assessments.models import Answer, Dimension, Framework, Indicator, Level
 from tests.assessments.factories import framework_document
 
@@ -24,7 +29,9 @@ def test_every_problem_is_listed_with_its_location():
     document["bands"][0]["min"] = 9
     problems = validate_framework(document)
     assert "dimensions[0].weight: must be a positive number, got 0" in problems
-    assert any(p.startswith("dimensions[1].indicators[0].code: 'policy-01' is also used") for p in problems)
+    assert any(
+        p.startswith("dimensions[1].indicators[0].code: 'policy-01' is also used") for p in problems
+    )
     assert "dimensions[1].indicators[1].levels: no descriptor for level 4" in problems
     assert any(p.startswith("bands[0].min: 9 is outside the scale") for p in problems)
 
@@ -56,7 +63,9 @@ def test_an_indicator_with_answers_cannot_be_removed(db, admin_user, gunung_mas)
 
     framework = load_framework(framework_document())
     assessment = make_assessment(admin_user, gunung_mas, framework)
-    Answer.objects.create(assessment=assessment, indicator=Indicator.objects.get(code="planning-02"), self_level=2)
+    Answer.objects.create(
+        assessment=assessment, indicator=Indicator.objects.get(code="planning-02"), self_level=2
+    )
     shorter = copy.deepcopy(framework_document())
     shorter["dimensions"][1]["indicators"].pop()
     with pytest.raises(FrameworkFileError) as error:
@@ -88,7 +97,11 @@ def test_the_shipped_pegi_framework_is_valid_and_complete(db):
     call_command("load_framework", str(FRAMEWORKS_DIR / "pegi.json"), stdout=StringIO())
     framework = Framework.objects.get(code="pegi")
     assert [d.code for d in framework.dimensions.all()] == [
-        "policy", "institutions", "infrastructure", "applications", "planning"
+        "policy",
+        "institutions",
+        "infrastructure",
+        "applications",
+        "planning",
     ]
     for dimension in framework.dimensions.all():
         assert 6 <= dimension.indicators.count() <= 8
@@ -100,4 +113,7 @@ def test_the_shipped_pegi_framework_is_valid_and_complete(db):
         ("3.60", "Sangat Baik"),
     ]
     assert not Indicator.objects.filter(dimension__framework=framework, name_en="").exists()
-    assert Level.objects.filter(indicator__dimension__framework=framework).count() == 4 * Indicator.objects.filter(dimension__framework=framework).count()
+    assert (
+        Level.objects.filter(indicator__dimension__framework=framework).count()
+        == 4 * Indicator.objects.filter(dimension__framework=framework).count()
+    )

@@ -41,7 +41,9 @@ def test_weighted_mean_of_nothing_is_none():
 
 def test_dimension_score_is_the_weighted_mean_of_its_levels():
     framework = flat_framework(3, weights=[["1", "2", "1"]])
-    result = score(framework, {"d0-0": AnswerValue(4), "d0-1": AnswerValue(2), "d0-2": AnswerValue(3)})
+    result = score(
+        framework, {"d0-0": AnswerValue(4), "d0-1": AnswerValue(2), "d0-2": AnswerValue(3)}
+    )
     # (1×4 + 2×2 + 1×3) / 4 = 2.75
     assert result.dimension("d0").score == D("2.75")
 
@@ -58,7 +60,11 @@ def test_not_applicable_answers_are_left_out():
     framework = flat_framework(3)
     result = score(
         framework,
-        {"d0-0": AnswerValue(4), "d0-1": AnswerValue(2), "d0-2": AnswerValue(1, not_applicable=True)},
+        {
+            "d0-0": AnswerValue(4),
+            "d0-1": AnswerValue(2),
+            "d0-2": AnswerValue(1, not_applicable=True),
+        },
     )
     assert result.dimension("d0").score == D("3.00")
     assert result.dimension("d0").answered == 3
@@ -75,8 +81,12 @@ def test_a_dimension_with_nothing_answered_has_no_score_and_is_left_out_of_the_i
 def test_index_is_computed_from_the_rounded_dimension_scores():
     framework = flat_framework(3, 3)
     answers = {
-        "d0-0": AnswerValue(3), "d0-1": AnswerValue(3), "d0-2": AnswerValue(4),  # 3.333… → 3.33
-        "d1-0": AnswerValue(2), "d1-1": AnswerValue(2), "d1-2": AnswerValue(3),  # 2.333… → 2.33
+        "d0-0": AnswerValue(3),
+        "d0-1": AnswerValue(3),
+        "d0-2": AnswerValue(4),  # 3.333… → 3.33
+        "d1-0": AnswerValue(2),
+        "d1-1": AnswerValue(2),
+        "d1-2": AnswerValue(3),  # 2.333… → 2.33
     }
     result = score(framework, answers)
     assert [d.score for d in result.dimensions] == [D("3.33"), D("2.33")]
@@ -151,7 +161,9 @@ def test_scores_stay_within_the_scale(data):
 @given(framework_and_answers(), st.data())
 def test_raising_a_level_never_lowers_a_score(data, draw):
     framework, answers = data
-    raisable = [c for c, a in answers.items() if not a.not_applicable and a.level < framework.scale_max]
+    raisable = [
+        c for c, a in answers.items() if not a.not_applicable and a.level < framework.scale_max
+    ]
     if not raisable:
         return
     code = draw.draw(st.sampled_from(raisable))

@@ -11,7 +11,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="path of the framework file, e.g. assessments/frameworks/pegi.json")
+        parser.add_argument(
+            "file", help="path of the framework file, e.g. assessments/frameworks/pegi.json"
+        )
 
     def handle(self, *args, file, **options):
         try:
