@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from masterplan import workflow
-from masterplan.access import editable_regions
 from masterplan.charts import score_chart
 from masterplan.forms import MasterPlanForm, PlanFilterForm, RedraftForm, TargetRealisationForm
 from masterplan.models import MasterPlan, Programme, Target
@@ -30,10 +29,6 @@ def visible_plan(request, pk, *, overview=False):
     return get_object_or_404(plans, pk=pk)
 
 
-def error_messages(error: ValidationError) -> list[str]:
-    return list(error.messages)
-
-
 @login_required
 def masterplan_list(request):
     form = PlanFilterForm(request.GET or None, user=request.user)
@@ -51,11 +46,7 @@ def masterplan_list(request):
     return render(
         request,
         "masterplan/masterplan_list.html",
-        {
-            "form": form,
-            "regions": list(regions.items()),
-            "may_edit": editable_regions(request.user).exists(),
-        },
+        {"form": form, "regions": list(regions.items())},
     )
 
 
@@ -132,7 +123,7 @@ def masterplan_transition(request, pk):
     try:
         workflow.plan_set_status(plan, user=request.user, status=request.POST.get("status", ""))
     except ValidationError as error:
-        for message in error_messages(error):
+        for message in error.messages:
             messages.error(request, message)
     else:
         plan.refresh_from_db()
