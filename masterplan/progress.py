@@ -261,14 +261,6 @@ class PlanProgress:
     def behind(self) -> int:
         return self.status_count(ProgrammeStatus.BEHIND)
 
-    @property
-    def not_started(self) -> int:
-        return self.status_count(ProgrammeStatus.NOT_STARTED)
-
-    @property
-    def shows_dimension_budget(self) -> bool:
-        return any(d.programmes for d in self.dimensions)
-
 
 def plan_progress(plan, *, year: int | None = None) -> PlanProgress:
     """Every progress and budget figure of one plan, by programme, dimension, year and source."""

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,6 +18,8 @@ from masterplan.progress import (
     programme_progress,
     score_comparison,
 )
+
+PLANS_PER_PAGE = 50
 
 
 def is_htmx(request):
@@ -38,15 +41,25 @@ def masterplan_list(request):
             plans = plans.filter(region=form.cleaned_data["region"])
         if form.cleaned_data["status"]:
             plans = plans.filter(status=form.cleaned_data["status"])
-    plans = list(plans.prefetch_related("framework__dimensions")[:200])
+    paginator = Paginator(plans.prefetch_related("framework__dimensions"), PLANS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
     year = current_year()
     regions = {}
-    for plan in plans:
+    for plan in page:
         regions.setdefault(plan.region, []).append((plan, plan_progress(plan, year=year)))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "masterplan/masterplan_list.html",
-        {"form": form, "regions": list(regions.items())},
+        {
+            "form": form,
+            "regions": list(regions.items()),
+            "page_obj": page,
+            "paginator": paginator,
+            "is_paginated": page.has_other_pages(),
+            "querystring": query.urlencode(),
+        },
     )
 
 

@@ -41,6 +41,15 @@ def score(value):
 
 
 @register.filter
+def signed_score(value):
+    """A score difference with its sign: ``+0,25``, ``−0,40``."""
+    if value is None:
+        return DASH
+    sign = "+" if value > 0 else "−" if value < 0 else "±"
+    return f"{sign}{floatformat(abs(value), 2)}"
+
+
+@register.filter
 def bar(value):
     """A progress bar width for CSS: 0–100 with a decimal point, whatever the language."""
     if value is None:

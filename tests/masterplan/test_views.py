@@ -373,3 +373,32 @@ def test_nothing_is_saved_through_a_target_of_an_invisible_plan(client, katingan
     target = Target.objects.get(programme__plan=katingan_plan)
     client.force_login(head)
     assert client.post(update_url(target), row_data(target, realisation="1")).status_code == 404
+
+
+def test_the_review_shows_the_capability_gap_per_dimension(client, plan, head, reviewer):
+    from tests.masterplan.factories import DimensionTargetFactory, dimension
+
+    DimensionTargetFactory(plan=plan, dimension=dimension(plan, "policy"), year=2018, score="3.50")
+    assessment = make_assessment(reviewer, plan.region, plan.framework, year=2018)
+    for indicator in Indicator.objects.filter(dimension__framework=plan.framework):
+        Answer.objects.create(assessment=assessment, indicator=indicator, verified_level=3)
+    client.force_login(head)
+    content = client.get(reverse("masterplan:masterplan_review", kwargs={"pk": plan.pk}))
+    gaps = content.content.decode().split('data-testid="score-gaps"', 1)[1].split("</table>")[0]
+    policy = gaps.split("Dimensi policy", 1)[1].split("</tr>", 1)[0]
+    assert "3,50" in policy and "3,00<span" in policy
+    assert "−0,50" in policy
+
+
+def test_the_list_is_paginated(client, province, reviewer):
+    from tests.masterplan.factories import MasterPlanFactory
+    from tests.opds.factories import RegencyFactory
+
+    for number in range(51):
+        MasterPlanFactory(region=RegencyFactory(parent=province, code=f"{number + 20:02d}"))
+    client.force_login(reviewer)
+    first = client.get(reverse("masterplan:masterplan_list"))
+    assert first.context["paginator"].count == 51
+    assert "Halaman 1 dari 2" in first.content.decode()
+    second = client.get(reverse("masterplan:masterplan_list"), {"page": 2})
+    assert sum(len(rows) for _region, rows in second.context["regions"]) == 1
