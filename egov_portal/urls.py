@@ -12,12 +12,14 @@ api_v1 = [
     path("auth/token/", obtain_auth_token, name="api_token"),
     path("", include("opds.api.urls")),
     path("", include("assessments.api.urls")),
+    path("", include("masterplan.api.urls")),
     path("", include("reports.api.urls")),
 ]
 
 urlpatterns = [
     path("", include("opds.urls")),
     path("assessments/", include("assessments.urls")),
+    path("masterplans/", include("masterplan.urls")),
     path("reports/", include("reports.urls")),
     path(
         "accounts/login/",

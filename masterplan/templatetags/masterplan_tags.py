@@ -1,0 +1,57 @@
+from decimal import Decimal
+
+from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.template.defaultfilters import floatformat
+
+register = template.Library()
+
+DASH = "—"
+
+
+@register.filter
+def rupiah(value):
+    """Whole Rupiah the Indonesian way: ``Rp 1.250.000`` (``—`` when there is none)."""
+    if value is None or value == "":
+        return DASH
+    return f"Rp {intcomma(int(value))}"
+
+
+@register.filter
+def percent(value):
+    """A per cent figure with one decimal, in the reader's format: ``62,5%``."""
+    if value is None or value == "":
+        return DASH
+    return f"{floatformat(value, 1)}%"
+
+
+@register.filter
+def amount(value):
+    """A target or realisation without trailing zeros: ``12``, ``12,5``, ``1.250``."""
+    if value is None or value == "":
+        return DASH
+    value = Decimal(value)
+    places = min(max(-value.normalize().as_tuple().exponent, 0), 2)
+    return floatformat(value, f"{places}g")
+
+
+@register.filter
+def score(value):
+    return DASH if value is None else floatformat(value, 2)
+
+
+@register.filter
+def signed_score(value):
+    """A score difference with its sign: ``+0,25``, ``−0,40``."""
+    if value is None:
+        return DASH
+    sign = "+" if value > 0 else "−" if value < 0 else "±"
+    return f"{sign}{floatformat(abs(value), 2)}"
+
+
+@register.filter
+def bar(value):
+    """A progress bar width for CSS: 0–100 with a decimal point, whatever the language."""
+    if value is None:
+        return "0"
+    return f"{min(max(float(value), 0.0), 100.0):.1f}"

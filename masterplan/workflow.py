@@ -1,0 +1,302 @@
+"""Every change to a master plan: one set of functions that the pages and the API both call.
+
+    draft ──put in force──▶ in_force ──mark reviewed──▶ reviewed
+                               │                            │
+                               └─ its successor is put in force ─▶ superseded
+
+- Putting a draft in force needs a legal basis and at least one programme. The plan it
+  supersedes (in force or reviewed) becomes superseded in the same transaction; any other plan
+  in force in the region is refused: one plan in force per region.
+- A re-draft starts from a plan in force or reviewed: that plan is marked reviewed and a new
+  draft carries its unfinished programmes forward with what remains of their targets
+  (``progress.carry_forward``). Several drafts may exist side by side (alternatives, or a
+  second attempt); putting one in force decides. A superseded plan is history and is not
+  re-drafted again.
+- Realisations are recorded on a plan in force, for a year that has begun and has a target.
+- Only the region's head and admins change plans (``masterplan.access``); anyone else gets
+  PermissionDenied. Bad input raises ValidationError with nothing saved.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from masterplan.access import may_edit_region_plans
+from masterplan.models import ONE_IN_FORCE_MESSAGE, MasterPlan, Programme, Target
+from masterplan.progress import current_year, plan_review
+
+Status = MasterPlan.Status
+
+PLAN_FIELDS = (
+    "title",
+    "legal_basis",
+    "legal_basis_date",
+    "rpjmd_start_year",
+    "rpjmd_end_year",
+    "vision",
+    "mission",
+    "notes",
+)
+REALISATION_FIELDS = ("realisation", "budget_realised", "notes", "evidence")
+# The moves a person makes; "superseded" follows from putting the successor in force.
+MOVES = {(Status.DRAFT, Status.IN_FORCE), (Status.IN_FORCE, Status.REVIEWED)}
+
+
+def may_edit(user, plan: MasterPlan) -> bool:
+    return may_edit_region_plans(user, plan.region)
+
+
+def _require_editor(user, plan: MasterPlan):
+    if not may_edit(user, plan):
+        raise PermissionDenied(_("Anda tidak berwenang mengubah rencana induk wilayah ini."))
+
+
+def _locked(plan: MasterPlan) -> MasterPlan:
+    return (
+        MasterPlan.objects.select_for_update().select_related("region", "framework").get(pk=plan.pk)
+    )
+
+
+def may_record(user, plan: MasterPlan) -> bool:
+    return may_edit(user, plan) and plan.status == Status.IN_FORCE
+
+
+def may_redraft(user, plan: MasterPlan) -> bool:
+    return may_edit(user, plan) and plan.status in {Status.IN_FORCE, Status.REVIEWED}
+
+
+def allowed_statuses(user, plan: MasterPlan) -> list[str]:
+    """The statuses ``user`` may move ``plan`` to from here."""
+    if not may_edit(user, plan):
+        return []
+    return [to for start, to in sorted(MOVES) if start == plan.status]
+
+
+@transaction.atomic
+def plan_update(plan: MasterPlan, *, user, **changes) -> MasterPlan:
+    """Change the plan's title, legal basis, RPJMD period, vision, mission or notes."""
+    unknown = set(changes) - set(PLAN_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown plan fields: {sorted(unknown)}")
+    plan = _locked(plan)
+    _require_editor(user, plan)
+    if plan.status == Status.SUPERSEDED:
+        raise ValidationError(_("Rencana yang sudah digantikan tidak dapat diubah lagi."))
+    for name, value in changes.items():
+        setattr(plan, name, value)
+    plan.full_clean()
+    plan.save()
+    return plan
+
+
+def _save_status(plan: MasterPlan, status: str):
+    plan.status = status
+    if status == Status.REVIEWED:
+        plan.reviewed_at = timezone.now()
+    plan.save(update_fields=["status", "reviewed_at", "updated_at"])
+
+
+@transaction.atomic
+def plan_set_status(plan: MasterPlan, *, user, status: str) -> MasterPlan:
+    """Put a draft in force, or mark a plan in force as reviewed."""
+    plan = _locked(plan)
+    _require_editor(user, plan)
+    if (plan.status, status) not in MOVES:
+        label = Status(status).label if status in Status.values else status
+        raise ValidationError(
+            _("Rencana berstatus %(status)s tidak dapat dipindah ke status %(to)s.")
+            % {"status": plan.get_status_display(), "to": label}
+        )
+    if status == Status.REVIEWED:
+        _save_status(plan, Status.REVIEWED)
+        return plan
+    problems = []
+    if not plan.legal_basis.strip():
+        problems.append(_("Isi dasar hukum (nomor dan tahun Perbup) sebelum memberlakukan."))
+    if not plan.programmes.exists():
+        problems.append(_("Rencana tanpa program tidak dapat diberlakukan."))
+    region_plans = MasterPlan.objects.select_for_update().filter(region=plan.region)
+    other = region_plans.filter(status=Status.IN_FORCE).exclude(pk=plan.supersedes_id).first()
+    if other is not None:
+        problems.append(
+            _(
+                "%(title)s masih berlaku untuk wilayah ini. Satu wilayah hanya boleh memiliki "
+                "satu rencana induk yang berlaku: tandai rencana itu sudah dievaluasi dan "
+                "susun ulang darinya."
+            )
+            % {"title": other.title}
+        )
+    if problems:
+        raise ValidationError(problems)
+    if plan.supersedes_id:
+        region_plans.filter(
+            pk=plan.supersedes_id, status__in=[Status.IN_FORCE, Status.REVIEWED]
+        ).update(status=Status.SUPERSEDED, updated_at=timezone.now())
+    try:
+        with transaction.atomic():
+            _save_status(plan, Status.IN_FORCE)
+    except IntegrityError as error:
+        # Another request put a plan of this region in force between our check and our write.
+        raise ValidationError(ONE_IN_FORCE_MESSAGE) from error
+    return plan
+
+
+def default_title(plan: MasterPlan, start_year: int, end_year: int) -> str:
+    return _("Rencana Induk e-Government %(region)s %(start)s–%(end)s") % {
+        "region": plan.region.name,
+        "start": start_year,
+        "end": end_year,
+    }
+
+
+@transaction.atomic
+def plan_start_redraft(
+    plan: MasterPlan,
+    *,
+    user,
+    title: str = "",
+    start_year: int | None = None,
+    end_year: int | None = None,
+    rpjmd_start_year: int | None = None,
+    rpjmd_end_year: int | None = None,
+    carry: list[int] | None = None,
+) -> MasterPlan:
+    """Review ``plan`` and start its successor as a draft.
+
+    ``carry`` lists the ids of the unfinished programmes to carry forward; None carries all.
+    """
+    _locked(plan)
+    plan = MasterPlan.objects.for_overview().get(pk=plan.pk)
+    _require_editor(user, plan)
+    if plan.status not in {Status.IN_FORCE, Status.REVIEWED}:
+        raise ValidationError(
+            _(
+                "Hanya rencana yang berlaku atau sudah dievaluasi yang dapat disusun ulang; "
+                "rencana ini berstatus %(status)s."
+            )
+            % {"status": plan.get_status_display()}
+        )
+    review = plan_review(plan)
+    carried = list(review.carry)
+    if carry is not None:
+        wanted = set(carry)
+        unknown = wanted - {item.programme.pk for item in carried}
+        if unknown:
+            raise ValidationError(
+                {"carry": _("Hanya program yang belum tercapai yang dapat dilanjutkan.")}
+            )
+        carried = [item for item in carried if item.programme.pk in wanted]
+    start_year = start_year or plan.end_year + 1
+    end_year = end_year or start_year + (plan.end_year - plan.start_year)
+    if start_year <= plan.start_year:
+        raise ValidationError(
+            {
+                "start_year": _("Rencana baru harus dimulai setelah tahun %(year)s.")
+                % {"year": plan.start_year}
+            }
+        )
+    successor = MasterPlan(
+        region=plan.region,
+        framework=plan.framework,
+        title=(title or "").strip() or default_title(plan, start_year, end_year),
+        start_year=start_year,
+        end_year=end_year,
+        rpjmd_start_year=rpjmd_start_year,
+        rpjmd_end_year=rpjmd_end_year,
+        vision=plan.vision,
+        mission=plan.mission,
+        status=Status.DRAFT,
+        supersedes=plan,
+        notes=_("Disusun ulang dari %(title)s setelah evaluasi.") % {"title": plan.title},
+        created_by=user,
+    )
+    successor.full_clean()
+    successor.save()
+    for item in carried:
+        old = item.programme
+        programme = Programme(
+            plan=successor,
+            dimension=old.dimension,
+            name=old.name,
+            opd=old.opd,
+            description=old.description,
+            expected_output=old.expected_output,
+            order=old.order,
+            carried_from=old,
+        )
+        programme.full_clean()
+        programme.save()
+        target = Target(
+            programme=programme,
+            year=successor.start_year,
+            metric=item.metric,
+            unit=item.unit,
+            baseline=item.baseline,
+            target=item.target,
+            budget_planned=item.budget,
+            funding_source=item.funding_source,
+            notes=_(
+                "Sisa target %(plan)s: capaian %(percent)s%%. Anggaran rencana ialah bagian "
+                "anggaran yang belum terealisasi."
+            )
+            % {
+                "plan": plan.title,
+                "percent": "—"
+                if item.progress.percent is None
+                else number_format(item.progress.percent, 1),
+            },
+            updated_by=user,
+        )
+        target.full_clean()
+        target.save()
+    if plan.status == Status.IN_FORCE:
+        _save_status(plan, Status.REVIEWED)
+    return successor
+
+
+@transaction.atomic
+def target_record_realisation(programme: Programme, *, user, year: int, **changes) -> Target:
+    """Record the realisation, realised budget, notes or evidence of ``programme`` in ``year``."""
+    unknown = set(changes) - set(REALISATION_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown realisation fields: {sorted(unknown)}")
+    plan = _locked(programme.plan)
+    _require_editor(user, plan)
+    if plan.status != Status.IN_FORCE:
+        raise ValidationError(
+            _(
+                "Realisasi hanya dicatat pada rencana yang berlaku; rencana ini berstatus "
+                "%(status)s."
+            )
+            % {"status": plan.get_status_display()}
+        )
+    target = Target.objects.select_for_update().filter(programme=programme, year=year).first()
+    if target is None:
+        raise ValidationError(
+            {
+                "year": _(
+                    "Program ini tidak memiliki target untuk tahun %(year)s. Realisasi hanya "
+                    "dicatat untuk tahun yang memiliki target."
+                )
+                % {"year": year}
+            }
+        )
+    if year > current_year():
+        raise ValidationError(
+            {
+                "year": _(
+                    "Tahun %(year)s belum berjalan; catat realisasinya setelah tahun dimulai."
+                )
+                % {"year": year}
+            }
+        )
+    for name, value in changes.items():
+        setattr(target, name, value)
+    target.updated_by = user
+    target.full_clean()
+    target.save()
+    return target
