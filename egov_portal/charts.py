@@ -33,6 +33,8 @@ class Series:
     values: list  # numbers or None (no value: not drawn)
     color: str | None = None
     dashed: bool = False
+    # Per value: drawn as an open circle (a provisional figure) when true.
+    hollow: list | None = None
 
 
 def _fmt(value, places=2) -> str:
@@ -154,7 +156,11 @@ def line_chart(labels, series, *, scale=(1, 4), title, desc) -> SafeString:
             )
         for i, v in points:
             x, y = xy(i, v)
-            body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{color}"/>')
+            fill = "#fff" if item.hollow and item.hollow[i] else color
+            body.append(
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{fill}" stroke="{color}" '
+                f'stroke-width="2"/>'
+            )
             body.append(
                 f'<text x="{x:.1f}" y="{y - 9:.1f}" text-anchor="middle" fill="{color}" '
                 f'font-weight="600">{_fmt(v)}</text>'

@@ -4,11 +4,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from egov_portal import charts
 from masterplan import workflow
-from masterplan.charts import score_chart
 from masterplan.forms import MasterPlanForm, PlanFilterForm, RedraftForm, TargetRealisationForm
 from masterplan.models import MasterPlan, Programme, Target
 from masterplan.progress import (
@@ -64,16 +65,46 @@ def masterplan_list(request):
 
 
 def chart_rows(plan, comparison):
+    """A chart of target against assessment score per dimension, with its description."""
     framework = plan.framework
-    return [
-        (
-            scores,
-            score_chart(
-                scores.points, scale_min=framework.scale_min, scale_max=framework.scale_max
-            ),
+    rows = []
+    for scores in comparison:
+        points = scores.points
+        description = "; ".join(
+            _("%(year)s: target %(target)s, skor %(actual)s%(note)s")
+            % {
+                "year": point.year,
+                "target": number_or_dash(point.target),
+                "actual": number_or_dash(point.actual),
+                "note": _(" (sementara)") if point.provisional else "",
+            }
+            for point in points
         )
-        for scores in comparison
-    ]
+        chart = charts.line_chart(
+            [str(point.year) for point in points],
+            [
+                charts.Series(
+                    _("Target skor rencana"),
+                    [point.target for point in points],
+                    color=charts.MUTED,
+                    dashed=True,
+                ),
+                charts.Series(
+                    _("Skor penilaian"),
+                    [point.actual for point in points],
+                    hollow=[point.provisional for point in points],
+                ),
+            ],
+            scale=(framework.scale_min, framework.scale_max),
+            title=_("Target skor dan skor penilaian: %(name)s") % {"name": scores.dimension.label},
+            desc=description,
+        )
+        rows.append((scores, chart))
+    return rows
+
+
+def number_or_dash(value):
+    return number_format(value, 2) if value is not None else "—"
 
 
 @login_required

@@ -54,14 +54,33 @@ def region_context(*, user, region: Region, year: int) -> dict | None:
     if data is None:
         return None
     applications = figures.inventory_figures(user=user, region=region)
+    plan = figures.plan_figures(user=user, region=region, year=year, result=data.result)
     return {
         "data": data,
         "region": region,
         "year": year,
         "inventory": applications,
         "inventory_chart": inventory_chart(applications.summary, region),
+        "plan": plan,
+        "plan_chart": plan_chart(plan, data) if plan else None,
         **region_charts(data),
     }
+
+
+def plan_chart(plan: figures.PlanFigures, data: figures.RegionFigures):
+    labels = {d.code: d.label for d in data.dimensions}
+    return charts.bar_chart(
+        [labels[code] for code, *_rest in plan.rows],
+        [
+            charts.Series(_("Skor %(year)s") % {"year": plan.year}, [row[1] for row in plan.rows]),
+            charts.Series(
+                _("Target rencana induk"), [row[2] for row in plan.rows], color=charts.MUTED
+            ),
+        ],
+        maximum=data.framework.scale_max,
+        title=_("Skor %(year)s dibandingkan target rencana induk") % {"year": plan.year},
+        desc=_("Skor tiap dimensi pada penilaian dan target skor dalam rencana induk."),
+    )
 
 
 def inventory_chart(summary, region: Region):
@@ -75,10 +94,15 @@ def inventory_chart(summary, region: Region):
     )
 
 
-def region_version(data: figures.RegionFigures) -> ReportVersion:
+def region_version(context: dict) -> ReportVersion:
+    """The assessment's revision (and the previous year's), plus a digest of the master plan
+    and inventory figures the report also shows, so that any change gives a new PDF."""
+    data = context["data"]
     version = f"r{data.assessment.revision}"
     if data.previous:
         version += f".r{data.previous.revision}"
+    others = figures.other_inputs_stamp(region=data.region, plan=context["plan"])
+    version += "." + figures.short_digest(others)[:6]
     return ReportVersion("R", data.region.code, data.assessment.year, version)
 
 
@@ -110,7 +134,7 @@ def region_report(*, user, region: Region, year: int) -> bytes | None:
             ),
         }
 
-    return cached_pdf(region_version(data), "reports/pdf/region_report.html", build)
+    return cached_pdf(region_version(context), "reports/pdf/region_report.html", build)
 
 
 def ranking_chart(rows, framework, year):

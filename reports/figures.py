@@ -270,3 +270,57 @@ def inventory_figures(*, user, region: Region) -> InventoryFigures:
         summary=inventory.catalogue_summary(applications),
         duplicate_pairs=len(inventory.region_duplicates(user, region)),
     )
+
+
+@dataclass
+class PlanFigures:
+    plan: object  # masterplan.MasterPlan
+    progress: object  # masterplan.progress.PlanProgress
+    year: int
+    rows: list  # (dimension, score, target, gap) for ``year``
+
+
+def plan_figures(*, user, region: Region, year: int, result: Result) -> PlanFigures | None:
+    """The master plan covering ``year`` (in force, reviewed or superseded, not a draft), its
+    progress and budget, and each dimension's score against the plan's target for the year."""
+    from masterplan.models import MasterPlan
+    from masterplan.progress import plan_progress
+
+    plan = (
+        MasterPlan.objects.visible_to(user)
+        .for_overview()
+        .filter(region=region, start_year__lte=year, end_year__gte=year)
+        .exclude(status=MasterPlan.Status.DRAFT)
+        .order_by("-start_year")
+        .first()
+    )
+    if plan is None:
+        return None
+    targets = {t.dimension.code: t.score for t in plan.dimension_targets.all() if t.year == year}
+    rows = []
+    for dimension in result.dimensions:
+        target = targets.get(dimension.code)
+        gap = (
+            dimension.score - target if dimension.score is not None and target is not None else None
+        )
+        rows.append((dimension.code, dimension.score, target, gap))
+    return PlanFigures(plan=plan, progress=plan_progress(plan), year=year, rows=rows)
+
+
+def other_inputs_stamp(*, region: Region, plan: PlanFigures | None) -> str:
+    """When the region's inventory and master plan last changed, as one string."""
+    from django.db.models import Count, Max
+
+    from masterplan.models import Target
+    from opds.models import Application
+
+    applications = Application.objects.filter(opd__region=region).aggregate(
+        n=Count("pk"), last=Max("changed_at")
+    )
+    stamp = f"{applications['n']}|{applications['last']}"
+    if plan is not None:
+        last_target = Target.objects.filter(programme__plan=plan.plan).aggregate(
+            last=Max("updated_at")
+        )
+        stamp += f"|{plan.plan.pk}|{plan.plan.updated_at}|{last_target['last']}"
+    return stamp

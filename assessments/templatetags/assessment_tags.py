@@ -1,6 +1,9 @@
 from django import template
+from django.template.defaultfilters import floatformat
 
 register = template.Library()
+
+DASH = "—"
 
 
 @register.filter
@@ -15,3 +18,18 @@ def same(value, other):
 def localized(obj, field):
     """A framework text in the reader's language (``{{ indicator|localized:"evidence" }}``)."""
     return obj.localized(field)
+
+
+@register.filter
+def score(value):
+    """A score with two decimals in the reader's format (``2,20``), or ``—``."""
+    return DASH if value is None else floatformat(value, 2)
+
+
+@register.filter
+def signed_score(value):
+    """A score difference with its sign: ``+0,25``, ``−0,40``."""
+    if value is None:
+        return DASH
+    sign = "+" if value > 0 else "−" if value < 0 else "±"
+    return f"{sign}{floatformat(abs(value), 2)}"

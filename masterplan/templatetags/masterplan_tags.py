@@ -36,20 +36,6 @@ def amount(value):
 
 
 @register.filter
-def score(value):
-    return DASH if value is None else floatformat(value, 2)
-
-
-@register.filter
-def signed_score(value):
-    """A score difference with its sign: ``+0,25``, ``−0,40``."""
-    if value is None:
-        return DASH
-    sign = "+" if value > 0 else "−" if value < 0 else "±"
-    return f"{sign}{floatformat(abs(value), 2)}"
-
-
-@register.filter
 def bar(value):
     """A progress bar width for CSS: 0–100 with a decimal point, whatever the language."""
     if value is None:

@@ -1,6 +1,6 @@
 from django import template
-from django.utils.formats import number_format
 
+from assessments.templatetags.assessment_tags import DASH, signed_score
 from reports.pdf import static_file_url
 
 register = template.Library()
@@ -25,10 +25,8 @@ def index_of(sequence, position):
 def change(current, before):
     """The signed difference of two scores (+0,35 / −0,12), or — when either is missing."""
     if current in (None, "") or before in (None, ""):
-        return "—"
-    difference = current - before
-    sign = "+" if difference > 0 else ("−" if difference < 0 else "±")
-    return f"{sign}{number_format(abs(difference), 2)}"
+        return DASH
+    return signed_score(current - before)
 
 
 @register.filter

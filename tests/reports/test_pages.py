@@ -1,6 +1,7 @@
 import csv
 import io
 import re
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -151,7 +152,7 @@ def test_ranking_and_dashboard_take_a_bounded_number_of_queries(
     client.force_login(reviewer)
     with django_assert_max_num_queries(16):
         assert client.get(ranking_url()).status_code == 200
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(26):
         assert (
             client.get(reverse("reports:region_dashboard", kwargs={"code": "62.10"})).status_code
             == 200
@@ -168,3 +169,21 @@ def test_verify_page_accepts_an_issued_code_and_refuses_a_forged_one(client, dem
     forged = code[:-1] + ("0" if code[-1] != "0" else "1")
     content = client.get(reverse("reports:verify"), {"code": forged}).content.decode()
     assert "tidak dikenal" in content
+
+
+def test_dashboard_holds_the_scores_against_the_master_plan_targets(client, demo):
+    from masterplan.models import DimensionTarget
+
+    login(client, "kadis.gumas")
+    response = client.get(
+        reverse("reports:region_dashboard", kwargs={"code": "62.10"}) + "?year=2019"
+    )
+    plan = response.context["plan"]
+    assert plan is not None and plan.plan.start_year == 2017
+    target = DimensionTarget.objects.get(plan=plan.plan, year=2019, dimension__code="planning")
+    row = next(row for row in plan.rows if row[0] == "planning")
+    assert row[1] == Decimal("1.86") and row[2] == target.score
+    assert row[3] == Decimal("1.86") - target.score
+    content = response.content.decode()
+    assert "Anggaran rencana induk" in content
+    assert "Rp " in content
