@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from assessments.access import creatable_regions
@@ -76,7 +77,7 @@ class EvidenceForm(forms.ModelForm):
     """A file or a link supporting an answer."""
 
     url = forms.URLField(
-        label=Evidence._meta.get_field("url").verbose_name,
+        label=capfirst(Evidence._meta.get_field("url").verbose_name),
         required=False,
         max_length=500,
         assume_scheme="https",
