@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.access import creatable_regions
 from assessments.models import Answer, Assessment, Evidence, Framework
-from opds.models import Region
+from opds.forms import RegionFilterField
 
 
 class AssessmentCreateForm(forms.ModelForm):
@@ -112,13 +112,7 @@ class TransitionForm(forms.Form):
 
 
 class AssessmentFilterForm(forms.Form):
-    region = forms.ModelChoiceField(
-        label=_("Wilayah"),
-        queryset=Region.objects.none(),
-        required=False,
-        empty_label=_("Semua wilayah"),
-        to_field_name="code",
-    )
+    region = RegionFilterField()
     year = forms.IntegerField(label=_("Tahun"), required=False, min_value=2000, max_value=2100)
     status = forms.ChoiceField(
         label=_("Status"),
@@ -128,6 +122,4 @@ class AssessmentFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = Region.objects.visible_to(user).exclude(
-            kind=Region.Kind.PROVINCE
-        )
+        self.fields["region"].limit_to(user)

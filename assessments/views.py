@@ -145,7 +145,6 @@ def indicator_cards(assessment, dimension, user, *, bound=None):
     }
     may_self = workflow.may_set_self(user, assessment)
     may_verify = workflow.may_set_verified(user, assessment)
-    scale = list(assessment.framework.levels)
     cards = []
     for indicator in indicators:
         answer = answers.get(indicator.pk) or Answer(
@@ -154,15 +153,21 @@ def indicator_cards(assessment, dimension, user, *, bound=None):
         if bound and bound["indicator"].pk == indicator.pk:
             cards.append(bound)
             continue
-        form = AnswerForm(
-            instance=answer,
-            prefix=indicator.code,
-            scale=scale,
-            may_self=may_self,
-            may_verify=may_verify,
-        )
+        form = answer_form(assessment, indicator, answer, may_self, may_verify)
         cards.append(card_context(assessment, indicator, answer, form, may_self, may_verify))
     return cards
+
+
+def answer_form(assessment, indicator, answer, may_self, may_verify, *, data=None):
+    """The form of one indicator's card, with the fields the user may change enabled."""
+    return AnswerForm(
+        data,
+        instance=answer,
+        prefix=indicator.code,
+        scale=list(assessment.framework.levels),
+        may_self=may_self,
+        may_verify=may_verify,
+    )
 
 
 def card_context(assessment, indicator, answer, form, may_self, may_verify, **extra):
@@ -245,14 +250,7 @@ def answer_update(request, pk, indicator):
     assessment, indicator, answer = answer_target(request, pk, indicator)
     may_self = workflow.may_set_self(request.user, assessment)
     may_verify = workflow.may_set_verified(request.user, assessment)
-    form = AnswerForm(
-        request.POST,
-        instance=answer,
-        prefix=indicator.code,
-        scale=list(assessment.framework.levels),
-        may_self=may_self,
-        may_verify=may_verify,
-    )
+    form = answer_form(assessment, indicator, answer, may_self, may_verify, data=request.POST)
     extra, status = {}, 200
     if not (may_self or may_verify):
         extra["error"] = _("Penilaian ini tidak dapat Anda ubah pada tahap ini.")
@@ -276,13 +274,8 @@ def answer_update(request, pk, indicator):
             # The next save is a deliberate overwrite of what the user has now seen.
             data = request.POST.copy()
             data[f"{indicator.code}-version"] = conflict.current.version
-            form = AnswerForm(
-                data,
-                instance=conflict.current,
-                prefix=indicator.code,
-                scale=list(assessment.framework.levels),
-                may_self=may_self,
-                may_verify=may_verify,
+            form = answer_form(
+                assessment, indicator, conflict.current, may_self, may_verify, data=data
             )
             form.is_valid()
             answer = conflict.current
@@ -292,13 +285,7 @@ def answer_update(request, pk, indicator):
             status = 409 if isinstance(error, workflow.WorkflowError) else 403
         else:
             extra["saved"] = True
-            form = AnswerForm(
-                instance=answer,
-                prefix=indicator.code,
-                scale=list(assessment.framework.levels),
-                may_self=may_self,
-                may_verify=may_verify,
-            )
+            form = answer_form(assessment, indicator, answer, may_self, may_verify)
     else:
         status = 400
     card = card_context(assessment, indicator, answer, form, may_self, may_verify, **extra)
@@ -340,13 +327,7 @@ def evidence_create(request, pk, indicator):
             answer = Answer.objects.get(assessment=assessment, indicator=indicator)
     else:
         status = 400
-    form = AnswerForm(
-        instance=answer,
-        prefix=indicator.code,
-        scale=list(assessment.framework.levels),
-        may_self=may_self,
-        may_verify=may_verify,
-    )
+    form = answer_form(assessment, indicator, answer, may_self, may_verify)
     card = card_context(
         assessment,
         indicator,

@@ -6,7 +6,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from masterplan.models import MasterPlan, Target
-from opds.models import Region
+from opds.forms import RegionFilterField
 
 # "Rp 1.250.000", "1.250.000", "1,250,000", "1 250 000" or "1250000".
 RUPIAH = re.compile(r"^(?P<sign>-)?\s*(?:rp\.?\s*)?(?P<digits>\d{1,3}(?:[.,\s]\d{3})+|\d+)$", re.I)
@@ -166,13 +166,7 @@ class RedraftForm(forms.Form):
 
 
 class PlanFilterForm(forms.Form):
-    region = forms.ModelChoiceField(
-        label=_("Wilayah"),
-        queryset=Region.objects.none(),
-        required=False,
-        empty_label=_("Semua wilayah"),
-        to_field_name="code",
-    )
+    region = RegionFilterField()
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
@@ -181,4 +175,4 @@ class PlanFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = Region.objects.visible_to(user)
+        self.fields["region"].limit_to(user)

@@ -10,24 +10,30 @@ from opds.access import membership_of
 from opds.models import OPD, Application, Region
 
 
+class RegionFilterField(forms.ModelChoiceField):
+    """A filter on region, by Kemendagri code, offering the regencies and cities the user may
+    see once ``limit_to(user)`` is called."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Wilayah"))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("empty_label", _("Semua wilayah"))
+        super().__init__(queryset=Region.objects.none(), to_field_name="code", **kwargs)
+
+    def limit_to(self, user):
+        self.queryset = Region.objects.visible_to(user).exclude(kind=Region.Kind.PROVINCE)
+
+
 class OPDFilterForm(forms.Form):
     """Filters on the OPD list, offering only the regions the user may see."""
 
     q = forms.CharField(label=_("Cari"), required=False, max_length=100)
-    region = forms.ModelChoiceField(
-        label=_("Wilayah"),
-        queryset=Region.objects.none(),
-        required=False,
-        empty_label=_("Semua wilayah"),
-        to_field_name="code",
-    )
+    region = RegionFilterField()
     include_inactive = forms.BooleanField(label=_("Tampilkan OPD nonaktif"), required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = Region.objects.visible_to(user).exclude(
-            kind=Region.Kind.PROVINCE
-        )
+        self.fields["region"].limit_to(user)
 
 
 class LoginForm(AuthenticationForm):
@@ -159,13 +165,7 @@ class ApplicationFilterForm(forms.Form):
     }
 
     q = forms.CharField(label=_("Cari nama atau deskripsi"), required=False, max_length=100)
-    region = forms.ModelChoiceField(
-        label=_("Wilayah"),
-        queryset=Region.objects.none(),
-        required=False,
-        empty_label=_("Semua wilayah"),
-        to_field_name="code",
-    )
+    region = RegionFilterField()
     opd = forms.ModelChoiceField(
         label=_("OPD pemilik"),
         queryset=OPD.objects.none(),
