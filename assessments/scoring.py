@@ -34,6 +34,13 @@ class Band:
     min_score: Decimal
     name: str
     name_en: str = ""
+    position: int = 0  # 0 for the lowest band of its framework
+    count: int = 1  # how many bands the framework has
+
+    @property
+    def tone(self) -> int:
+        """0 (lowest band) to 3 (highest), whatever the number of bands: for colouring."""
+        return round(3 * self.position / (self.count - 1)) if self.count > 1 else 3
 
     @property
     def label(self) -> str:
@@ -221,7 +228,10 @@ def framework_spec(framework) -> FrameworkSpec:
         )
         for dimension in framework.dimensions.prefetch_related("aspects")
     )
-    bands = tuple(Band(b.min_score, b.name, b.name_en) for b in framework.bands.all())
+    rows = sorted(framework.bands.all(), key=lambda b: b.min_score)
+    bands = tuple(
+        Band(b.min_score, b.name, b.name_en, position, len(rows)) for position, b in enumerate(rows)
+    )
     return FrameworkSpec(framework.scale_min, framework.scale_max, dimensions, bands)
 
 

@@ -101,6 +101,18 @@ def test_published_example_337_is_rated_baik():
     assert rating_for(None, PEGI_BANDS) is None
 
 
+def test_band_tones_run_from_the_lowest_to_the_highest_band_of_any_framework():
+    four = [
+        Band(D(m), n, position=i, count=4)
+        for i, (m, n) in enumerate(
+            [("1", "Sangat Kurang"), ("1.6", "Kurang"), ("2.6", "Baik"), ("3.6", "Sangat Baik")]
+        )
+    ]
+    assert [band.tone for band in four] == [0, 1, 2, 3]
+    five = [Band(D(i + 1), str(i), position=i, count=5) for i in range(5)]
+    assert [band.tone for band in five] == [0, 1, 2, 2, 3]
+
+
 def test_completeness_counts_levels_and_not_applicable_answers():
     framework = flat_framework(4)
     result = score(framework, {"d0-0": AnswerValue(2), "d0-1": AnswerValue(None, True)})

@@ -34,6 +34,9 @@ def test_ranking_page_shows_every_region_with_scores(client, demo):
     assert content.count('data-testid="rank-62.') == 14
     row = content.split('data-testid="rank-62.10"', 1)[1].split("</tr>", 1)[0]
     assert "2,20" in row and "+0,52" in row and "Final" in row
+    # Applications 2,71 is Baik (third of four bands), Infrastruktur 1,71 Kurang (second).
+    assert re.search(r'band-tone-2">\s*2,71', row)
+    assert re.search(r'band-tone-1">\s*1,71', row)
 
 
 def test_ranking_sorts_by_a_dimension(client, demo):
