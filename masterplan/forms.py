@@ -5,8 +5,9 @@ from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from masterplan.models import MasterPlan, Target
+from masterplan.models import MasterPlan, Programme, Target
 from opds.forms import RegionFilterField
+from opds.models import OPD
 
 # "Rp 1.250.000", "1.250.000", "1,250,000", "1 250 000" or "1250000".
 RUPIAH = re.compile(r"^(?P<sign>-)?\s*(?:rp\.?\s*)?(?P<digits>\d{1,3}(?:[.,\s]\d{3})+|\d+)$", re.I)
@@ -176,3 +177,64 @@ class PlanFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].limit_to(user)
+
+
+class ProgrammeForm(forms.ModelForm):
+    """A new programme of a plan: a dimension of the plan's framework, an OPD of its region."""
+
+    class Meta:
+        model = Programme
+        fields = ["dimension", "name", "opd", "description", "expected_output"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "expected_output": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["dimension"].queryset = plan.framework.dimensions.all()
+        self.fields["opd"].queryset = OPD.objects.filter(region=plan.region, active=True)
+
+    def _post_clean(self):
+        # The whole record is checked by masterplan.workflow.programme_create.
+        pass
+
+
+class TargetForm(forms.ModelForm):
+    """A new yearly target of a programme."""
+
+    budget_planned = RupiahField(label=_("Anggaran rencana (Rp)"), required=False)
+
+    class Meta:
+        model = Target
+        fields = [
+            "year",
+            "metric",
+            "unit",
+            "baseline",
+            "target",
+            "budget_planned",
+            "funding_source",
+        ]
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        plan = programme.plan
+        self.fields["year"].widget = forms.NumberInput(
+            attrs={"min": plan.start_year, "max": plan.end_year}
+        )
+        self.fields["year"].help_text = _("Tahun %(start)s–%(end)s.") % {
+            "start": plan.start_year,
+            "end": plan.end_year,
+        }
+        for name in ("baseline", "target"):
+            self.fields[name].localize = True
+            self.fields[name].widget = forms.TextInput(attrs={"inputmode": "decimal"})
+            self.fields[name].error_messages["invalid"] = _("Tulis angka, misalnya 12 atau 12,5.")
+
+    def clean_budget_planned(self):
+        return self.cleaned_data["budget_planned"] or 0
+
+    def _post_clean(self):
+        # The whole record is checked by masterplan.workflow.target_create.
+        pass

@@ -16,5 +16,11 @@ urlpatterns = [
         views.programme_detail,
         name="programme_detail",
     ),
+    path("<int:pk>/programmes/new/", views.programme_create, name="programme_create"),
+    path(
+        "<int:plan_pk>/programmes/<int:pk>/targets/new/",
+        views.target_create,
+        name="target_create",
+    ),
     path("targets/<int:pk>/", views.target_update, name="target_update"),
 ]

@@ -10,7 +10,14 @@ from django.views.decorators.http import require_POST
 
 from egov_portal import charts
 from masterplan import workflow
-from masterplan.forms import MasterPlanForm, PlanFilterForm, RedraftForm, TargetRealisationForm
+from masterplan.forms import (
+    MasterPlanForm,
+    PlanFilterForm,
+    ProgrammeForm,
+    RedraftForm,
+    TargetForm,
+    TargetRealisationForm,
+)
 from masterplan.models import MasterPlan, Programme, Target
 from masterplan.progress import (
     current_year,
@@ -122,6 +129,7 @@ def masterplan_detail(request, pk):
             "comparison": comparison,
             "may_edit": workflow.may_edit(request.user, plan),
             "may_redraft": workflow.may_redraft(request.user, plan),
+            "may_plan": workflow.may_plan(request.user, plan),
             "moves": [
                 (status, MasterPlan.Status(status).label)
                 for status in workflow.allowed_statuses(request.user, plan)
@@ -264,6 +272,7 @@ def programme_context(request, programme, *, bound=None):
         "shared_metric": metrics.pop() if len(metrics) == 1 else None,
         "rows": rows,
         "may_record": may_record,
+        "may_plan": workflow.may_plan(request.user, programme.plan),
         "carried_into": list(programme.carried_into.select_related("plan")),
     }
 
@@ -322,3 +331,51 @@ def target_update(request, pk):
     if status == 200:
         return redirect(f"{programme.get_absolute_url()}#target-{target.pk}")
     return render(request, "masterplan/programme_detail.html", context, status=status)
+
+
+def planning_plan(request, pk):
+    """A plan the user may see (else 404) and may add programmes to (else 403)."""
+    plan = visible_plan(request, pk)
+    if not workflow.may_edit(request.user, plan):
+        raise PermissionDenied(_("Anda tidak berwenang mengubah rencana induk wilayah ini."))
+    return plan
+
+
+@login_required
+def programme_create(request, pk):
+    plan = planning_plan(request, pk)
+    form = ProgrammeForm(request.POST or None, plan=plan)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                programme = workflow.programme_create(plan, user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                messages.success(request, _("Program ditambahkan. Tambahkan target tahunannya."))
+                return redirect(programme)
+        status = 400
+    return render(
+        request, "masterplan/programme_form.html", {"plan": plan, "form": form}, status=status
+    )
+
+
+@login_required
+def target_create(request, plan_pk, pk):
+    plan = planning_plan(request, plan_pk)
+    programme = get_object_or_404(plan.programmes.select_related("plan"), pk=pk)
+    form = TargetForm(request.POST or None, programme=programme)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                workflow.target_create(programme, user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                messages.success(request, _("Target tahunan ditambahkan."))
+                return redirect(programme)
+        status = 400
+    context = {"plan": plan, "programme": programme, "form": form}
+    return render(request, "masterplan/target_form.html", context, status=status)

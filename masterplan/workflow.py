@@ -300,3 +300,42 @@ def target_record_realisation(programme: Programme, *, user, year: int, **change
     target.full_clean()
     target.save()
     return target
+
+
+def may_plan(user, plan: MasterPlan) -> bool:
+    """Whether ``user`` may add programmes and targets to ``plan`` (a draft or a plan in force)."""
+    return may_edit(user, plan) and plan.status in {Status.DRAFT, Status.IN_FORCE}
+
+
+def _require_planning(user, plan: MasterPlan):
+    _require_editor(user, plan)
+    if plan.status not in {Status.DRAFT, Status.IN_FORCE}:
+        raise ValidationError(
+            _(
+                "Program dan target hanya ditambahkan pada rencana draf atau yang berlaku; "
+                "rencana ini berstatus %(status)s."
+            )
+            % {"status": plan.get_status_display()}
+        )
+
+
+@transaction.atomic
+def programme_create(plan: MasterPlan, *, user, **fields) -> Programme:
+    """Add a programme (dimension, name, OPD, description, expected output) to ``plan``."""
+    plan = _locked(plan)
+    _require_planning(user, plan)
+    programme = Programme(plan=plan, order=plan.programmes.count(), **fields)
+    programme.full_clean()
+    programme.save()
+    return programme
+
+
+@transaction.atomic
+def target_create(programme: Programme, *, user, **fields) -> Target:
+    """Add one year's target (metric, unit, baseline, target, planned budget) to a programme."""
+    plan = _locked(programme.plan)
+    _require_planning(user, plan)
+    target = Target(programme=programme, updated_by=user, **fields)
+    target.full_clean()
+    target.save()
+    return target
