@@ -6,9 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from opds.access import membership_of
-from opds.models import Region
 from reports import documents, exports, figures
+from reports.access import rankable_provinces, reportable_regions
 from reports.models import BundleJob
 from reports.pdf import parse_code
 from reports.tasks import build_bundle
@@ -24,20 +23,12 @@ class ReportNotFound(Http404):
 
 def ranking_province(request, code):
     """The province ``code`` if the user may rank its regions (reviewers and admins)."""
-    membership = membership_of(request.user)
-    if membership is None or membership.role not in {"admin", "reviewer"}:
-        raise Http404
-    return get_object_or_404(
-        Region.objects.visible_to(request.user), code=code, kind=Region.Kind.PROVINCE
-    )
+    return get_object_or_404(rankable_provinces(request.user), code=code)
 
 
 def report_region(request, code):
     """A region whose assessments the user may see (its head, reviewers, admins)."""
-    membership = membership_of(request.user)
-    if membership is None or membership.role not in {"admin", "reviewer", "head"}:
-        raise Http404
-    return get_object_or_404(Region.objects.visible_to(request.user), code=code)
+    return get_object_or_404(reportable_regions(request.user), code=code)
 
 
 def framework_or_404():

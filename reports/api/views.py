@@ -5,9 +5,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import NotFound, ValidationError
 
-from opds.access import membership_of
-from opds.models import Region
 from reports import figures
+from reports.access import rankable_provinces
 from reports.api.serializers import RankingRowSerializer
 
 
@@ -28,9 +27,6 @@ class RankingView(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        membership = membership_of(self.request.user)
-        if membership is None or membership.role not in {"admin", "reviewer"}:
-            raise NotFound
         params = self.request.query_params
         try:
             year = int(params.get("year", timezone.now().year))
@@ -38,8 +34,8 @@ class RankingView(generics.ListAPIView):
             raise ValidationError(
                 {"year": [_("Tahun harus berupa angka, misalnya 2019.")]}
             ) from error
-        provinces = Region.objects.visible_to(self.request.user).filter(kind=Region.Kind.PROVINCE)
-        code = params.get("province") or (membership.region.code if membership.region_id else None)
+        provinces = rankable_provinces(self.request.user)
+        code = params.get("province")
         province = provinces.filter(code=code).first() if code else provinces.first()
         framework = figures.framework_for(params.get("framework"))
         if province is None or framework is None:
