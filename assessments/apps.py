@@ -6,3 +6,71 @@ class AssessmentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "assessments"
     verbose_name = _("Penilaian")
+
+    def ready(self):
+        from django.urls import reverse
+
+        from assessments.models import Answer, Assessment, Evidence, Transition
+        from egov_portal import history
+
+        def assessment_name(assessment, fallback_id):
+            return str(assessment) if assessment else f"#{fallback_id}"
+
+        def assessment_link(assessment_id):
+            return reverse("assessments:assessment_detail", kwargs={"pk": assessment_id})
+
+        def indicator_link(assessment_id, indicator):
+            if indicator is None:
+                return assessment_link(assessment_id)
+            url = reverse(
+                "assessments:assessment_dimension",
+                kwargs={"pk": assessment_id, "dimension": indicator.dimension.code},
+            )
+            return f"{url}#indicator-{indicator.code}"
+
+        history.track(
+            Assessment,
+            kind="assessment",
+            label=_("Penilaian"),
+            region="region",
+            describe=lambda record: f"{record.region} {record.year}",
+            link=lambda record: assessment_link(record.id),
+            select=["region"],
+        )
+        history.track(
+            Answer,
+            kind="answer",
+            label=_("Jawaban indikator"),
+            region="assessment__region",
+            describe=lambda record: (
+                f"{assessment_name(record.assessment, record.assessment_id)} · "
+                f"{record.indicator.code if record.indicator else record.indicator_id}"
+            ),
+            link=lambda record: indicator_link(record.assessment_id, record.indicator),
+            select=["assessment__region", "indicator__dimension"],
+            hidden=["assessment", "indicator"],
+        )
+        history.track(
+            Evidence,
+            kind="evidence",
+            label=_("Bukti dukung"),
+            region="answer__assessment__region",
+            describe=lambda record: record.title,
+            link=lambda record: (
+                indicator_link(record.answer.assessment_id, record.answer.indicator)
+                if record.answer
+                else None
+            ),
+            select=["answer__indicator__dimension"],
+            hidden=["answer", "file"],
+        )
+        history.track(
+            Transition,
+            kind="transition",
+            label=_("Langkah status penilaian"),
+            region="assessment__region",
+            describe=lambda record: assessment_name(record.assessment, record.assessment_id),
+            link=lambda record: assessment_link(record.assessment_id),
+            select=["assessment__region"],
+            hidden=["assessment"],
+        )

@@ -5,6 +5,7 @@ The file format (JSON) is described in ``assessments/frameworks/README.md``.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from decimal import Decimal, InvalidOperation
@@ -12,9 +13,17 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import F, ProtectedError
 
-from assessments.models import Aspect, Dimension, Framework, Indicator, Level, RatingBand
+from assessments.models import (
+    Aspect,
+    Assessment,
+    Dimension,
+    Framework,
+    Indicator,
+    Level,
+    RatingBand,
+)
 
 FRAMEWORKS_DIR = Path(__file__).resolve().parent / "frameworks"
 SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
@@ -186,12 +195,51 @@ def load_framework(data: dict) -> Framework:
         raise FrameworkFileError(problems)
     try:
         with transaction.atomic():
-            return _load(data)
+            before = content_digest(data["code"])
+            framework = _load(data)
+            if before is not None and content_digest(framework.code) != before:
+                # Scores and the texts reports print have changed: every assessment under
+                # the framework is a new version, and reports of the old one are not current.
+                Assessment.objects.filter(framework=framework).update(revision=F("revision") + 1)
+            return framework
     except ProtectedError as error:
         codes = sorted({str(obj.indicator.code) for obj in error.protected_objects})
         raise FrameworkFileError(
             [f"indicators {', '.join(codes)}: have answers and cannot be removed"]
         ) from error
+
+
+def content_digest(code: str) -> str | None:
+    """A digest of everything in a loaded framework that scores or reports use; None when no
+    framework has that code."""
+    framework = Framework.objects.filter(code=code).first()
+    if framework is None:
+        return None
+    parts = [
+        [framework.name, framework.name_en, framework.scale_min, framework.scale_max],
+        list(framework.bands.order_by("min_score").values_list("min_score", "name", "name_en")),
+        list(
+            framework.dimensions.order_by("order", "code").values_list(
+                "code", "name", "name_en", "weight"
+            )
+        ),
+        list(
+            Aspect.objects.filter(dimension__framework=framework)
+            .order_by("dimension__order", "order", "code")
+            .values_list("dimension__code", "code", "name", "name_en", "weight")
+        ),
+        list(
+            Indicator.objects.filter(dimension__framework=framework)
+            .order_by("dimension__order", "order", "code")
+            .values_list("dimension__code", "aspect__code", "code", "name", "name_en", "weight")
+        ),
+        list(
+            Level.objects.filter(indicator__dimension__framework=framework)
+            .order_by("indicator__code", "level")
+            .values_list("indicator__code", "level", "descriptor", "descriptor_en")
+        ),
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def load_framework_file(path: Path | str) -> Framework:

@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from assessments.access import AnswerQuerySet, AssessmentQuerySet, EvidenceQuerySet
 from opds.models import Region
@@ -225,6 +226,9 @@ class Assessment(models.Model):
     updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
 
     objects = AssessmentQuerySet.as_manager()
+    history = HistoricalRecords(
+        excluded_fields=["revision", "updated_at"], verbose_name=_("riwayat penilaian")
+    )
 
     class Meta:
         verbose_name = _("penilaian")
@@ -280,6 +284,9 @@ class Answer(models.Model):
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
     objects = AnswerQuerySet.as_manager()
+    history = HistoricalRecords(
+        excluded_fields=["version", "updated_by", "updated_at"], verbose_name=_("riwayat jawaban")
+    )
 
     class Meta:
         verbose_name = _("jawaban")
@@ -346,6 +353,7 @@ class Evidence(models.Model):
     uploaded_at = models.DateTimeField(_("diunggah"), auto_now_add=True)
 
     objects = EvidenceQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("riwayat bukti dukung"))
 
     class Meta:
         verbose_name = _("bukti dukung")
@@ -384,6 +392,8 @@ class Transition(models.Model):
         related_name="+",
     )
     at = models.DateTimeField(_("waktu"), auto_now_add=True)
+
+    history = HistoricalRecords(verbose_name=_("riwayat langkah status"))
 
     class Meta:
         verbose_name = _("riwayat status")

@@ -92,6 +92,7 @@ def assessment_detail(request, pk):
             "result": result,
             "dimension_rows": [(d, result.dimension(d.code)) for d in dimensions],
             "transitions": transitions,
+            "history": workflow.assessment_history(assessment),
             "actions": actions,
             "differing": differing,
             "may_edit": workflow.may_edit(request.user, assessment),
@@ -145,16 +146,28 @@ def indicator_cards(assessment, dimension, user, *, bound=None):
     }
     may_self = workflow.may_set_self(user, assessment)
     may_verify = workflow.may_set_verified(user, assessment)
+    indicators = list(indicators)
+    histories = workflow.answer_histories(assessment, indicators)
     cards = []
     for indicator in indicators:
         answer = answers.get(indicator.pk) or Answer(
             assessment=assessment, indicator=indicator, version=0
         )
         if bound and bound["indicator"].pk == indicator.pk:
-            cards.append(bound)
+            cards.append({**bound, "history": histories[indicator.pk]})
             continue
         form = answer_form(assessment, indicator, answer, may_self, may_verify)
-        cards.append(card_context(assessment, indicator, answer, form, may_self, may_verify))
+        cards.append(
+            card_context(
+                assessment,
+                indicator,
+                answer,
+                form,
+                may_self,
+                may_verify,
+                history=histories[indicator.pk],
+            )
+        )
     return cards
 
 
@@ -171,6 +184,8 @@ def answer_form(assessment, indicator, answer, may_self, may_verify, *, data=Non
 
 
 def card_context(assessment, indicator, answer, form, may_self, may_verify, **extra):
+    if "history" not in extra:
+        extra["history"] = workflow.answer_histories(assessment, [indicator])[indicator.pk]
     return {
         "assessment": assessment,
         "indicator": indicator,

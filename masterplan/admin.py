@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db.models import F
+from simple_history.admin import SimpleHistoryAdmin
 
 from masterplan.models import DimensionTarget, MasterPlan, Programme, Target
 
@@ -17,7 +19,7 @@ class DimensionTargetInline(admin.TabularInline):
 
 
 @admin.register(MasterPlan)
-class MasterPlanAdmin(admin.ModelAdmin):
+class MasterPlanAdmin(SimpleHistoryAdmin):
     list_display = ["title", "region", "start_year", "end_year", "status", "legal_basis"]
     list_filter = ["status", "region"]
     search_fields = ["title", "legal_basis", "region__name", "region__code"]
@@ -45,7 +47,7 @@ class TargetInline(admin.TabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(SimpleHistoryAdmin):
     list_display = ["name", "plan", "dimension", "opd"]
     list_filter = ["dimension", "plan__region"]
     search_fields = ["name", "plan__title"]
@@ -53,3 +55,10 @@ class ProgrammeAdmin(admin.ModelAdmin):
     autocomplete_fields = ["opd"]
     raw_id_fields = ["plan", "carried_from"]
     inlines = [TargetInline]
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is Target:
+            # A target changed here is a new version: a page opened before cannot overwrite it.
+            changed = [obj.pk for obj, _fields in formset.changed_objects]
+            Target.objects.filter(pk__in=changed).update(version=F("version") + 1)

@@ -48,6 +48,8 @@ class TargetRealisationForm(forms.ModelForm):
     """One year's realisation, realised budget, notes and evidence of a programme."""
 
     budget_realised = RupiahField(label=_("Anggaran realisasi (Rp)"), required=False)
+    # The version of the target the user opened: a save from a stale page is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     class Meta:
         model = Target
@@ -58,6 +60,7 @@ class TargetRealisationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.initial.setdefault("version", self.instance.version)
         realisation = self.fields["realisation"]
         # Typed the Indonesian way ("12,5") and checked by the domain function, not here.
         realisation.localize = True

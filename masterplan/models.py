@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from assessments.models import Dimension, Framework
 from masterplan.access import MasterPlanQuerySet, ProgrammeQuerySet, TargetQuerySet
@@ -85,6 +86,7 @@ class MasterPlan(models.Model):
     updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
 
     objects = MasterPlanQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("riwayat rencana induk"))
 
     class Meta:
         verbose_name = _("rencana induk")
@@ -178,6 +180,7 @@ class Programme(models.Model):
     )
 
     objects = ProgrammeQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("riwayat program"))
 
     class Meta:
         verbose_name = _("program")
@@ -264,6 +267,12 @@ class Target(models.Model):
     funding_source = models.CharField(
         _("sumber dana"), max_length=10, choices=FundingSource.choices, default=FundingSource.APBD
     )
+    version = models.PositiveIntegerField(
+        _("versi"),
+        default=1,
+        editable=False,
+        help_text=_("Naik setiap kali target berubah; menolak simpanan dari halaman yang basi."),
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("diubah oleh"),
@@ -275,6 +284,10 @@ class Target(models.Model):
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
     objects = TargetQuerySet.as_manager()
+    history = HistoricalRecords(
+        excluded_fields=["version", "updated_by", "updated_at"],
+        verbose_name=_("riwayat target tahunan"),
+    )
 
     class Meta:
         verbose_name = _("target tahunan")

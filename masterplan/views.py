@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from egov_portal import charts
+from egov_portal.versions import StaleVersion, differences
 from masterplan import workflow
 from masterplan.forms import (
     MasterPlanForm,
@@ -127,6 +128,7 @@ def masterplan_detail(request, pk):
             "progress": progress,
             "charts": chart_rows(plan, comparison),
             "comparison": comparison,
+            "history": workflow.plan_history(plan),
             "may_edit": workflow.may_edit(request.user, plan),
             "may_redraft": workflow.may_redraft(request.user, plan),
             "may_plan": workflow.may_plan(request.user, plan),
@@ -274,6 +276,7 @@ def programme_context(request, programme, *, bound=None):
         "may_record": may_record,
         "may_plan": workflow.may_plan(request.user, programme.plan),
         "carried_into": list(programme.carried_into.select_related("plan")),
+        "history": workflow.programme_history(programme),
     }
 
 
@@ -301,11 +304,30 @@ def target_update(request, pk):
     elif form.is_valid():
         try:
             workflow.target_record_realisation(
-                programme, user=request.user, year=target.year, **form.changes()
+                programme,
+                user=request.user,
+                year=target.year,
+                version=form.cleaned_data["version"],
+                **form.changes(),
             )
         except ValidationError as error:
             add_errors(form, error)
             status = 400
+        except StaleVersion as error:
+            current = Target.objects.select_related("updated_by").get(pk=target.pk)
+            extra["conflict"] = {
+                "message": error.message,
+                "differences": differences(current, form.changes()),
+                "by": current.updated_by,
+                "at": current.updated_at,
+            }
+            # What the user typed stays in the row; saving it again is now a deliberate
+            # overwrite of what they have seen.
+            data = request.POST.copy()
+            data[f"{form.prefix}-version"] = current.version
+            form = TargetRealisationForm(data, instance=current, prefix=form.prefix)
+            form.is_valid()
+            status = 409
         else:
             extra["saved"] = True
             form = None
@@ -315,7 +337,7 @@ def target_update(request, pk):
     programme = visible_programme(request, plan.pk, programme.pk)
     saved = next(t for t in programme.targets.all() if t.pk == target.pk)
     may_record = workflow.may_record(request.user, plan)
-    if status == 400:
+    if status in {400, 409}:
         bound = target_row(request, saved, year=current_year(), may_record=True, form=form, **extra)
     else:
         bound = target_row(request, saved, year=current_year(), may_record=may_record, **extra)

@@ -25,6 +25,9 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from egov_portal import history
+from egov_portal.history import attribute
+from egov_portal.versions import check_version
 from masterplan.access import may_edit_region_plans
 from masterplan.models import ONE_IN_FORCE_MESSAGE, MasterPlan, Programme, Target
 from masterplan.progress import current_year, plan_review
@@ -89,15 +92,15 @@ def plan_update(plan: MasterPlan, *, user, **changes) -> MasterPlan:
     for name, value in changes.items():
         setattr(plan, name, value)
     plan.full_clean()
-    plan.save()
+    attribute(plan, user=user).save()
     return plan
 
 
-def _save_status(plan: MasterPlan, status: str):
+def _save_status(plan: MasterPlan, status: str, *, user):
     plan.status = status
     if status == Status.REVIEWED:
         plan.reviewed_at = timezone.now()
-    plan.save(update_fields=["status", "reviewed_at", "updated_at"])
+    attribute(plan, user=user).save(update_fields=["status", "reviewed_at", "updated_at"])
 
 
 @transaction.atomic
@@ -112,7 +115,7 @@ def plan_set_status(plan: MasterPlan, *, user, status: str) -> MasterPlan:
             % {"status": plan.get_status_display(), "to": label}
         )
     if status == Status.REVIEWED:
-        _save_status(plan, Status.REVIEWED)
+        _save_status(plan, Status.REVIEWED, user=user)
         return plan
     problems = []
     if not plan.legal_basis.strip():
@@ -133,12 +136,13 @@ def plan_set_status(plan: MasterPlan, *, user, status: str) -> MasterPlan:
     if problems:
         raise ValidationError(problems)
     if plan.supersedes_id:
-        region_plans.filter(
+        for predecessor in region_plans.filter(
             pk=plan.supersedes_id, status__in=[Status.IN_FORCE, Status.REVIEWED]
-        ).update(status=Status.SUPERSEDED, updated_at=timezone.now())
+        ):
+            _save_status(predecessor, Status.SUPERSEDED, user=user)
     try:
         with transaction.atomic():
-            _save_status(plan, Status.IN_FORCE)
+            _save_status(plan, Status.IN_FORCE, user=user)
     except IntegrityError as error:
         # Another request put a plan of this region in force between our check and our write.
         raise ValidationError(ONE_IN_FORCE_MESSAGE) from error
@@ -215,7 +219,7 @@ def plan_start_redraft(
         created_by=user,
     )
     successor.full_clean()
-    successor.save()
+    attribute(successor, user=user).save()
     for item in carried:
         old = item.programme
         programme = Programme(
@@ -229,7 +233,7 @@ def plan_start_redraft(
             carried_from=old,
         )
         programme.full_clean()
-        programme.save()
+        attribute(programme, user=user).save()
         target = Target(
             programme=programme,
             year=successor.start_year,
@@ -252,15 +256,22 @@ def plan_start_redraft(
             updated_by=user,
         )
         target.full_clean()
-        target.save()
+        attribute(target, user=user).save()
     if plan.status == Status.IN_FORCE:
-        _save_status(plan, Status.REVIEWED)
+        _save_status(plan, Status.REVIEWED, user=user)
     return successor
 
 
 @transaction.atomic
-def target_record_realisation(programme: Programme, *, user, year: int, **changes) -> Target:
-    """Record the realisation, realised budget, notes or evidence of ``programme`` in ``year``."""
+def target_record_realisation(
+    programme: Programme, *, user, year: int, version: int | None = None, **changes
+) -> Target:
+    """Record the realisation, realised budget, notes or evidence of ``programme`` in ``year``.
+
+    ``version`` is the target's version the caller last read; when the target has changed
+    since, StaleVersion carries what is saved now. Saving what is already there changes
+    nothing (no new version, no history entry).
+    """
     unknown = set(changes) - set(REALISATION_FIELDS)
     if unknown:
         raise ValueError(f"unknown realisation fields: {sorted(unknown)}")
@@ -294,11 +305,16 @@ def target_record_realisation(programme: Programme, *, user, year: int, **change
                 % {"year": year}
             }
         )
-    for name, value in changes.items():
-        setattr(target, name, value)
+    changed = {name for name, value in changes.items() if getattr(target, name) != value}
+    if not changed:
+        return target
+    check_version(target, version)
+    for name in changed:
+        setattr(target, name, changes[name])
     target.updated_by = user
     target.full_clean()
-    target.save()
+    target.version += 1
+    attribute(target, user=user).save()
     return target
 
 
@@ -326,7 +342,7 @@ def programme_create(plan: MasterPlan, *, user, **fields) -> Programme:
     _require_planning(user, plan)
     programme = Programme(plan=plan, order=plan.programmes.count(), **fields)
     programme.full_clean()
-    programme.save()
+    attribute(programme, user=user).save()
     return programme
 
 
@@ -337,5 +353,23 @@ def target_create(programme: Programme, *, user, **fields) -> Target:
     _require_planning(user, plan)
     target = Target(programme=programme, updated_by=user, **fields)
     target.full_clean()
-    target.save()
+    attribute(target, user=user).save()
     return target
+
+
+def plan_history(plan: MasterPlan) -> list[history.Entry]:
+    """Every change to a plan and to its programmes, newest first."""
+    return history.newest_first(
+        [*history.entries(MasterPlan, id=plan.pk), *history.entries(Programme, plan_id=plan.pk)]
+    )
+
+
+def programme_history(programme: Programme) -> list[history.Entry]:
+    """Every change to a programme and to its yearly targets (realisations included), newest
+    first."""
+    return history.newest_first(
+        [
+            *history.entries(Programme, id=programme.pk),
+            *history.entries(Target, programme_id=programme.pk),
+        ]
+    )

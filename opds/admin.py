@@ -31,9 +31,15 @@ class ApplicationAdmin(SimpleHistoryAdmin):
     list_select_related = ["opd"]
     autocomplete_fields = ["opd", "user_opds", "integrations"]
 
+    def save_model(self, request, obj, form, change):
+        if change:
+            # A record changed here is a new version: a page opened before cannot overwrite it.
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(SimpleHistoryAdmin):
     list_display = ["user", "role", "region", "opd"]
     list_filter = ["role"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]

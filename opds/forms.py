@@ -61,6 +61,8 @@ class ApplicationForm(forms.ModelForm):
             "invalid": _("Tulis alamat lengkap, misalnya https://simpeg.gunungmaskab.go.id.")
         },
     )
+    # The version of the record the user opened: a save from a stale page is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     class Meta:
         model = Application
@@ -106,6 +108,8 @@ class ApplicationForm(forms.ModelForm):
 
     def __init__(self, *args, user, region, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.setdefault("version", self.instance.version)
         owners = OPD.objects.inventory_editable_by(user).filter(region=region)
         current_opd = self.instance.opd_id if self.instance.pk else None
         self.fields["opd"].queryset = owners.filter(Q(active=True) | Q(pk=current_opd))
@@ -148,6 +152,7 @@ class ApplicationForm(forms.ModelForm):
                 Div("integrations", css_class="checkbox-columns"),
             ),
             "notes",
+            "version",
         )
 
 

@@ -156,6 +156,8 @@ class Membership(models.Model):
         help_text=_("Wajib untuk operator OPD."),
     )
 
+    history = HistoricalRecords(verbose_name=_("riwayat keanggotaan"))
+
     class Meta:
         verbose_name = _("keanggotaan")
         verbose_name_plural = _("keanggotaan")
@@ -326,6 +328,12 @@ class Application(models.Model):
     hosting = models.CharField(_("hosting"), max_length=20, choices=Hosting.choices, blank=True)
     person_in_charge = models.CharField(_("penanggung jawab"), max_length=200, blank=True)
     notes = models.TextField(_("catatan"), blank=True)
+    version = models.PositiveIntegerField(
+        _("versi"),
+        default=1,
+        editable=False,
+        help_text=_("Naik setiap kali catatan berubah; menolak simpanan dari halaman yang basi."),
+    )
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("diubah oleh"),
@@ -342,7 +350,7 @@ class Application(models.Model):
     # catalogue a join to the history table.
     history = HistoricalRecords(
         m2m_fields=[user_opds, integrations],
-        excluded_fields=["changed_by", "changed_at"],
+        excluded_fields=["changed_by", "changed_at", "version"],
         verbose_name=_("riwayat aplikasi"),
     )
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
+from egov_portal.versions import StaleVersion, differences
 from opds import inventory
 from opds.access import membership_of
 from opds.forms import ApplicationFilterForm, ApplicationForm, ImportForm, OPDFilterForm
@@ -188,6 +189,7 @@ def _owner_opd(request, value):
 
 def _application_form_data(form):
     data = dict(form.cleaned_data)
+    data.pop("version", None)
     data["user_opds"] = list(data["user_opds"])
     data["integrations"] = list(data["integrations"])
     return data
@@ -240,20 +242,41 @@ def application_update(request, pk):
         user=request.user,
         region=application.opd.region,
     )
+    conflict, status = None, 200
     if request.method == "POST" and form.is_valid():
+        data = _application_form_data(form)
         try:
             inventory.application_update(
-                application, user=request.user, data=_application_form_data(form)
+                application, user=request.user, data=data, version=form.cleaned_data["version"]
             )
         except ValidationError as error:
             form.add_error(None, error)
+        except StaleVersion as error:
+            current = Application.objects.for_detail().get(pk=application.pk)
+            conflict = {
+                "message": error.message,
+                "differences": differences(current, data),
+                "by": current.changed_by,
+                "at": current.changed_at,
+            }
+            # What the user typed stays in the form; saving it again is now a deliberate
+            # overwrite of what they have seen.
+            form.data = form.data.copy()
+            form.data["version"] = current.version
+            status = 409
         else:
             messages.success(request, _("Perubahan disimpan."))
             return redirect(application)
     return render(
         request,
         "opds/application_form.html",
-        {"form": form, "region": application.opd.region, "application": application},
+        {
+            "form": form,
+            "region": application.opd.region,
+            "application": application,
+            "conflict": conflict,
+        },
+        status=status,
     )
 
 

@@ -3,6 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from assessments.api.views import (
     AnswerDetailView,
+    AnswerHistoryView,
     AnswerListView,
     AssessmentViewSet,
     FrameworkViewSet,
@@ -23,5 +24,10 @@ urlpatterns = [
         "assessments/<int:assessment_pk>/answers/<slug:indicator>/",
         AnswerDetailView.as_view(),
         name="assessment-answer",
+    ),
+    path(
+        "assessments/<int:assessment_pk>/answers/<slug:indicator>/history/",
+        AnswerHistoryView.as_view(),
+        name="assessment-answer-history",
     ),
 ]

@@ -19,6 +19,7 @@ from assessments.api.serializers import (
 )
 from assessments.models import Answer, Assessment, Evidence, Framework, Indicator, Level
 from assessments.scoring import results_for
+from egov_portal.api import HistoryEntrySerializer, history_response
 
 
 def conflict(message, **extra):
@@ -182,7 +183,8 @@ class AnswerDetailView(generics.GenericAPIView):
                 assessment, indicator, user=request.user, version=version, **changes
             )
         except workflow.AnswerConflict as error:
-            current = answers_of(assessment).get(pk=error.current.pk)
+            # An indicator never answered has nothing saved yet: its version 0 is current.
+            current = answers_of(assessment).filter(pk=error.current.pk).first() or error.current
             return conflict(error.message, current=self.get_serializer(current).data)
         except workflow.WorkflowError as error:
             return conflict(error.message)
@@ -190,3 +192,19 @@ class AnswerDetailView(generics.GenericAPIView):
             raise APIPermissionDenied(str(error)) from error
         _assessment, _indicator, saved = self.target()
         return Response(self.get_serializer(saved).data)
+
+
+class AnswerHistoryView(generics.GenericAPIView):
+    """Every change to one indicator's answer and to its evidence, newest first: who, when,
+    and each changed field's old and new value."""
+
+    serializer_class = HistoryEntrySerializer
+
+    @extend_schema(responses=HistoryEntrySerializer(many=True))
+    def get(self, request, *args, **kwargs):
+        assessment = visible_assessment(request, self.kwargs["assessment_pk"])
+        indicator = get_object_or_404(
+            Indicator, dimension__framework=assessment.framework, code=self.kwargs["indicator"]
+        )
+        entries = workflow.answer_histories(assessment, [indicator])[indicator.pk]
+        return history_response(self, entries)

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from opds.inventory import application_completeness, application_create, application_update
@@ -34,6 +35,12 @@ class ApplicationSerializer(serializers.ModelSerializer):
     completeness = serializers.SerializerMethodField()
     missing_fields = serializers.SerializerMethodField()
     changed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    version = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        help_text="The version you last read; required to change a record. A stale version "
+        "answers 409 with the current record. Ignored on create.",
+    )
 
     class Meta:
         model = Application
@@ -65,6 +72,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "missing_fields",
             "changed_by",
             "changed_at",
+            "version",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -83,7 +91,15 @@ class ApplicationSerializer(serializers.ModelSerializer):
     def get_missing_fields(self, application) -> list[str]:
         return application_completeness(application).missing
 
+    def validate(self, attrs):
+        if self.instance is not None and "version" not in attrs:
+            raise serializers.ValidationError(
+                {"version": [_("Sertakan versi catatan yang terakhir Anda baca.")]}
+            )
+        return attrs
+
     def create(self, validated_data):
+        validated_data.pop("version", None)
         return application_create(
             user=self.context["request"].user,
             opd=validated_data.pop("opd"),
@@ -92,4 +108,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
         )
 
     def update(self, instance, validated_data):
-        return application_update(instance, user=self.context["request"].user, data=validated_data)
+        version = validated_data.pop("version")
+        return application_update(
+            instance, user=self.context["request"].user, data=validated_data, version=version
+        )

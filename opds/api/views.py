@@ -1,11 +1,15 @@
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import permissions, viewsets
+from rest_framework import permissions, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
 
+from egov_portal.api import HistoryEntrySerializer, history_response
+from egov_portal.versions import StaleVersion
 from opds.api.serializers import ApplicationSerializer, OPDSerializer, RegionSerializer
-from opds.inventory import application_delete
+from opds.inventory import application_delete, application_history
 from opds.models import OPD, Application, Region
 
 
@@ -119,5 +123,22 @@ class ApplicationViewSet(viewsets.ModelViewSet):
             self._check_owner(serializer.validated_data["opd"])
         serializer.save()
 
+    def update(self, request, *args, **kwargs):
+        try:
+            return super().update(request, *args, **kwargs)
+        except StaleVersion as error:
+            current = self.get_queryset().get(pk=error.current.pk)
+            return Response(
+                {"detail": error.message, "current": self.get_serializer(current).data},
+                status=status.HTTP_409_CONFLICT,
+            )
+
     def perform_destroy(self, instance):
         application_delete(instance, user=self.request.user)
+
+    @extend_schema(responses=HistoryEntrySerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        """Every change to the application, newest first: who, when, and each changed field's
+        old and new value."""
+        return history_response(self, application_history(self.get_object()))

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,6 +11,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from egov_portal import history
+from egov_portal.versions import check_version
 from opds.models import OPD, Application
 
 # Fields a user sets; ``opd`` moves an application to another OPD (admins only, by access).
@@ -103,6 +104,8 @@ def _save_with_one_history_entry(
         del application.skip_history_when_saving
     application._history_user = _author(user)
     application._change_reason = str(reason)
+    if not created:
+        application.version += 1
     application.save()
     if created:
         application.history.update(history_type="+")
@@ -137,12 +140,18 @@ def application_create(
 
 
 def application_update(
-    application: Application, *, user, data: Mapping[str, Any], reason: str = ""
+    application: Application,
+    *,
+    user,
+    data: Mapping[str, Any],
+    version: int | None = None,
+    reason: str = "",
 ) -> Application:
     """Apply ``data`` (field name → new value) and return the saved record.
 
     Only what differs from the stored record is written; when nothing differs no history
-    entry is made.
+    entry is made. ``version`` is the record's version the caller last read: when the record
+    has changed since, StaleVersion carries what is saved now and nothing is written.
     """
     _check_fields(data)
     with transaction.atomic():
@@ -163,6 +172,7 @@ def application_update(
                     changed = True
         if not changed:
             return current
+        check_version(current, version)
         current.changed_by = _author(user)
         _validate(current, user_opds=relations["user_opds"], integrations=relations["integrations"])
         _save_with_one_history_entry(
@@ -247,112 +257,6 @@ def application_completeness(application: Application) -> Completeness:
     return Completeness(percent=percent, missing=missing_labels)
 
 
-@dataclass(frozen=True)
-class FieldChange:
-    label: str
-    old: str
-    new: str
-
-
-@dataclass
-class HistoryEntry:
-    """One entry of an application's history, ready to show."""
-
-    date: datetime
-    user: Any
-    kind: str  # "created", "changed" or "deleted"
-    reason: str
-    changes: list[FieldChange] = field(default_factory=list)
-
-
-EMPTY = "—"
-
-
-def _display(name: str, value, *, opd_names, application_names) -> str:
-    if value is None or value == "":
-        return EMPTY
-    model_field = Application._meta.get_field(name)
-    if name == "opd":
-        return opd_names.get(value, str(value))
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
-    return str(value)
-
-
-def _related_names(ids: Iterable[int], names: Mapping[int, str]) -> str:
-    labels = sorted(names.get(pk, str(pk)) for pk in ids)
-    return ", ".join(labels) if labels else EMPTY
-
-
-def application_history(application: Application) -> list[HistoryEntry]:
-    """Every recorded change of ``application``, newest first, with old and new values.
-
-    A fixed number of queries, however long the history.
-    """
-    records = list(
-        application.history.select_related("history_user")
-        .prefetch_related(
-            "historicalapplication_user_opds_set", "historicalapplication_integrations_set"
-        )
-        .order_by("history_date", "history_id")
-    )
-    relation_ids: dict[int, dict[str, set[int]]] = {}
-    opd_ids, application_ids = set(), set()
-    for record in records:
-        user_opds = {row.opd_id for row in record.historicalapplication_user_opds_set.all()}
-        integrations = {
-            row.to_application_id for row in record.historicalapplication_integrations_set.all()
-        }
-        relation_ids[record.history_id] = {"user_opds": user_opds, "integrations": integrations}
-        opd_ids |= user_opds | {record.opd_id}
-        application_ids |= integrations
-    opd_names = {opd.pk: str(opd) for opd in OPD.objects.filter(pk__in=opd_ids)}
-    application_names = dict(
-        Application.objects.filter(pk__in=application_ids).values_list("pk", "name")
-    )
-    names = {"user_opds": opd_names, "integrations": application_names}
-
-    def show(name, value):
-        return _display(name, value, opd_names=opd_names, application_names=application_names)
-
-    entries = []
-    previous = None
-    for record in records:
-        kind = {"+": "created", "-": "deleted"}.get(record.history_type, "changed")
-        entry = HistoryEntry(
-            date=record.history_date,
-            user=record.history_user,
-            kind=kind,
-            reason=record.history_change_reason or "",
-        )
-        if previous is None:
-            for name in SCALAR_FIELDS:
-                value = getattr(record, f"{name}_id" if name == "opd" else name)
-                if value not in (None, ""):
-                    entry.changes.append(FieldChange(_label(name), EMPTY, show(name, value)))
-        elif kind != "deleted":
-            delta = record.diff_against(previous, excluded_fields=RELATION_FIELDS)
-            order = {name: index for index, name in enumerate(SCALAR_FIELDS)}
-            for change in sorted(delta.changes, key=lambda c: order.get(c.field, 99)):
-                entry.changes.append(
-                    FieldChange(
-                        _label(change.field),
-                        show(change.field, change.old),
-                        show(change.field, change.new),
-                    )
-                )
-        for name in RELATION_FIELDS:
-            old = relation_ids[previous.history_id][name] if previous else set()
-            new = relation_ids[record.history_id][name]
-            if old != new and kind != "deleted":
-                entry.changes.append(
-                    FieldChange(
-                        _label(name),
-                        _related_names(old, names[name]),
-                        _related_names(new, names[name]),
-                    )
-                )
-        entries.append(entry)
-        previous = record
-    entries.reverse()
-    return entries
+def application_history(application: Application) -> list[history.Entry]:
+    """Every recorded change of ``application``, newest first, with old and new values."""
+    return history.object_history(application)

@@ -103,7 +103,9 @@ def test_duplicate_name_answers_400(api, catalogue, opd_staff):
 def test_owner_updates_and_deletes_with_history(api, catalogue, opd_staff):
     api.force_authenticate(opd_staff)
     portal = catalogue["portal"]
-    response = api.patch(f"{URL}{portal.pk}/", {"status": "inactive"}, format="json")
+    response = api.patch(
+        f"{URL}{portal.pk}/", {"status": "inactive", "version": portal.version}, format="json"
+    )
     assert response.status_code == 200
     assert response.json()["status"] == "inactive"
     assert portal.history.latest().history_user == opd_staff
@@ -131,7 +133,11 @@ def test_writing_an_invisible_application_is_404(api, catalogue, opd_staff):
 def test_moving_an_application_to_another_opd_is_403(api, catalogue, opd_staff):
     api.force_authenticate(opd_staff)
     portal = catalogue["portal"]
-    response = api.patch(f"{URL}{portal.pk}/", {"opd": catalogue["siak"].opd_id}, format="json")
+    response = api.patch(
+        f"{URL}{portal.pk}/",
+        {"opd": catalogue["siak"].opd_id, "version": portal.version},
+        format="json",
+    )
     assert response.status_code == 403
     portal.refresh_from_db()
     assert portal.opd_id != catalogue["siak"].opd_id

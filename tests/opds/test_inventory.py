@@ -79,11 +79,16 @@ def test_update_records_each_changed_field_with_old_and_new_value(kominfo, dukca
     assert [entry.kind for entry in entries] == ["changed", "created"]
     latest = entries[0]
     assert latest.user == opd_staff
-    changes = {change.label: (change.old, change.new) for change in latest.changes}
-    assert changes == {
+    shown = {change.label: (change.old_shown, change.new_shown) for change in latest.changes}
+    assert shown == {
         "status": ("Dalam pengembangan", "Aktif"),
         "alamat (URL)": ("—", "https://gunungmaskab.go.id"),
         "OPD pengguna": ("—", "Disdukcapil"),
+    }
+    assert latest.as_dict()["changes"] == {
+        "status": ["development", "active"],
+        "url": ["", "https://gunungmaskab.go.id"],
+        "user_opds": [[], [dukcapil.pk]],
     }
 
 

@@ -4,6 +4,8 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.utils.module_loading import module_has_submodule
 
+from egov_portal import history
+
 
 class Command(BaseCommand):
     help = (
@@ -17,3 +19,5 @@ class Command(BaseCommand):
         for app_config in apps.get_app_configs():
             if module_has_submodule(app_config.module, "demo"):
                 import_module(f"{app_config.name}.demo").load(stdout=self.stdout)
+        # Records written in bulk get the first entry of their history, as anyone's would.
+        history.record_baselines()
