@@ -128,6 +128,15 @@ def weighted_mean(pairs: Iterable[tuple[Decimal, Decimal]]) -> Decimal | None:
     return total / total_weight
 
 
+def mean_score(scores: Iterable[Decimal | None]) -> Decimal | None:
+    """The plain mean of the scores given (None left out), rounded like every score: the
+    province average of a dimension. None when there is none."""
+    scores = [score for score in scores if score is not None]
+    if not scores:
+        return None
+    return round_score(sum(scores, Decimal(0)) / len(scores))
+
+
 def rating_for(score: Decimal | None, bands: Iterable[Band]) -> Band | None:
     if score is None:
         return None

@@ -116,6 +116,10 @@ class Entry:
     changes: list[Change] = field(default_factory=list)
     record: Any = field(default=None, repr=False)  # the history record it was read from
 
+    @property
+    def object_kind_label(self) -> str:
+        return str(_TRACKED[self.object_kind].label)
+
     def as_dict(self) -> dict:
         return {
             "at": self.at,
@@ -328,7 +332,9 @@ def history_log(*, user=None, regions=None, kinds=None, since=None, until=None):
             queryset = queryset.filter(history_date__gte=since)
         if until is not None:
             queryset = queryset.filter(history_date__lt=until)
-        queries.append(queryset.values_list("history_date", "history_id", "log_kind", "id"))
+        queries.append(
+            queryset.order_by().values_list("history_date", "history_id", "log_kind", "id")
+        )
     if not queries:
         return []
     first, *others = queries

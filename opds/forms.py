@@ -254,3 +254,54 @@ class ImportForm(forms.Form):
         help_text=_("Baris pertama berisi judul kolom, seperti pada berkas ekspor."),
         error_messages={"required": _("Pilih berkas yang akan diimpor.")},
     )
+
+
+class HistoryFilterForm(forms.Form):
+    """Filters on the whole history: who, where, what kind of record, when."""
+
+    user = forms.CharField(
+        label=_("Nama pengguna"),
+        required=False,
+        max_length=150,
+        help_text=_("Nama pengguna persis, misalnya kadis.gumas."),
+    )
+    region = forms.ModelChoiceField(
+        label=_("Wilayah"),
+        queryset=Region.objects.none(),
+        required=False,
+        to_field_name="code",
+        empty_label=_("Semua wilayah"),
+        help_text=_("Sebuah provinsi mencakup kabupaten dan kotanya."),
+    )
+    kind = forms.ChoiceField(label=_("Jenis data"), required=False)
+    since = forms.DateField(
+        label=_("Dari tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("Sampai tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, user, kinds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.visible_to(user)
+        self.fields["kind"].choices = [("", _("Semua jenis")), *kinds]
+
+    def clean_user(self):
+        from django.contrib.auth import get_user_model
+
+        username = self.cleaned_data["user"].strip()
+        if not username:
+            return None
+        found = get_user_model().objects.filter(username=username).first()
+        if found is None:
+            raise forms.ValidationError(
+                _("Tidak ada pengguna bernama “%(name)s”. Periksa ejaannya.") % {"name": username}
+            )
+        return found
+
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and until < since:
+            self.add_error("until", _("Tanggal akhir tidak boleh sebelum tanggal awal."))
+        return data

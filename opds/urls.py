@@ -9,6 +9,7 @@ urlpatterns = [
     path("regions/", views.RegionListView.as_view(), name="region_list"),
     path("regions/<str:code>/", views.RegionDetailView.as_view(), name="region_detail"),
     path("opds/", views.OPDListView.as_view(), name="opd_list"),
+    path("history/", views.history_log, name="history_log"),
     path("applications/", views.ApplicationListView.as_view(), name="application_list"),
     path("applications/new/", views.application_create, name="application_create"),
     path(

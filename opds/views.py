@@ -1,11 +1,13 @@
 import io
 import secrets
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,10 +16,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
+from egov_portal import history
 from egov_portal.versions import StaleVersion, differences
 from opds import inventory
-from opds.access import membership_of
-from opds.forms import ApplicationFilterForm, ApplicationForm, ImportForm, OPDFilterForm
+from opds.access import is_admin, membership_of
+from opds.forms import (
+    ApplicationFilterForm,
+    ApplicationForm,
+    HistoryFilterForm,
+    ImportForm,
+    OPDFilterForm,
+)
 from opds.inventory.spreadsheet_read import Sheet
 from opds.models import OPD, Application, Region
 
@@ -373,4 +382,53 @@ def application_import_preview(request, token):
         request,
         "opds/application_import_preview.html",
         {"preview": preview, "sheet": sheet, "token": token},
+    )
+
+
+HISTORY_PER_PAGE = 50
+
+
+def _day_start(day):
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+@login_required
+def history_log(request):
+    """The whole history of the portal for administrators: every change, newest first,
+    filtered by user, region, kind of record and date."""
+    if not is_admin(request.user):
+        raise Http404
+    kinds = [(item.kind, item.label) for item in history.tracked()]
+    form = HistoryFilterForm(request.GET or None, user=request.user, kinds=kinds)
+    filters = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        region = data["region"]
+        filters = {
+            "user": data["user"],
+            "regions": (
+                None
+                if region is None
+                else Region.objects.filter(Q(pk=region.pk) | Q(parent=region)).values_list(
+                    "pk", flat=True
+                )
+            ),
+            "kinds": [data["kind"]] if data["kind"] else None,
+            "since": _day_start(data["since"]) if data["since"] else None,
+            "until": _day_start(data["until"] + timedelta(days=1)) if data["until"] else None,
+        }
+    rows = history.history_log(**filters) if not form.errors else []
+    page = Paginator(rows, HISTORY_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "opds/history_list.html",
+        {
+            "form": form,
+            "entries": history.log_entries(page.object_list),
+            "page_obj": page,
+            "paginator": page.paginator,
+            "is_paginated": page.has_other_pages(),
+            "querystring": _querystring(request),
+        },
+        status=400 if form.errors else 200,
     )

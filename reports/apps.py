@@ -6,3 +6,14 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reports"
     verbose_name = _("Laporan")
+
+    def ready(self):
+        from assessments.workflow import assessment_finalised
+        from reports import frozen
+
+        def freeze_figures(sender, assessment, **kwargs):
+            frozen.freeze(assessment)
+
+        assessment_finalised.connect(
+            freeze_figures, weak=False, dispatch_uid="reports.freeze_figures"
+        )

@@ -3,14 +3,21 @@ shared by their pages. Views and background tasks both call these."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments.models import Assessment
 from egov_portal import charts
 from opds.models import Region
-from reports import figures
-from reports.pdf import ReportVersion, cached_pdf
+from reports import figures, frozen
+from reports.models import IssuedReport
+from reports.pdf import Pdf, ReportVersion, cached_pdf, normalise_code, parse_code
 
 
 def region_charts(data: figures.RegionFigures) -> dict:
@@ -53,8 +60,11 @@ def region_context(*, user, region: Region, year: int) -> dict | None:
     data = figures.region_figures(user=user, region=region, year=year, framework=framework)
     if data is None:
         return None
-    applications = figures.inventory_figures(user=user, region=region)
-    plan = figures.plan_figures(user=user, region=region, year=year, result=data.result)
+    report = frozen.report_data(data.assessment)
+    applications = figures.inventory_figures(report.data["inventory"])
+    plan = figures.plan_figures(
+        report.data["plan"], year=year, result=data.result, dimensions=data.dimensions
+    )
     return {
         "data": data,
         "region": region,
@@ -63,6 +73,12 @@ def region_context(*, user, region: Region, year: int) -> dict | None:
         "inventory_chart": inventory_chart(applications.summary, region),
         "plan": plan,
         "plan_chart": plan_chart(plan, data) if plan else None,
+        "figures_taken_at": report.taken_at,
+        "version": region_version(
+            data.assessment,
+            earlier=[(a.year, a.revision) for _y, a, _r in data.history if a.year < year],
+            data=report.data,
+        ),
         **region_charts(data),
     }
 
@@ -94,16 +110,35 @@ def inventory_chart(summary, region: Region):
     )
 
 
-def region_version(context: dict) -> ReportVersion:
-    """The assessment's revision (and the previous year's), plus a digest of the master plan
-    and inventory figures the report also shows, so that any change gives a new PDF."""
-    data = context["data"]
-    version = f"r{data.assessment.revision}"
-    if data.previous:
-        version += f".r{data.previous.revision}"
-    others = figures.other_inputs_stamp(region=data.region, plan=context["plan"])
-    version += "." + figures.short_digest(others)[:6]
-    return ReportVersion("R", data.region.code, data.assessment.year, version)
+def digest(value) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()[:8]
+
+
+def region_version(assessment: Assessment, *, earlier, data: dict) -> ReportVersion:
+    """Everything a region report prints, as a version: the assessment's revision (every
+    change to its answers bumps it), the revisions of the earlier years it compares with and
+    charts, and the inventory and master-plan figures (frozen for a final assessment). Any
+    change gives a new PDF and a new code."""
+    version = f"r{assessment.revision}.{digest([sorted(earlier), data])}"
+    return ReportVersion("R", assessment.region.code, assessment.year, version)
+
+
+def current_region_version(region_code: str, year: int) -> ReportVersion | None:
+    """The version a region report of ``year`` would have now; None without an assessment."""
+    framework = figures.framework_for()
+    assessments = list(
+        Assessment.objects.filter(region__code=region_code, framework=framework, year__lte=year)
+        .select_related("region")
+        .order_by("year")
+    )
+    current = next((a for a in assessments if a.year == year), None)
+    if current is None:
+        return None
+    return region_version(
+        current,
+        earlier=[(a.year, a.revision) for a in assessments if a.year < year],
+        data=frozen.report_data(current, store=False).data,
+    )
 
 
 def letterhead(region: Region) -> dict:
@@ -117,7 +152,7 @@ def letterhead(region: Region) -> dict:
     }
 
 
-def region_report(*, user, region: Region, year: int) -> bytes | None:
+def region_report(*, user, region: Region, year: int) -> Pdf | None:
     """The region's PDF report for ``year``; None when there is no assessment to report."""
     context = region_context(user=user, region=region, year=year)
     if context is None:
@@ -134,7 +169,7 @@ def region_report(*, user, region: Region, year: int) -> bytes | None:
             ),
         }
 
-    return cached_pdf(region_version(context), "reports/pdf/region_report.html", build)
+    return cached_pdf(context["version"], "reports/pdf/region_report.html", build)
 
 
 def ranking_chart(rows, framework, year):
@@ -158,12 +193,20 @@ def averages_chart(averages, dimensions, framework, year):
     )
 
 
-def province_version(province: Region, year: int, rows) -> ReportVersion:
-    parts = [f"{row.region.code}r{row.assessment.revision}" for row in rows if row.assessment]
-    return ReportVersion("P", province.code, year, figures.short_digest("|".join(parts)))
+def province_version(province_code: str, year: int) -> ReportVersion:
+    """Everything a province report prints, as a version: the revisions of the assessments it
+    ranks and of the previous year's it compares with."""
+    parts = sorted(
+        Assessment.objects.filter(
+            region__parent__code=province_code,
+            framework=figures.framework_for(),
+            year__in=[year, year - 1],
+        ).values_list("region__code", "year", "revision")
+    )
+    return ReportVersion("P", province_code, year, digest(parts))
 
 
-def province_report(*, user, province: Region, year: int) -> bytes | None:
+def province_report(*, user, province: Region, year: int) -> Pdf | None:
     """The province's PDF report for ``year``; None when no region has an assessment."""
     framework = figures.framework_for()
     if framework is None:
@@ -189,7 +232,7 @@ def province_report(*, user, province: Region, year: int) -> bytes | None:
         }
 
     return cached_pdf(
-        province_version(province, year, rows), "reports/pdf/province_report.html", build
+        province_version(province.code, year), "reports/pdf/province_report.html", build
     )
 
 
@@ -204,4 +247,38 @@ def regions_with_assessment(*, user, province: Region, year: int):
         )
         .distinct()
         .order_by("code")
+    )
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What the portal can say about a verification code."""
+
+    code: str
+    valid: bool  # issued by this portal (its MAC is right)
+    current: bool  # the figures it names are still the figures now
+    kind: str | None = None  # "region" or "province"
+    region: Region | None = None
+    year: int | None = None
+    issued_at: datetime | None = None
+
+
+def verify(code: str) -> Verification:
+    """Check a code typed (any case, stray spaces) or read off a report."""
+    version = parse_code(code)
+    if version is None:
+        return Verification(normalise_code(code), valid=False, current=False)
+    if version.kind == "R":
+        now = current_region_version(version.region_code, version.year)
+    else:
+        now = province_version(version.region_code, version.year)
+    issued = IssuedReport.objects.filter(code=version.code).first()
+    return Verification(
+        version.code,
+        valid=True,
+        current=now is not None and now.version == version.version,
+        kind="region" if version.kind == "R" else "province",
+        region=Region.objects.filter(code=version.region_code).first(),
+        year=version.year,
+        issued_at=issued.issued_at if issued else None,
     )

@@ -6,15 +6,15 @@ ranking, a dashboard, the API and a PDF show the same number for the same assess
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Prefetch
 
 from assessments.models import Answer, Assessment, Dimension, Framework, Level
-from assessments.scoring import Result, results_for
+from assessments.scoring import Result, mean_score, results_for
 from opds.models import Region
+from reports import frozen
 
 DEFAULT_FRAMEWORK = "pegi"
 
@@ -87,14 +87,10 @@ def province_ranking(
 
 def dimension_averages(rows: list[RankingRow], dimensions) -> dict[str, Decimal | None]:
     """Mean score per dimension over the ranked regions that have one (province averages)."""
-    averages = {}
-    for dimension in dimensions:
-        scores = [row.score(dimension.code) for row in rows if row.result]
-        scores = [s for s in scores if s is not None]
-        averages[dimension.code] = (
-            (sum(scores) / len(scores)).quantize(Decimal("0.01")) if scores else None
-        )
-    return averages
+    return {
+        dimension.code: mean_score(row.score(dimension.code) for row in rows if row.result)
+        for dimension in dimensions
+    }
 
 
 @dataclass
@@ -192,21 +188,6 @@ def assessment_years(
     return list(assessments.order_by("-year").values_list("year", flat=True).distinct())
 
 
-def current_revision(region_code: str, year: int) -> int | None:
-    """The revision of a region's assessment now (for checking a printed report's code)."""
-    return (
-        Assessment.objects.filter(
-            region__code=region_code, year=year, framework__code=DEFAULT_FRAMEWORK
-        )
-        .values_list("revision", flat=True)
-        .first()
-    )
-
-
-def short_digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()[:10]
-
-
 @dataclass
 class IndicatorRow:
     indicator: object
@@ -260,43 +241,25 @@ class InventoryFigures:
     duplicate_pairs: int
 
 
-def inventory_figures(*, user, region: Region) -> InventoryFigures:
-    """The region's application inventory in numbers, as the catalogue counts them."""
-    from opds import inventory
-    from opds.models import Application
-
-    applications = Application.objects.visible_to(user).filter(opd__region=region)
-    return InventoryFigures(
-        summary=inventory.catalogue_summary(applications),
-        duplicate_pairs=len(inventory.region_duplicates(user, region)),
-    )
+def inventory_figures(data: dict) -> InventoryFigures:
+    """The inventory figures a report prints, from ``frozen.inventory_data``."""
+    return InventoryFigures(frozen.inventory_view(data), data["duplicate_pairs"])
 
 
 @dataclass
 class PlanFigures:
-    plan: object  # masterplan.MasterPlan
-    progress: object  # masterplan.progress.PlanProgress
+    plan: object  # frozen.PlanInfo
+    progress: object  # frozen.PlanSummary
     year: int
-    rows: list  # (dimension, score, target, gap) for ``year``
+    rows: list  # (dimension code, score, target, gap) for ``year``
 
 
-def plan_figures(*, user, region: Region, year: int, result: Result) -> PlanFigures | None:
-    """The master plan covering ``year`` (in force, reviewed or superseded, not a draft), its
-    progress and budget, and each dimension's score against the plan's target for the year."""
-    from masterplan.models import MasterPlan
-    from masterplan.progress import plan_progress
-
-    plan = (
-        MasterPlan.objects.visible_to(user)
-        .for_overview()
-        .filter(region=region, start_year__lte=year, end_year__gte=year)
-        .exclude(status=MasterPlan.Status.DRAFT)
-        .order_by("-start_year")
-        .first()
-    )
-    if plan is None:
+def plan_figures(data: dict | None, *, year: int, result: Result, dimensions) -> PlanFigures | None:
+    """The master plan a report prints (``frozen.plan_data``), with each dimension's score
+    against the plan's target for ``year``."""
+    if data is None:
         return None
-    targets = {t.dimension.code: t.score for t in plan.dimension_targets.all() if t.year == year}
+    plan, progress, targets = frozen.plan_view(data, dimensions)
     rows = []
     for dimension in result.dimensions:
         target = targets.get(dimension.code)
@@ -304,23 +267,4 @@ def plan_figures(*, user, region: Region, year: int, result: Result) -> PlanFigu
             dimension.score - target if dimension.score is not None and target is not None else None
         )
         rows.append((dimension.code, dimension.score, target, gap))
-    return PlanFigures(plan=plan, progress=plan_progress(plan), year=year, rows=rows)
-
-
-def other_inputs_stamp(*, region: Region, plan: PlanFigures | None) -> str:
-    """When the region's inventory and master plan last changed, as one string."""
-    from django.db.models import Count, Max
-
-    from masterplan.models import Target
-    from opds.models import Application
-
-    applications = Application.objects.filter(opd__region=region).aggregate(
-        n=Count("pk"), last=Max("changed_at")
-    )
-    stamp = f"{applications['n']}|{applications['last']}"
-    if plan is not None:
-        last_target = Target.objects.filter(programme__plan=plan.plan).aggregate(
-            last=Max("updated_at")
-        )
-        stamp += f"|{plan.plan.pk}|{plan.plan.updated_at}|{last_target['last']}"
-    return stamp
+    return PlanFigures(plan=plan, progress=progress, year=year, rows=rows)

@@ -54,3 +54,48 @@ class BundleJob(models.Model):
     @property
     def filename(self) -> str:
         return f"laporan-egov-{self.province.code}-{self.year}.zip"
+
+
+class FinalFigures(models.Model):
+    """The inventory and master-plan figures of a region as they stood when its assessment was
+    made final: what the reports of that assessment print from then on."""
+
+    assessment = models.OneToOneField(
+        "assessments.Assessment",
+        verbose_name=_("penilaian"),
+        on_delete=models.CASCADE,
+        related_name="final_figures",
+    )
+    taken_at = models.DateTimeField(_("diambil pada"))
+    data = models.JSONField(_("angka"))
+
+    class Meta:
+        verbose_name = _("angka saat final")
+        verbose_name_plural = _("angka saat final")
+
+    def __str__(self):
+        return f"{self.assessment} ({self.taken_at:%Y-%m-%d})"
+
+
+class IssuedReport(models.Model):
+    """A PDF report the portal has issued, by its verification code."""
+
+    class Kind(models.TextChoices):
+        REGION = "region", _("Laporan wilayah")
+        PROVINCE = "province", _("Laporan provinsi")
+
+    code = models.CharField(_("kode verifikasi"), max_length=100, unique=True)
+    kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
+    region = models.ForeignKey(
+        Region, verbose_name=_("wilayah"), on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    issued_at = models.DateTimeField(_("diterbitkan pada"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("laporan terbit")
+        verbose_name_plural = _("laporan terbit")
+        ordering = ["-issued_at"]
+
+    def __str__(self):
+        return self.code

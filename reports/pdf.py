@@ -1,9 +1,9 @@
 """PDF reports rendered by WeasyPrint, cached per version of what they show, each page carrying
-a verification code that names the exact assessment version.
+a verification code that names that version.
 
-A region report's version is the assessment's revision (every change to it bumps the
-revision) together with the previous year's; a province report's is the revisions of every
-assessment it ranks. Same version, same cached file; any edit, a new PDF.
+``reports.documents`` says what a version covers (every figure the report prints). Same
+version, same cached file; any change, a new PDF with a new code. Every code the portal issues
+is recorded (``IssuedReport``) with the moment it was first issued.
 """
 
 from __future__ import annotations
@@ -23,8 +23,10 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 CODE_PATTERN = re.compile(
-    r"^(?P<kind>[RP])(?P<region>[0-9.]+)-(?P<year>\d{4})-(?P<version>[0-9a-z.]+)-(?P<mac>[0-9A-F]{8})$"
+    r"^(?P<kind>[RP])(?P<region>[0-9.]+)-(?P<year>\d{4})-(?P<version>[0-9a-z.]+)-(?P<mac>[0-9a-f]{8})$",
+    re.IGNORECASE,
 )
+KINDS = {"R": "region", "P": "province"}
 
 
 def _mac(text: str) -> str:
@@ -59,16 +61,32 @@ def layout_digest() -> str:
     return digest.hexdigest()[:8]
 
 
+def well_formed(code: str) -> bool:
+    """Whether ``code`` has the shape of a verification code (whoever made it)."""
+    return CODE_PATTERN.match(normalise_code(code)) is not None
+
+
+def normalise_code(code: str) -> str:
+    """A code as typed, in any case and with stray spaces, written the way the portal prints
+    it (``R62.10-2019-r3.1a2b3c4d-5E6F7A8B``)."""
+    text = re.sub(r"\s+", "", code or "")
+    match = CODE_PATTERN.match(text)
+    if not match:
+        return text
+    return (
+        f"{match['kind'].upper()}{match['region']}-{match['year']}-"
+        f"{match['version'].lower()}-{match['mac'].upper()}"
+    )
+
+
 def parse_code(code: str) -> ReportVersion | None:
     """The report version a verification code names, or None for a code the portal did not
-    issue (a wrong or forged MAC)."""
-    code = (code or "").strip()
+    issue (a wrong shape, or a wrong or forged MAC)."""
+    code = normalise_code(code)
     match = CODE_PATTERN.match(code)
     if not match:
         return None
-    version = ReportVersion(
-        match["kind"], match["region"], int(match["year"]), match["version"].lower()
-    )
+    version = ReportVersion(match["kind"], match["region"], int(match["year"]), match["version"])
     return version if hmac.compare_digest(version.code, code) else None
 
 
@@ -87,12 +105,32 @@ def render_pdf(template: str, context: dict) -> bytes:
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
-def cached_pdf(version: ReportVersion, template: str, context_builder) -> bytes:
+@dataclass(frozen=True)
+class Pdf:
+    content: bytes
+    code: str
+
+
+def record_issue(version: ReportVersion) -> None:
+    from opds.models import Region
+    from reports.models import IssuedReport
+
+    if IssuedReport.objects.filter(code=version.code).exists():
+        return
+    region = Region.objects.get(code=version.region_code)
+    IssuedReport.objects.get_or_create(
+        code=version.code,
+        defaults={"kind": KINDS[version.kind], "region": region, "year": version.year},
+    )
+
+
+def cached_pdf(version: ReportVersion, template: str, context_builder) -> Pdf:
     """The PDF for ``version``, rendered once and kept until the version changes."""
     name = version.cache_name
+    record_issue(version)
     if default_storage.exists(name):
         with default_storage.open(name, "rb") as handle:
-            return handle.read()
+            return Pdf(handle.read(), version.code)
     data = render_pdf(template, {**context_builder(), "report_version": version})
     default_storage.save(name, ContentFile(data))
-    return data
+    return Pdf(data, version.code)

@@ -24,7 +24,9 @@ def build_bundle(job_id: int) -> int:
     try:
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for done, region in enumerate(regions, start=1):
-                data = documents.region_report(user=job.created_by, region=region, year=job.year)
+                data = documents.region_report(
+                    user=job.created_by, region=region, year=job.year
+                ).content
                 archive.writestr(f"laporan-egov-{region.code}-{job.year}.pdf", data)
                 BundleJob.objects.filter(pk=job.pk).update(done=done)
     except Exception as error:

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from reports import documents, exports, figures
 from reports.access import rankable_provinces, reportable_regions
 from reports.models import BundleJob
-from reports.pdf import parse_code
+from reports.pdf import well_formed
 from reports.tasks import build_bundle
 
 
@@ -119,9 +119,10 @@ def no_assessment_message(region, year):
     }
 
 
-def pdf_response(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/pdf")
+def pdf_response(pdf, filename: str) -> HttpResponse:
+    response = HttpResponse(pdf.content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["X-Verification-Code"] = pdf.code
     return response
 
 
@@ -144,16 +145,16 @@ def province_report(request, code, year):
 
 
 def verify(request):
-    """Anyone holding a printed report can check its code: which assessment version it shows,
-    and whether that is still the current one."""
-    code = request.GET.get("code", "").strip()
-    version = parse_code(code) if code else None
-    is_current = None
-    if version and version.kind == "R":
-        current = figures.current_revision(version.region_code, version.year)
-        is_current = current is not None and version.version.split(".")[0] == f"r{current}"
+    """Anyone holding a printed report can check its code: whether the portal issued it, for
+    which region or province and year, and whether its figures are still the current ones."""
+    code = request.GET.get("code", "").strip()[:200]
+    result = documents.verify(code) if code else None
+    status = 400 if code and not well_formed(code) else 200
     return render(
-        request, "reports/verify.html", {"code": code, "version": version, "is_current": is_current}
+        request,
+        "reports/verify.html",
+        {"code": code, "result": result, "well_formed": status == 200},
+        status=status,
     )
 
 

@@ -61,6 +61,7 @@ class TargetSerializer(serializers.ModelSerializer):
             "funding_source",
             "notes",
             "evidence",
+            "version",
             "updated_at",
         ]
 
@@ -232,7 +233,12 @@ class RealisationSerializer(serializers.Serializer):
     """A year's realisation of one programme; only the fields sent are changed."""
 
     programme = serializers.IntegerField()
-    year = serializers.IntegerField()
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    version = serializers.IntegerField(
+        min_value=1,
+        help_text="The target's version you last read; a stale version answers 409 with the "
+        "current target.",
+    )
     realisation = serializers.DecimalField(
         max_digits=14, decimal_places=2, required=False, allow_null=True
     )

@@ -2,12 +2,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics
+from rest_framework import generics, permissions
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from reports import figures
+from reports import documents, figures
 from reports.access import rankable_provinces
-from reports.api.serializers import RankingRowSerializer
+from reports.api.serializers import RankingRowSerializer, VerificationSerializer
+from reports.pdf import well_formed
 
 
 class RankingView(generics.ListAPIView):
@@ -43,3 +46,33 @@ class RankingView(generics.ListAPIView):
         return figures.province_ranking(
             user=self.request.user, province=province, year=year, framework=framework
         )
+
+
+class VerifyView(APIView):
+    """Check a report's verification code, without an account: whether the portal issued it,
+    for which region or province and year, when, and whether its figures are still current.
+    The code may be in any case and carry stray spaces."""
+
+    authentication_classes = []
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("code", OpenApiTypes.STR, required=True)],
+        responses=VerificationSerializer,
+    )
+    def get(self, request):
+        code = request.query_params.get("code", "")
+        if not code.strip():
+            raise ValidationError({"code": [_("Tulis kode verifikasi yang tercetak di laporan.")]})
+        if len(code) > 200 or not well_formed(code):
+            raise ValidationError(
+                {
+                    "code": [
+                        _(
+                            "Ini bukan bentuk kode verifikasi, misalnya "
+                            "R62.10-2019-r3.1a2b3c4d-5E6F7A8B."
+                        )
+                    ]
+                }
+            )
+        return Response(VerificationSerializer(documents.verify(code)).data)

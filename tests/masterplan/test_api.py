@@ -98,6 +98,7 @@ def test_the_head_records_a_realisation_through_the_api(api, plan, programme, he
         {
             "programme": programme.pk,
             "year": 2018,
+            "version": 1,
             "realisation": 15,
             "budget_realised": 600_000_000,
         },
@@ -130,7 +131,7 @@ def test_bad_realisations_answer_400_with_the_indonesian_message(
 ):
     api.force_authenticate(head)
     response = api.post(
-        realisation_url(plan), {"programme": programme.pk, **payload}, format="json"
+        realisation_url(plan), {"programme": programme.pk, "version": 1, **payload}, format="json"
     )
     assert response.status_code == 400
     assert response.json()[field] == [message]
@@ -143,7 +144,7 @@ def test_a_programme_of_another_plan_answers_400(api, plan, katingan_plan, head)
     api.force_authenticate(head)
     response = api.post(
         realisation_url(plan),
-        {"programme": other.pk, "year": 2017, "realisation": 1},
+        {"programme": other.pk, "year": 2017, "version": 1, "realisation": 1},
         format="json",
     )
     assert response.status_code == 400
@@ -153,7 +154,7 @@ def test_a_programme_of_another_plan_answers_400(api, plan, katingan_plan, head)
 def test_a_reviewer_may_not_record_and_another_head_cannot_find_the_plan(
     api, plan, programme, reviewer, katingan_head
 ):
-    payload = {"programme": programme.pk, "year": 2018, "realisation": 20}
+    payload = {"programme": programme.pk, "year": 2018, "version": 1, "realisation": 20}
     api.force_authenticate(reviewer)
     assert api.post(realisation_url(plan), payload, format="json").status_code == 403
     api.force_authenticate(katingan_head)

@@ -183,7 +183,9 @@ def test_dashboard_holds_the_scores_against_the_master_plan_targets(client, demo
     )
     plan = response.context["plan"]
     assert plan is not None and plan.plan.start_year == 2017
-    target = DimensionTarget.objects.get(plan=plan.plan, year=2019, dimension__code="planning")
+    target = DimensionTarget.objects.get(
+        plan_id=plan.plan.pk, year=2019, dimension__code="planning"
+    )
     row = next(row for row in plan.rows if row[0] == "planning")
     assert row[1] == Decimal("1.86") and row[2] == target.score
     assert row[3] == Decimal("1.86") - target.score
