@@ -229,13 +229,13 @@ def _parse_row(
     if "integrations" in row:
         preview.integration_keys = []
         for text in _split(row["integrations"]):
-            key = (opd.region_id, text.lower())
-            found = catalogue.by_region_and_name.get(key, [])
+            integration_key = (opd.region_id, text.lower())
+            found = catalogue.by_region_and_name.get(integration_key, [])
             if len(found) > 1:
                 errors.append(
                     _("Ada beberapa aplikasi bernama “%(name)s” di wilayah ini.") % {"name": text}
                 )
-            elif not found and key not in pending:
+            elif not found and integration_key not in pending:
                 errors.append(
                     _(
                         "Aplikasi terintegrasi “%(name)s” tidak ada di katalog wilayah ini atau "
@@ -244,7 +244,7 @@ def _parse_row(
                     % {"name": text}
                 )
             else:
-                preview.integration_keys.append(key)
+                preview.integration_keys.append(integration_key)
 
     existing = catalogue.by_opd_and_name.get(key)
     preview.existing, preview.data = existing, data

@@ -88,6 +88,21 @@ def test_export_round_trips_through_import_without_changes(kominfo, dukcapil, op
     ]
 
 
+def test_a_row_listing_integrations_matches_its_own_application(kominfo, admin_user):
+    simpeg = ApplicationFactory(opd=kominfo, name="SIMPEG")
+    ApplicationFactory(opd=kominfo, name="E-Kinerja").integrations.set([simpeg])
+    sheet = sheet_of(
+        [
+            ["Kode wilayah", "OPD pemilik", "Nama aplikasi", "Terintegrasi dengan"],
+            ["62.10", "Diskominfo,SP", "E-Kinerja", "SIMPEG"],
+        ]
+    )
+    row = import_preview(sheet, user=admin_user).rows[0]
+    assert (row.action, row.existing.name) == ("update", "E-Kinerja")
+    assert import_apply(sheet, user=admin_user).creates == 0
+    assert Application.objects.filter(name="E-Kinerja").count() == 1
+
+
 def test_preview_lists_every_row_as_create_update_or_error(scoped_world, opd_staff):
     ApplicationFactory(opd=scoped_world["kominfo"], name="SIMPEG", status="active")
     sheet = sheet_of(
