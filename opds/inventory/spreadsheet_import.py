@@ -1,8 +1,13 @@
 """Importing the inventory from a spreadsheet, in two steps.
 
 ``read_spreadsheet`` (in ``spreadsheet_read``) turns an upload into plain rows, kept between
-the two steps; ``import_preview`` says for every row whether it would create, update or be
-refused and why, and ``import_apply`` applies all rows in one transaction, or none of them.
+the two steps; ``import_preview`` says for every row whether it would create, update, leave
+unchanged or be refused and why, and ``import_apply`` applies all rows in one transaction, or
+none of them.
+
+A row that matches an application and changes nothing is "unchanged", whoever owns it: an OPD
+operator may import the region's whole export, and only the rows of other OPDs that would
+change something are refused.
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ IMPORT_REASON = gettext_lazy("Impor berkas")
 @dataclass
 class PreviewRow:
     number: int
-    action: str  # "create", "update" or "error"
+    action: str  # "create", "update", "unchanged" or "error"
     opd_label: str
     name: str
     errors: list[str] = field(default_factory=list)
@@ -63,6 +68,10 @@ class ImportPreview:
     @property
     def updates(self) -> int:
         return self.count("update")
+
+    @property
+    def unchanged(self) -> int:
+        return self.count("unchanged")
 
     @property
     def error_count(self) -> int:
@@ -166,12 +175,6 @@ def _parse_row(
         return preview
     opd = matches[0]
     preview.opd, preview.opd_label = opd, str(opd)
-    if opd.pk not in catalogue.editable:
-        errors.append(
-            _("Anda tidak dapat mengubah aplikasi %(opd)s; impor hanya baris OPD Anda sendiri.")
-            % {"opd": opd}
-        )
-        return preview
     key = (opd.pk, name.lower())
     if key in seen:
         errors.append(
@@ -264,25 +267,51 @@ def _parse_row(
             errors.extend(f"{prefix}: {message}" if prefix else message for message in messages)
     if errors:
         return preview
+    editable = opd.pk in catalogue.editable
     if existing is None:
+        if not editable:
+            errors.append(
+                _(
+                    "Anda tidak dapat menambah aplikasi untuk %(opd)s; impor hanya mengubah "
+                    "aplikasi OPD Anda sendiri."
+                )
+                % {"opd": opd}
+            )
+            return preview
         preview.action = "create"
         pending.add((opd.region_id, name.lower()))
-    else:
+        return preview
+    preview.changes = _changes(existing, data, preview)
+    if not preview.changes:
+        preview.action = "unchanged"
+    elif editable:
         preview.action = "update"
-        preview.changes = [
-            column_label(column)
-            for column, value in data.items()
-            if getattr(existing, column) != value
-        ]
-        if preview.user_opds is not None and {o.pk for o in preview.user_opds} != {
-            o.pk for o in existing.user_opds.all()
-        }:
-            preview.changes.append(column_label("user_opds"))
-        if preview.integration_keys is not None and set(preview.integration_keys) != {
-            (app.opd.region_id, app.name.lower()) for app in existing.integrations.all()
-        }:
-            preview.changes.append(column_label("integrations"))
+    else:
+        errors.append(
+            _(
+                "Aplikasi %(opd)s tidak dapat Anda ubah (berubah: %(changes)s). Samakan baris ini "
+                "dengan katalog atau hapus dari berkas; impor hanya mengubah aplikasi OPD Anda "
+                "sendiri."
+            )
+            % {"opd": opd, "changes": ", ".join(preview.changes)}
+        )
     return preview
+
+
+def _changes(existing: Application, data: dict[str, Any], preview: PreviewRow) -> list[str]:
+    """The labels of the columns whose value in the row differs from ``existing``."""
+    changes = [
+        column_label(column) for column, value in data.items() if getattr(existing, column) != value
+    ]
+    if preview.user_opds is not None and {o.pk for o in preview.user_opds} != {
+        o.pk for o in existing.user_opds.all()
+    }:
+        changes.append(column_label("user_opds"))
+    if preview.integration_keys is not None and set(preview.integration_keys) != {
+        (app.opd.region_id, app.name.lower()) for app in existing.integrations.all()
+    }:
+        changes.append(column_label("integrations"))
+    return changes
 
 
 def import_preview(sheet: Sheet, *, user) -> ImportPreview:
@@ -311,6 +340,8 @@ def import_apply(sheet: Sheet, *, user) -> ImportPreview:
             )
         by_name = {key: apps[0] for key, apps in preview.catalogue.by_region_and_name.items()}
         for row in preview.rows:
+            if row.action == "unchanged":
+                continue
             relations: dict[str, Any] = {}
             if row.user_opds is not None:
                 relations["user_opds"] = row.user_opds
