@@ -1,0 +1,150 @@
+"""The catalogue's own export, imported back unchanged, changes nothing."""
+
+import csv
+import io
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+
+from opds.inventory import export_csv, export_xlsx, import_apply, import_preview, read_spreadsheet
+from opds.models import Application
+
+LIMIT = 2 * 1024 * 1024
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", stdout=StringIO())
+
+
+def demo_user(username):
+    return get_user_model().objects.get(username=username)
+
+
+def export_upload(applications, file_format):
+    if file_format == "csv":
+        stream = io.StringIO()
+        export_csv(applications, stream)
+        return SimpleUploadedFile("ekspor.csv", stream.getvalue().encode("utf-8"))
+    return SimpleUploadedFile("ekspor.xlsx", export_xlsx(applications))
+
+
+def reimport(applications, file_format, *, user):
+    sheet = read_spreadsheet(export_upload(applications, file_format), max_bytes=LIMIT)
+    return sheet, import_preview(sheet, user=user)
+
+
+def snapshot():
+    """Every application with its relations, as a reader of the catalogue would compare it."""
+    return {
+        app.pk: (
+            app.opd_id,
+            app.name,
+            app.description,
+            app.status,
+            app.changed_at,
+            sorted(opd.pk for opd in app.user_opds.all()),
+            sorted(other.pk for other in app.integrations.all()),
+        )
+        for app in Application.objects.prefetch_related("user_opds", "integrations")
+    }
+
+
+def outcomes(preview):
+    return {(row.action, row.name, tuple(row.changes), tuple(row.errors)) for row in preview.rows}
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_the_demo_catalogue_imports_back_unchanged_for_an_admin(demo, file_format):
+    admin = demo_user("admin")
+    assert Application.objects.filter(integrations__isnull=False).exists()
+    before, history = snapshot(), Application.history.count()
+    sheet, preview = reimport(Application.objects.visible_to(admin), file_format, user=admin)
+    assert len(preview.rows) == Application.objects.count()
+    assert {row.action for row in preview.rows} == {"unchanged"}, outcomes(preview)
+    assert (preview.creates, preview.updates, preview.error_count) == (0, 0, 0)
+    assert preview.unchanged == len(preview.rows)
+    # The export's own "changed by" and "changed at" columns are not unknown columns.
+    assert preview.ignored_columns == []
+    applied = import_apply(sheet, user=admin)
+    assert applied.unchanged == len(preview.rows)
+    assert snapshot() == before
+    assert Application.history.count() == history
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_an_opd_operator_imports_the_region_export_back_unchanged(demo, file_format):
+    operator = demo_user("opd.kominfo")
+    before, history = snapshot(), Application.history.count()
+    sheet, preview = reimport(Application.objects.visible_to(operator), file_format, user=operator)
+    owners = {row.opd.short_name for row in preview.rows}
+    assert len(owners) > 1
+    assert {row.action for row in preview.rows} == {"unchanged"}, outcomes(preview)
+    import_apply(sheet, user=operator)
+    assert snapshot() == before
+    assert Application.history.count() == history
+
+
+def test_an_opd_operator_changes_their_own_rows_but_not_another_opds(demo):
+    operator = demo_user("opd.kominfo")
+    stream = io.StringIO()
+    export_csv(Application.objects.visible_to(operator), stream)
+    rows = list(csv.reader(io.StringIO(stream.getvalue().lstrip("\ufeff"))))
+    header = rows[0]
+    name, owner, status = (
+        header.index(label) for label in ("Nama aplikasi", "OPD pemilik", "Status")
+    )
+    for row in rows[1:]:
+        if row[name] in {"LAPOR Gumas", "SIAK Gunung Mas"}:
+            row[status] = "Tidak aktif"
+        if row[name] == "SIPKD":
+            row[owner] = "Disdukcapil"
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    upload = SimpleUploadedFile("ekspor.csv", buffer.getvalue().encode())
+    sheet = read_spreadsheet(upload, max_bytes=LIMIT)
+    preview = import_preview(sheet, user=operator)
+    by_name = {row.name: row for row in preview.rows}
+    assert (by_name["LAPOR Gumas"].action, by_name["LAPOR Gumas"].changes) == ("update", ["Status"])
+    siak = by_name["SIAK Gunung Mas"]
+    assert siak.action == "error"
+    assert siak.errors == [
+        "Aplikasi Disdukcapil tidak dapat Anda ubah (berubah: Status). Samakan baris ini "
+        "dengan katalog atau hapus dari berkas; impor hanya mengubah aplikasi OPD Anda sendiri."
+    ]
+    sipkd = by_name["SIPKD"]
+    assert sipkd.action == "error"
+    assert "tidak dapat menambah aplikasi untuk Disdukcapil" in sipkd.errors[0]
+    assert preview.error_count == 2
+    assert preview.unchanged == len(preview.rows) - 3
+    with pytest.raises(ValidationError):
+        import_apply(sheet, user=operator)
+    assert Application.objects.get(name="SIAK Gunung Mas").status == "active"
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_the_downloaded_export_uploaded_again_changes_nothing(client, demo, file_format):
+    admin = demo_user("admin")
+    client.force_login(admin)
+    export = client.get(reverse("opds:application_export", kwargs={"file_format": file_format}))
+    assert export.status_code == 200
+    before, history = snapshot(), Application.history.count()
+    upload = SimpleUploadedFile(f"katalog.{file_format}", export.content)
+    response = client.post(reverse("opds:application_import"), {"file": upload})
+    assert response.status_code == 302
+    page = client.get(response.url)
+    content = page.content.decode()
+    count = Application.objects.count()
+    assert f"0 ditambahkan · 0 diperbarui · {count} tidak berubah · 0 bermasalah" in content
+    assert "Semua baris sama dengan katalog" in content
+    assert content.count("Tidak berubah</span>") == count
+    assert "Kolom tidak dikenal" not in content
+    done = client.post(response.url, follow=True)
+    assert f"0 aplikasi ditambahkan, 0 diperbarui, {count} tidak berubah" in done.content.decode()
+    assert snapshot() == before
+    assert Application.history.count() == history
