@@ -1,10 +1,14 @@
 """The inventory as a spreadsheet (CSV or XLSX), and the columns import reads back.
 
-Text a spreadsheet would run as a formula is neutralised in every exported cell.
+Text a spreadsheet would run as a formula is neutralised in every exported cell. Several user
+OPDs or integrated applications share one cell, separated by ``;``; a name that itself holds
+a ``;`` is written in double quotes, as CSV does with its own delimiter.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -71,8 +75,21 @@ def undo_neutralising(value: str) -> str:
     return value
 
 
-def _names(items: Iterable[Any]) -> str:
-    return f"{LIST_SEPARATOR} ".join(sorted(str(item.name) for item in items))
+def _list_item(name: str) -> str:
+    if LIST_SEPARATOR in name or name.lstrip().startswith('"') or "\n" in name:
+        return '"' + name.replace('"', '""') + '"'
+    return name
+
+
+def list_cell(names: Iterable[str]) -> str:
+    """Names in one cell, sorted and separated by ``;``; the reverse of ``split_list_cell``."""
+    return f"{LIST_SEPARATOR} ".join(_list_item(name) for name in sorted(names))
+
+
+def split_list_cell(text: str) -> list[str]:
+    """The names in one cell of several, each without surrounding spaces."""
+    lines = csv.reader(io.StringIO(text), delimiter=LIST_SEPARATOR, skipinitialspace=True)
+    return [item.strip() for line in lines for item in line if item.strip()]
 
 
 def export_rows(applications: QuerySet[Application]) -> Iterator[list[Any]]:
@@ -82,8 +99,8 @@ def export_rows(applications: QuerySet[Application]) -> Iterator[list[Any]]:
         values = {
             "region": application.opd.region.code,
             "opd": application.opd.name,
-            "user_opds": _names(application.user_opds.all()),
-            "integrations": _names(application.integrations.all()),
+            "user_opds": list_cell(opd.name for opd in application.user_opds.all()),
+            "integrations": list_cell(app.name for app in application.integrations.all()),
             "changed_by": str(application.changed_by or ""),
             "changed_at": timezone.localtime(application.changed_at).strftime("%Y-%m-%d %H:%M"),
         }

@@ -26,10 +26,10 @@ from opds.inventory.records import application_create, application_update
 from opds.inventory.spreadsheet_export import (
     CHOICE_FIELDS,
     COLUMNS,
-    LIST_SEPARATOR,
     TEXT_FIELDS,
     YEAR_FIELDS,
     column_label,
+    split_list_cell,
 )
 from opds.inventory.spreadsheet_read import Sheet
 from opds.models import OPD, Application
@@ -94,10 +94,6 @@ def _choice_lookup() -> dict[str, dict[str, str]]:
                 with translation.override(language):
                     table[str(label).lower()] = value
     return lookup
-
-
-def _split(text: str) -> list[str]:
-    return [part.strip() for part in text.split(LIST_SEPARATOR) if part.strip()]
 
 
 class _Catalogue:
@@ -221,7 +217,7 @@ def _parse_row(
             )
     if "user_opds" in row:
         preview.user_opds = []
-        for text in _split(row["user_opds"]):
+        for text in split_list_cell(row["user_opds"]):
             found = catalogue.find_opd(opd.region.code, text)
             if len(found) == 1:
                 preview.user_opds.append(found[0])
@@ -231,7 +227,7 @@ def _parse_row(
                 )
     if "integrations" in row:
         preview.integration_keys = []
-        for text in _split(row["integrations"]):
+        for text in split_list_cell(row["integrations"]):
             integration_key = (opd.region_id, text.lower())
             found = catalogue.by_region_and_name.get(integration_key, [])
             if len(found) > 1:

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from opds.inventory import export_csv, export_xlsx, import_apply, import_preview, read_spreadsheet
 from opds.models import Application
+from tests.opds.factories import ApplicationFactory, OPDFactory
 
 LIMIT = 2 * 1024 * 1024
 
@@ -148,3 +149,23 @@ def test_the_downloaded_export_uploaded_again_changes_nothing(client, demo, file
     assert f"0 aplikasi ditambahkan, 0 diperbarui, {count} tidak berubah" in done.content.decode()
     assert snapshot() == before
     assert Application.history.count() == history
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_names_holding_the_separator_or_quotes_come_back_unchanged(
+    scoped_world, admin_user, file_format
+):
+    kominfo, dukcapil = scoped_world["kominfo"], scoped_world["dukcapil"]
+    joint = OPDFactory(region=kominfo.region, name="Badan A; Badan B", short_name="BAB")
+    listed = ApplicationFactory(opd=kominfo, name="Surat; Arsip")
+    quoted = ApplicationFactory(opd=dukcapil, name='"Kutip" Data')
+    hub = ApplicationFactory(opd=kominfo, name="Hub")
+    hub.integrations.set([listed, quoted])
+    hub.user_opds.set([joint, dukcapil])
+    before = snapshot()
+    sheet, preview = reimport(Application.objects.all(), file_format, user=admin_user)
+    cells = {row["name"]: row for _number, row in sheet.rows}
+    assert cells["Hub"]["integrations"] == '"""Kutip"" Data"; "Surat; Arsip"'
+    assert {row.action for row in preview.rows} == {"unchanged"}, outcomes(preview)
+    import_apply(sheet, user=admin_user)
+    assert snapshot() == before
