@@ -109,10 +109,13 @@ class _Catalogue:
         opds = list(
             OPD.objects.visible_to(user).filter(region__code__in=codes).select_related("region")
         )
-        self.opds: dict[tuple[str, str], list[OPD]] = {}
+        self.opds_by_name: dict[tuple[str, str], list[OPD]] = {}
+        self.opds_by_short_name: dict[tuple[str, str], list[OPD]] = {}
         for opd in opds:
-            for text in {opd.name.lower(), opd.short_name.lower()} - {""}:
-                self.opds.setdefault((opd.region.code, text), []).append(opd)
+            self.opds_by_name.setdefault((opd.region.code, opd.name.lower()), []).append(opd)
+            if opd.short_name:
+                key = (opd.region.code, opd.short_name.lower())
+                self.opds_by_short_name.setdefault(key, []).append(opd)
         self.editable = set(
             OPD.objects.inventory_editable_by(user)
             .filter(region__code__in=codes)
@@ -137,7 +140,9 @@ class _Catalogue:
         return self.default_region.code if self.default_region else ""
 
     def find_opd(self, region_code: str, text: str) -> list[OPD]:
-        return self.opds.get((region_code, text.strip().lower()), [])
+        """The OPDs ``text`` names: by full name (what the export writes), else short name."""
+        key = (region_code, text.strip().lower())
+        return self.opds_by_name.get(key) or self.opds_by_short_name.get(key, [])
 
 
 def _parse_row(

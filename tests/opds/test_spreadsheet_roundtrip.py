@@ -169,3 +169,18 @@ def test_names_holding_the_separator_or_quotes_come_back_unchanged(
     assert {row.action for row in preview.rows} == {"unchanged"}, outcomes(preview)
     import_apply(sheet, user=admin_user)
     assert snapshot() == before
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_an_opd_whose_full_name_is_another_opds_short_name_comes_back_unchanged(
+    scoped_world, admin_user, file_format
+):
+    region = scoped_world["kominfo"].region
+    OPDFactory(region=region, name="Sekretariat Daerah", short_name="Setda")
+    lookalike = OPDFactory(region=region, name="Setda", short_name="SD")
+    hub = ApplicationFactory(opd=lookalike, name="Hub")
+    hub.user_opds.set([lookalike])
+    sheet, preview = reimport(Application.objects.all(), file_format, user=admin_user)
+    assert [(row.action, row.opd) for row in preview.rows] == [("unchanged", lookalike)], outcomes(
+        preview
+    )
