@@ -2,13 +2,16 @@
 
 Text a spreadsheet would run as a formula is neutralised in every exported cell. Several user
 OPDs or integrated applications share one cell, separated by ``;``; a name that itself holds
-a ``;`` is written in double quotes, as CSV does with its own delimiter.
+a ``;`` is written in double quotes, as CSV does with its own delimiter. OPDs are written by
+full name; an integrated application by name, followed by its OPD in brackets when several
+OPDs of the region use that name.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -92,15 +95,33 @@ def split_list_cell(text: str) -> list[str]:
     return [item.strip() for line in lines for item in line if item.strip()]
 
 
+def _shared_names(applications: QuerySet[Application]) -> set[tuple[int, str]]:
+    """(region id, lower-case name) of the names several OPDs of a region use."""
+    names = Application.objects.filter(
+        opd__region__in=applications.order_by().values("opd__region")
+    ).values_list("opd__region_id", "name")
+    counts = Counter((region_id, name.lower()) for region_id, name in names)
+    return {key for key, count in counts.items() if count > 1}
+
+
+def _integration_label(application: Application, shared: set[tuple[int, str]]) -> str:
+    if (application.opd.region_id, application.name.lower()) in shared:
+        return f"{application.name} ({application.opd.name})"
+    return application.name
+
+
 def export_rows(applications: QuerySet[Application]) -> Iterator[list[Any]]:
     """A header row, then one row per application, every text cell neutralised."""
     yield [column_label(key) for key in COLUMNS + EXPORT_ONLY_COLUMNS]
+    shared = _shared_names(applications)
     for application in applications.for_detail().order_by("opd__region__code", "opd__name", "name"):
         values = {
             "region": application.opd.region.code,
             "opd": application.opd.name,
             "user_opds": list_cell(opd.name for opd in application.user_opds.all()),
-            "integrations": list_cell(app.name for app in application.integrations.all()),
+            "integrations": list_cell(
+                _integration_label(app, shared) for app in application.integrations.all()
+            ),
             "changed_by": str(application.changed_by or ""),
             "changed_at": timezone.localtime(application.changed_at).strftime("%Y-%m-%d %H:%M"),
         }

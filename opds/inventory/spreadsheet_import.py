@@ -49,14 +49,15 @@ class PreviewRow:
     existing: Application | None = None
     data: dict[str, Any] = field(default_factory=dict)
     user_opds: list[OPD] | None = None
-    integration_keys: list[tuple[int, str]] | None = None
+    # Each an application of the catalogue, or the (OPD id, lower-case name) of one that an
+    # earlier row adds.
+    integrations: list[Application | tuple[int, str]] | None = None
 
 
 @dataclass
 class ImportPreview:
     rows: list[PreviewRow]
     ignored_columns: list[str]
-    catalogue: Any = field(default=None, repr=False)
 
     def count(self, action: str) -> int:
         return sum(1 for row in self.rows if row.action == action)
@@ -109,6 +110,7 @@ class _Catalogue:
         opds = list(
             OPD.objects.visible_to(user).filter(region__code__in=codes).select_related("region")
         )
+        self.opds_by_pk = {opd.pk: opd for opd in opds}
         self.opds_by_name: dict[tuple[str, str], list[OPD]] = {}
         self.opds_by_short_name: dict[tuple[str, str], list[OPD]] = {}
         for opd in opds:
@@ -143,6 +145,32 @@ class _Catalogue:
         """The OPDs ``text`` names: by full name (what the export writes), else short name."""
         key = (region_code, text.strip().lower())
         return self.opds_by_name.get(key) or self.opds_by_short_name.get(key, [])
+
+    def find_applications(self, region, text: str, pending) -> list:
+        """The applications of ``region`` that ``text`` names, existing or added earlier.
+
+        ``text`` is a name, or a name followed by its owner OPD in brackets, which the export
+        writes when several OPDs of the region use the name.
+        """
+        key = (region.pk, text.lower())
+        found = self.by_region_and_name.get(key, []) + pending.get(key, [])
+        if found or not text.endswith(")"):
+            return found
+        start = text.find(" (")
+        while start != -1:
+            name = text[:start].strip().lower()
+            owners = self.find_opd(region.code, text[start + 2 : -1])
+            if len(owners) == 1:
+                application = self.by_opd_and_name.get((owners[0].pk, name))
+                if application is not None:
+                    return [application]
+                if (owners[0].pk, name) in pending.get((region.pk, name), []):
+                    return [(owners[0].pk, name)]
+            start = text.find(" (", start + 1)
+        return []
+
+    def owner_name(self, found: Application | tuple[int, str]) -> str:
+        return found.opd.name if isinstance(found, Application) else self.opds_by_pk[found[0]].name
 
 
 def _parse_row(
@@ -231,15 +259,20 @@ def _parse_row(
                     _("OPD pengguna “%(opd)s” tidak dikenal di wilayah ini.") % {"opd": text}
                 )
     if "integrations" in row:
-        preview.integration_keys = []
+        preview.integrations = []
         for text in split_list_cell(row["integrations"]):
-            integration_key = (opd.region_id, text.lower())
-            found = catalogue.by_region_and_name.get(integration_key, [])
-            if len(found) > 1:
+            found = catalogue.find_applications(opd.region, text, pending)
+            if len(found) == 1:
+                preview.integrations.append(found[0])
+            elif found:
                 errors.append(
-                    _("Ada beberapa aplikasi bernama “%(name)s” di wilayah ini.") % {"name": text}
+                    _(
+                        "Ada beberapa aplikasi bernama “%(name)s” di wilayah ini. Tulis juga OPD "
+                        "pemiliknya dalam kurung, misalnya “%(example)s”."
+                    )
+                    % {"name": text, "example": f"{text} ({min(map(catalogue.owner_name, found))})"}
                 )
-            elif not found and integration_key not in pending:
+            else:
                 errors.append(
                     _(
                         "Aplikasi terintegrasi “%(name)s” tidak ada di katalog wilayah ini atau "
@@ -247,8 +280,6 @@ def _parse_row(
                     )
                     % {"name": text}
                 )
-            else:
-                preview.integration_keys.append(integration_key)
 
     existing = catalogue.by_opd_and_name.get(key)
     preview.existing, preview.data = existing, data
@@ -280,7 +311,7 @@ def _parse_row(
             )
             return preview
         preview.action = "create"
-        pending.add((opd.region_id, name.lower()))
+        pending.setdefault((opd.region_id, name.lower()), []).append(key)
         return preview
     preview.changes = _changes(existing, data, preview)
     if not preview.changes:
@@ -308,9 +339,9 @@ def _changes(existing: Application, data: dict[str, Any], preview: PreviewRow) -
         o.pk for o in existing.user_opds.all()
     }:
         changes.append(column_label("user_opds"))
-    if preview.integration_keys is not None and set(preview.integration_keys) != {
-        (app.opd.region_id, app.name.lower()) for app in existing.integrations.all()
-    }:
+    if preview.integrations is not None and {
+        getattr(target, "pk", target) for target in preview.integrations
+    } != {app.pk for app in existing.integrations.all()}:
         changes.append(column_label("integrations"))
     return changes
 
@@ -320,11 +351,12 @@ def import_preview(sheet: Sheet, *, user) -> ImportPreview:
     catalogue = _Catalogue(sheet, user=user)
     choices = _choice_lookup()
     seen: dict[tuple[int, str], int] = {}
-    pending: set[tuple[int, str]] = set()
+    # (region id, lower-case name) → the (OPD id, lower-case name) of the rows that add it.
+    pending: dict[tuple[int, str], list[tuple[int, str]]] = {}
     rows = [
         _parse_row(number, row, catalogue, choices, seen, pending) for number, row in sheet.rows
     ]
-    return ImportPreview(rows=rows, ignored_columns=sheet.ignored_columns, catalogue=catalogue)
+    return ImportPreview(rows=rows, ignored_columns=sheet.ignored_columns)
 
 
 def import_apply(sheet: Sheet, *, user) -> ImportPreview:
@@ -339,15 +371,18 @@ def import_apply(sheet: Sheet, *, user) -> ImportPreview:
                 _("%(count)s baris bermasalah; tidak ada yang diterapkan. Perbaiki berkasnya.")
                 % {"count": preview.error_count}
             )
-        by_name = {key: apps[0] for key, apps in preview.catalogue.by_region_and_name.items()}
+        added: dict[tuple[int, str], Application] = {}
         for row in preview.rows:
             if row.action == "unchanged":
                 continue
             relations: dict[str, Any] = {}
             if row.user_opds is not None:
                 relations["user_opds"] = row.user_opds
-            if row.integration_keys is not None:
-                relations["integrations"] = [by_name[key] for key in row.integration_keys]
+            if row.integrations is not None:
+                relations["integrations"] = [
+                    added[target] if isinstance(target, tuple) else target
+                    for target in row.integrations
+                ]
             try:
                 if row.existing is None:
                     data = dict(row.data)
@@ -367,5 +402,6 @@ def import_apply(sheet: Sheet, *, user) -> ImportPreview:
                     _("Baris %(row)s: %(errors)s; tidak ada yang diterapkan.")
                     % {"row": row.number, "errors": " ".join(error.messages)}
                 ) from error
-            by_name[(row.opd.region_id, application.name.lower())] = application
+            if row.existing is None:
+                added[(row.opd.pk, application.name.lower())] = application
     return preview

@@ -61,11 +61,17 @@ def outcomes(preview):
 
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
-def test_the_demo_catalogue_imports_back_unchanged_for_an_admin(demo, file_format):
+def test_the_demo_catalogue_imports_back_unchanged_for_an_admin(
+    demo, file_format, django_assert_max_num_queries
+):
     admin = demo_user("admin")
     assert Application.objects.filter(integrations__isnull=False).exists()
     before, history = snapshot(), Application.history.count()
-    sheet, preview = reimport(Application.objects.visible_to(admin), file_format, user=admin)
+    upload = export_upload(Application.objects.visible_to(admin), file_format)
+    sheet = read_spreadsheet(upload, max_bytes=LIMIT)
+    # However many rows: the OPDs, the editable ones, the applications and their relations.
+    with django_assert_max_num_queries(5):
+        preview = import_preview(sheet, user=admin)
     assert len(preview.rows) == Application.objects.count()
     assert {row.action for row in preview.rows} == {"unchanged"}, outcomes(preview)
     assert (preview.creates, preview.updates, preview.error_count) == (0, 0, 0)
@@ -184,3 +190,47 @@ def test_an_opd_whose_full_name_is_another_opds_short_name_comes_back_unchanged(
     assert [(row.action, row.opd) for row in preview.rows] == [("unchanged", lookalike)], outcomes(
         preview
     )
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_an_integration_whose_name_two_opds_use_comes_back_unchanged(
+    scoped_world, admin_user, file_format
+):
+    kominfo, dukcapil = scoped_world["kominfo"], scoped_world["dukcapil"]
+    ApplicationFactory(opd=kominfo, name="SIMPEG")
+    theirs = ApplicationFactory(opd=dukcapil, name="simpeg")
+    hub = ApplicationFactory(opd=kominfo, name="Hub")
+    hub.integrations.set([theirs])
+    sheet, preview = reimport(Application.objects.all(), file_format, user=admin_user)
+    cells = {row["name"]: row for _number, row in sheet.rows}
+    assert cells["Hub"]["integrations"] == "simpeg (Dinas Kependudukan dan Pencatatan Sipil)"
+    assert {row.action for row in preview.rows} == {"unchanged"}, outcomes(preview)
+
+
+def test_an_integration_named_by_several_opds_asks_for_the_owner(scoped_world, admin_user):
+    kominfo, dukcapil = scoped_world["kominfo"], scoped_world["dukcapil"]
+    ApplicationFactory(opd=kominfo, name="SIMPEG")
+    theirs = ApplicationFactory(opd=dukcapil, name="SIMPEG")
+    ApplicationFactory(opd=kominfo, name="Hub")
+    header = ["Kode wilayah", "OPD pemilik", "Nama aplikasi", "Terintegrasi dengan"]
+    rows = [
+        header,
+        ["62.10", "Diskominfo,SP", "Hub", "SIMPEG"],
+        ["62.10", "Diskominfo,SP", "Baru", "Hub"],
+        ["62.10", "Diskominfo,SP", "Lain", "SIMPEG (Disdukcapil); Baru (Diskominfo,SP)"],
+    ]
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    sheet = read_spreadsheet(
+        SimpleUploadedFile("katalog.csv", buffer.getvalue().encode()), max_bytes=LIMIT
+    )
+    preview = import_preview(sheet, user=admin_user)
+    assert [row.action for row in preview.rows] == ["error", "create", "create"]
+    assert preview.rows[0].errors == [
+        "Ada beberapa aplikasi bernama “SIMPEG” di wilayah ini. Tulis juga OPD pemiliknya dalam "
+        "kurung, misalnya “SIMPEG (Dinas Kependudukan dan Pencatatan Sipil)”."
+    ]
+    sheet.rows.pop(0)
+    import_apply(sheet, user=admin_user)
+    other = Application.objects.get(name="Lain")
+    assert set(other.integrations.all()) == {theirs, Application.objects.get(name="Baru")}
