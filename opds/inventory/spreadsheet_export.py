@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from egov_portal.spreadsheets import FORMULA_STARTS, csv_text, neutralise_cell, xlsx_bytes
+from egov_portal.spreadsheets import csv_text, xlsx_bytes
 from opds.models import Application
 
 LIST_SEPARATOR = ";"
@@ -72,12 +72,6 @@ def column_label(key: str) -> str:
     return str(Application._meta.get_field(key).verbose_name).capitalize()
 
 
-def undo_neutralising(value: str) -> str:
-    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
-        return value[1:]
-    return value
-
-
 def _list_item(name: str) -> str:
     if LIST_SEPARATOR in name or name.lstrip().startswith('"') or "\n" in name:
         return '"' + name.replace('"', '""') + '"'
@@ -111,7 +105,7 @@ def _integration_label(application: Application, shared: set[tuple[int, str]]) -
 
 
 def export_rows(applications: QuerySet[Application]) -> Iterator[list[Any]]:
-    """A header row, then one row per application, every text cell neutralised."""
+    """A header row, then one row per application; the writers neutralise formulas."""
     yield [column_label(key) for key in COLUMNS + EXPORT_ONLY_COLUMNS]
     shared = _shared_names(applications)
     for application in applications.for_detail().order_by("opd__region__code", "opd__name", "name"):
@@ -133,7 +127,7 @@ def export_rows(applications: QuerySet[Application]) -> Iterator[list[Any]]:
                 value = str(getattr(application, f"get_{key}_display")())
             else:
                 value = getattr(application, key)
-            row.append(neutralise_cell("" if value is None else value))
+            row.append("" if value is None else value)
         yield row
 
 

@@ -16,12 +16,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from opds.inventory.spreadsheet_export import (
-    COLUMNS,
-    EXPORT_ONLY_COLUMNS,
-    column_label,
-    undo_neutralising,
-)
+from egov_portal.spreadsheets import undo_neutralising
+from opds.inventory.spreadsheet_export import COLUMNS, EXPORT_ONLY_COLUMNS, column_label
 
 MAX_ROWS = 5000
 

@@ -234,3 +234,17 @@ def test_an_integration_named_by_several_opds_asks_for_the_owner(scoped_world, a
     import_apply(sheet, user=admin_user)
     other = Application.objects.get(name="Lain")
     assert set(other.integrations.all()) == {theirs, Application.objects.get(name="Baru")}
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_text_that_looks_like_a_formula_comes_back_unchanged(scoped_world, admin_user, file_format):
+    kominfo = scoped_world["kominfo"]
+    quoted = ApplicationFactory(opd=kominfo, name="'=SUM(1)", notes="'+62 811")
+    formula = ApplicationFactory(opd=kominfo, name="=SUM(1)", description="-1 dan +2")
+    hub = ApplicationFactory(opd=kominfo, name="Hub", person_in_charge="@kabid")
+    hub.integrations.set([quoted, formula])
+    before = snapshot()
+    sheet, preview = reimport(Application.objects.all(), file_format, user=admin_user)
+    assert {row.action for row in preview.rows} == {"unchanged"}, outcomes(preview)
+    import_apply(sheet, user=admin_user)
+    assert snapshot() == before

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
+from egov_portal.spreadsheets import undo_neutralising
 from opds.inventory import (
     SpreadsheetError,
     export_csv,
@@ -47,12 +48,19 @@ def sheet_of(rows, **kwargs):
         ("+62 811", "'+62 811"),
         ("-1+1", "'-1+1"),
         ("@SUM(A1)", "'@SUM(A1)"),
+        ("'=1+1", "''=1+1"),
+        ("'SIMPEG", "'SIMPEG"),
         ("SIMPEG", "SIMPEG"),
         (2019, 2019),
     ],
 )
 def test_cells_a_spreadsheet_would_run_are_neutralised(value, expected):
     assert neutralise_cell(value) == expected
+
+
+@pytest.mark.parametrize("value", ["=1+1", "'=1+1", "''@x", "'SIMPEG", "-", "'", "\tx"])
+def test_reading_a_neutralised_cell_gives_the_original_back(value):
+    assert undo_neutralising(neutralise_cell(value)) == value
 
 
 def test_csv_export_neutralises_formulas_and_lists_the_filtered_rows(kominfo, dukcapil):
