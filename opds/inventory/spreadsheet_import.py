@@ -282,6 +282,10 @@ def _parse_row(
                 )
 
     existing = catalogue.by_opd_and_name.get(key)
+    if existing is not None:
+        for column in ("name", *TEXT_FIELDS):
+            if column in data and _same_text(getattr(existing, column), data[column]):
+                data[column] = getattr(existing, column)
     preview.existing, preview.data = existing, data
     candidate = Application(opd=opd)
     if existing is not None:
@@ -328,6 +332,19 @@ def _parse_row(
             % {"opd": opd, "changes": ", ".join(preview.changes)}
         )
     return preview
+
+
+def _same_text(stored: str, read: str) -> bool:
+    """Whether ``read`` is ``stored`` as a spreadsheet gives it back.
+
+    Cells are read trimmed, and XLSX keeps a line break as LF only, where a browser sends a
+    text area's line breaks as CR LF.
+    """
+
+    def plain(text: str) -> str:
+        return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+    return plain(stored) == plain(read)
 
 
 def _changes(existing: Application, data: dict[str, Any], preview: PreviewRow) -> list[str]:

@@ -248,3 +248,31 @@ def test_text_that_looks_like_a_formula_comes_back_unchanged(scoped_world, admin
     assert {row.action for row in preview.rows} == {"unchanged"}, outcomes(preview)
     import_apply(sheet, user=admin_user)
     assert snapshot() == before
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_line_breaks_and_spaces_a_spreadsheet_cannot_keep_are_no_change(
+    scoped_world, admin_user, file_format
+):
+    # Browsers send a text area's line breaks as CR LF; XLSX keeps only LF.
+    ApplicationFactory(
+        opd=scoped_world["kominfo"],
+        name="Portal",
+        description="Berita\r\nAgenda\r\n",
+        data_handled=" Profil daerah ",
+    )
+    history = Application.history.count()
+    sheet, preview = reimport(Application.objects.all(), file_format, user=admin_user)
+    assert [row.action for row in preview.rows] == ["unchanged"], outcomes(preview)
+    import_apply(sheet, user=admin_user)
+    portal = Application.objects.get()
+    assert (portal.description, portal.data_handled) == ("Berita\r\nAgenda\r\n", " Profil daerah ")
+    assert Application.history.count() == history
+
+
+def test_a_real_change_of_text_with_line_breaks_is_an_update(scoped_world, admin_user):
+    ApplicationFactory(opd=scoped_world["kominfo"], name="Portal", description="Berita\r\nAgenda")
+    sheet = read_spreadsheet(export_upload(Application.objects.all(), "xlsx"), max_bytes=LIMIT)
+    sheet.rows[0][1]["description"] = "Berita\nAgenda\nPengumuman"
+    row = import_preview(sheet, user=admin_user).rows[0]
+    assert (row.action, row.changes) == ("update", ["Deskripsi"])
