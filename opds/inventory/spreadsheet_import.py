@@ -32,7 +32,7 @@ from opds.inventory.spreadsheet_export import (
     split_list_cell,
 )
 from opds.inventory.spreadsheet_read import Sheet
-from opds.models import OPD, Application
+from opds.models import OPD, Application, Region
 
 IMPORT_REASON = gettext_lazy("Impor berkas")
 
@@ -146,7 +146,9 @@ class _Catalogue:
         key = (region_code, text.strip().lower())
         return self.opds_by_name.get(key) or self.opds_by_short_name.get(key, [])
 
-    def find_applications(self, region, text: str, pending) -> list:
+    def find_applications(
+        self, region: Region, text: str, pending: dict[tuple[int, str], list[tuple[int, str]]]
+    ) -> list[Application | tuple[int, str]]:
         """The applications of ``region`` that ``text`` names, existing or added earlier.
 
         ``text`` is a name, or a name followed by its owner OPD in brackets, which the export
