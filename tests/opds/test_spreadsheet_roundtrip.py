@@ -2,7 +2,6 @@
 
 import csv
 import io
-from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -20,7 +19,7 @@ LIMIT = 2 * 1024 * 1024
 
 @pytest.fixture
 def demo(db):
-    call_command("load_demo", stdout=StringIO())
+    call_command("load_demo", stdout=io.StringIO())
 
 
 def demo_user(username):
@@ -41,7 +40,7 @@ def reimport(applications, file_format, *, user):
 
 
 def snapshot():
-    """Every application with its relations, as a reader of the catalogue would compare it."""
+    """Every application with its relations; ``changed_at`` moves on any save."""
     return {
         app.pk: (
             app.opd_id,
