@@ -11,9 +11,20 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise_cell(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula, prefixed with ' so it stays text."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """Text a spreadsheet would run as a formula, prefixed with ' so it stays text.
+
+    Text that already has a ' before such a start gets one more, so that taking one off
+    (``undo_neutralising``) always gives the original back.
+    """
+    if isinstance(value, str) and value.lstrip("'").startswith(FORMULA_STARTS):
         return "'" + value
+    return value
+
+
+def undo_neutralising(value: str) -> str:
+    """The text ``neutralise_cell`` was given, from a cell read back."""
+    if value.startswith("'") and value[1:].lstrip("'").startswith(FORMULA_STARTS):
+        return value[1:]
     return value
 
 

@@ -354,7 +354,7 @@ def application_import(request):
 
 @login_required
 def application_import_preview(request, token):
-    """Step two: every row as create, update or error; applied only on confirmation."""
+    """Step two: every row as create, update, unchanged or error; applied on confirmation."""
     if not OPD.objects.inventory_editable_by(request.user).exists():
         raise PermissionDenied
     stored = request.session.get(IMPORT_SESSION_KEY, {}).get(token)
@@ -373,8 +373,15 @@ def application_import_preview(request, token):
             request.session.pop(IMPORT_SESSION_KEY, None)
             messages.success(
                 request,
-                _("Impor selesai: %(creates)s aplikasi ditambahkan, %(updates)s diperbarui.")
-                % {"creates": preview.creates, "updates": preview.updates},
+                _(
+                    "Impor selesai: %(creates)s aplikasi ditambahkan, %(updates)s diperbarui, "
+                    "%(unchanged)s tidak berubah."
+                )
+                % {
+                    "creates": preview.creates,
+                    "updates": preview.updates,
+                    "unchanged": preview.unchanged,
+                },
             )
             return redirect("opds:application_list")
     preview = inventory.import_preview(sheet, user=request.user)

@@ -9,6 +9,7 @@
   (read and preview, then apply).
 """
 
+from egov_portal.spreadsheets import neutralise_cell
 from opds.inventory.catalogue import CatalogueSummary, catalogue_summary
 from opds.inventory.duplicates import (
     DuplicatePair,
@@ -25,7 +26,7 @@ from opds.inventory.records import (
     application_retire,
     application_update,
 )
-from opds.inventory.spreadsheet_export import export_csv, export_rows, export_xlsx, neutralise_cell
+from opds.inventory.spreadsheet_export import export_csv, export_rows, export_xlsx
 from opds.inventory.spreadsheet_import import ImportPreview, import_apply, import_preview
 from opds.inventory.spreadsheet_read import SpreadsheetError, read_spreadsheet
 

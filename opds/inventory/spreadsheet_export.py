@@ -1,10 +1,17 @@
 """The inventory as a spreadsheet (CSV or XLSX), and the columns import reads back.
 
-Text a spreadsheet would run as a formula is neutralised in every exported cell.
+Text a spreadsheet would run as a formula is neutralised in every exported cell. Several user
+OPDs or integrated applications share one cell, separated by ``;``; a name that itself holds
+a ``;`` is written in double quotes, as CSV does with its own delimiter. OPDs are written by
+full name; an integrated application by name, followed by its OPD in brackets when several
+OPDs of the region use that name.
 """
 
 from __future__ import annotations
 
+import csv
+import io
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -12,7 +19,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from egov_portal.spreadsheets import FORMULA_STARTS, csv_text, neutralise_cell, xlsx_bytes
+from egov_portal.spreadsheets import csv_text, xlsx_bytes
 from opds.models import Application
 
 LIST_SEPARATOR = ";"
@@ -65,25 +72,50 @@ def column_label(key: str) -> str:
     return str(Application._meta.get_field(key).verbose_name).capitalize()
 
 
-def undo_neutralising(value: str) -> str:
-    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
-        return value[1:]
-    return value
+def _list_item(name: str) -> str:
+    if LIST_SEPARATOR in name or name.lstrip().startswith('"') or "\n" in name:
+        return '"' + name.replace('"', '""') + '"'
+    return name
 
 
-def _names(items: Iterable[Any]) -> str:
-    return f"{LIST_SEPARATOR} ".join(sorted(str(item.name) for item in items))
+def list_cell(names: Iterable[str]) -> str:
+    """Names in one cell, sorted and separated by ``;``; the reverse of ``split_list_cell``."""
+    return f"{LIST_SEPARATOR} ".join(_list_item(name) for name in sorted(names))
+
+
+def split_list_cell(text: str) -> list[str]:
+    """The names in one cell of several, each without surrounding spaces."""
+    lines = csv.reader(io.StringIO(text), delimiter=LIST_SEPARATOR, skipinitialspace=True)
+    return [item.strip() for line in lines for item in line if item.strip()]
+
+
+def _shared_names(applications: QuerySet[Application]) -> set[tuple[int, str]]:
+    """(region id, lower-case name) of the names several OPDs of a region use."""
+    names = Application.objects.filter(
+        opd__region__in=applications.order_by().values("opd__region")
+    ).values_list("opd__region_id", "name")
+    counts = Counter((region_id, name.lower()) for region_id, name in names)
+    return {key for key, count in counts.items() if count > 1}
+
+
+def _integration_label(application: Application, shared: set[tuple[int, str]]) -> str:
+    if (application.opd.region_id, application.name.lower()) in shared:
+        return f"{application.name} ({application.opd.name})"
+    return application.name
 
 
 def export_rows(applications: QuerySet[Application]) -> Iterator[list[Any]]:
-    """A header row, then one row per application, every text cell neutralised."""
+    """A header row, then one row per application; the writers neutralise formulas."""
     yield [column_label(key) for key in COLUMNS + EXPORT_ONLY_COLUMNS]
+    shared = _shared_names(applications)
     for application in applications.for_detail().order_by("opd__region__code", "opd__name", "name"):
         values = {
             "region": application.opd.region.code,
             "opd": application.opd.name,
-            "user_opds": _names(application.user_opds.all()),
-            "integrations": _names(application.integrations.all()),
+            "user_opds": list_cell(opd.name for opd in application.user_opds.all()),
+            "integrations": list_cell(
+                _integration_label(app, shared) for app in application.integrations.all()
+            ),
             "changed_by": str(application.changed_by or ""),
             "changed_at": timezone.localtime(application.changed_at).strftime("%Y-%m-%d %H:%M"),
         }
@@ -95,7 +127,7 @@ def export_rows(applications: QuerySet[Application]) -> Iterator[list[Any]]:
                 value = str(getattr(application, f"get_{key}_display")())
             else:
                 value = getattr(application, key)
-            row.append(neutralise_cell("" if value is None else value))
+            row.append("" if value is None else value)
         yield row
 
 

@@ -1,8 +1,13 @@
 """Importing the inventory from a spreadsheet, in two steps.
 
 ``read_spreadsheet`` (in ``spreadsheet_read``) turns an upload into plain rows, kept between
-the two steps; ``import_preview`` says for every row whether it would create, update or be
-refused and why, and ``import_apply`` applies all rows in one transaction, or none of them.
+the two steps; ``import_preview`` says for every row whether it would create, update, leave
+unchanged or be refused and why, and ``import_apply`` applies all rows in one transaction, or
+none of them.
+
+A row that matches an application and changes nothing is "unchanged", whoever owns it: an OPD
+operator may import the region's whole export, and only the rows of other OPDs that would
+change something are refused.
 """
 
 from __future__ import annotations
@@ -21,13 +26,13 @@ from opds.inventory.records import application_create, application_update
 from opds.inventory.spreadsheet_export import (
     CHOICE_FIELDS,
     COLUMNS,
-    LIST_SEPARATOR,
     TEXT_FIELDS,
     YEAR_FIELDS,
     column_label,
+    split_list_cell,
 )
 from opds.inventory.spreadsheet_read import Sheet
-from opds.models import OPD, Application
+from opds.models import OPD, Application, Region
 
 IMPORT_REASON = gettext_lazy("Impor berkas")
 
@@ -35,7 +40,7 @@ IMPORT_REASON = gettext_lazy("Impor berkas")
 @dataclass
 class PreviewRow:
     number: int
-    action: str  # "create", "update" or "error"
+    action: str  # "create", "update", "unchanged" or "error"
     opd_label: str
     name: str
     errors: list[str] = field(default_factory=list)
@@ -44,14 +49,15 @@ class PreviewRow:
     existing: Application | None = None
     data: dict[str, Any] = field(default_factory=dict)
     user_opds: list[OPD] | None = None
-    integration_keys: list[tuple[int, str]] | None = None
+    # Each an application of the catalogue, or the (OPD id, lower-case name) of one that an
+    # earlier row adds.
+    integrations: list[Application | tuple[int, str]] | None = None
 
 
 @dataclass
 class ImportPreview:
     rows: list[PreviewRow]
     ignored_columns: list[str]
-    catalogue: Any = field(default=None, repr=False)
 
     def count(self, action: str) -> int:
         return sum(1 for row in self.rows if row.action == action)
@@ -63,6 +69,10 @@ class ImportPreview:
     @property
     def updates(self) -> int:
         return self.count("update")
+
+    @property
+    def unchanged(self) -> int:
+        return self.count("unchanged")
 
     @property
     def error_count(self) -> int:
@@ -87,10 +97,6 @@ def _choice_lookup() -> dict[str, dict[str, str]]:
     return lookup
 
 
-def _split(text: str) -> list[str]:
-    return [part.strip() for part in text.split(LIST_SEPARATOR) if part.strip()]
-
-
 class _Catalogue:
     """What the import resolves names against, read in a fixed number of queries."""
 
@@ -104,10 +110,14 @@ class _Catalogue:
         opds = list(
             OPD.objects.visible_to(user).filter(region__code__in=codes).select_related("region")
         )
-        self.opds: dict[tuple[str, str], list[OPD]] = {}
+        self.opds_by_pk = {opd.pk: opd for opd in opds}
+        self.opds_by_name: dict[tuple[str, str], list[OPD]] = {}
+        self.opds_by_short_name: dict[tuple[str, str], list[OPD]] = {}
         for opd in opds:
-            for text in {opd.name.lower(), opd.short_name.lower()} - {""}:
-                self.opds.setdefault((opd.region.code, text), []).append(opd)
+            self.opds_by_name.setdefault((opd.region.code, opd.name.lower()), []).append(opd)
+            if opd.short_name:
+                key = (opd.region.code, opd.short_name.lower())
+                self.opds_by_short_name.setdefault(key, []).append(opd)
         self.editable = set(
             OPD.objects.inventory_editable_by(user)
             .filter(region__code__in=codes)
@@ -132,7 +142,37 @@ class _Catalogue:
         return self.default_region.code if self.default_region else ""
 
     def find_opd(self, region_code: str, text: str) -> list[OPD]:
-        return self.opds.get((region_code, text.strip().lower()), [])
+        """The OPDs ``text`` names: by full name (what the export writes), else short name."""
+        key = (region_code, text.strip().lower())
+        return self.opds_by_name.get(key) or self.opds_by_short_name.get(key, [])
+
+    def find_applications(
+        self, region: Region, text: str, pending: dict[tuple[int, str], list[tuple[int, str]]]
+    ) -> list[Application | tuple[int, str]]:
+        """The applications of ``region`` that ``text`` names, existing or added earlier.
+
+        ``text`` is a name, or a name followed by its owner OPD in brackets, which the export
+        writes when several OPDs of the region use the name.
+        """
+        key = (region.pk, text.lower())
+        found = self.by_region_and_name.get(key, []) + pending.get(key, [])
+        if found or not text.endswith(")"):
+            return found
+        start = text.find(" (")
+        while start != -1:
+            name = text[:start].strip().lower()
+            owners = self.find_opd(region.code, text[start + 2 : -1])
+            if len(owners) == 1:
+                application = self.by_opd_and_name.get((owners[0].pk, name))
+                if application is not None:
+                    return [application]
+                if (owners[0].pk, name) in pending.get((region.pk, name), []):
+                    return [(owners[0].pk, name)]
+            start = text.find(" (", start + 1)
+        return []
+
+    def owner_name(self, found: Application | tuple[int, str]) -> str:
+        return found.opd.name if isinstance(found, Application) else self.opds_by_pk[found[0]].name
 
 
 def _parse_row(
@@ -166,12 +206,6 @@ def _parse_row(
         return preview
     opd = matches[0]
     preview.opd, preview.opd_label = opd, str(opd)
-    if opd.pk not in catalogue.editable:
-        errors.append(
-            _("Anda tidak dapat mengubah aplikasi %(opd)s; impor hanya baris OPD Anda sendiri.")
-            % {"opd": opd}
-        )
-        return preview
     key = (opd.pk, name.lower())
     if key in seen:
         errors.append(
@@ -218,7 +252,7 @@ def _parse_row(
             )
     if "user_opds" in row:
         preview.user_opds = []
-        for text in _split(row["user_opds"]):
+        for text in split_list_cell(row["user_opds"]):
             found = catalogue.find_opd(opd.region.code, text)
             if len(found) == 1:
                 preview.user_opds.append(found[0])
@@ -227,15 +261,20 @@ def _parse_row(
                     _("OPD pengguna “%(opd)s” tidak dikenal di wilayah ini.") % {"opd": text}
                 )
     if "integrations" in row:
-        preview.integration_keys = []
-        for text in _split(row["integrations"]):
-            key = (opd.region_id, text.lower())
-            found = catalogue.by_region_and_name.get(key, [])
-            if len(found) > 1:
+        preview.integrations = []
+        for text in split_list_cell(row["integrations"]):
+            found = catalogue.find_applications(opd.region, text, pending)
+            if len(found) == 1:
+                preview.integrations.append(found[0])
+            elif found:
                 errors.append(
-                    _("Ada beberapa aplikasi bernama “%(name)s” di wilayah ini.") % {"name": text}
+                    _(
+                        "Ada beberapa aplikasi bernama “%(name)s” di wilayah ini. Tulis juga OPD "
+                        "pemiliknya dalam kurung, misalnya “%(example)s”."
+                    )
+                    % {"name": text, "example": f"{text} ({min(map(catalogue.owner_name, found))})"}
                 )
-            elif not found and key not in pending:
+            else:
                 errors.append(
                     _(
                         "Aplikasi terintegrasi “%(name)s” tidak ada di katalog wilayah ini atau "
@@ -243,10 +282,12 @@ def _parse_row(
                     )
                     % {"name": text}
                 )
-            else:
-                preview.integration_keys.append(key)
 
     existing = catalogue.by_opd_and_name.get(key)
+    if existing is not None:
+        for column in ("name", *TEXT_FIELDS):
+            if column in data and _same_text(getattr(existing, column), data[column]):
+                data[column] = getattr(existing, column)
     preview.existing, preview.data = existing, data
     candidate = Application(opd=opd)
     if existing is not None:
@@ -264,25 +305,64 @@ def _parse_row(
             errors.extend(f"{prefix}: {message}" if prefix else message for message in messages)
     if errors:
         return preview
+    editable = opd.pk in catalogue.editable
     if existing is None:
+        if not editable:
+            errors.append(
+                _(
+                    "Anda tidak dapat menambah aplikasi untuk %(opd)s; impor hanya mengubah "
+                    "aplikasi OPD Anda sendiri."
+                )
+                % {"opd": opd}
+            )
+            return preview
         preview.action = "create"
-        pending.add((opd.region_id, name.lower()))
-    else:
+        pending.setdefault((opd.region_id, name.lower()), []).append(key)
+        return preview
+    preview.changes = _changes(existing, data, preview)
+    if not preview.changes:
+        preview.action = "unchanged"
+    elif editable:
         preview.action = "update"
-        preview.changes = [
-            column_label(column)
-            for column, value in data.items()
-            if getattr(existing, column) != value
-        ]
-        if preview.user_opds is not None and {o.pk for o in preview.user_opds} != {
-            o.pk for o in existing.user_opds.all()
-        }:
-            preview.changes.append(column_label("user_opds"))
-        if preview.integration_keys is not None and set(preview.integration_keys) != {
-            (app.opd.region_id, app.name.lower()) for app in existing.integrations.all()
-        }:
-            preview.changes.append(column_label("integrations"))
+    else:
+        errors.append(
+            _(
+                "Aplikasi %(opd)s tidak dapat Anda ubah (berubah: %(changes)s). Samakan baris ini "
+                "dengan katalog atau hapus dari berkas; impor hanya mengubah aplikasi OPD Anda "
+                "sendiri."
+            )
+            % {"opd": opd, "changes": ", ".join(preview.changes)}
+        )
     return preview
+
+
+def _same_text(stored: str, read: str) -> bool:
+    """Whether ``read`` is ``stored`` as a spreadsheet gives it back.
+
+    Cells are read trimmed, and XLSX keeps a line break as LF only, where a browser sends a
+    text area's line breaks as CR LF.
+    """
+
+    def plain(text: str) -> str:
+        return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+    return plain(stored) == plain(read)
+
+
+def _changes(existing: Application, data: dict[str, Any], preview: PreviewRow) -> list[str]:
+    """The labels of the columns whose value in the row differs from ``existing``."""
+    changes = [
+        column_label(column) for column, value in data.items() if getattr(existing, column) != value
+    ]
+    if preview.user_opds is not None and {o.pk for o in preview.user_opds} != {
+        o.pk for o in existing.user_opds.all()
+    }:
+        changes.append(column_label("user_opds"))
+    if preview.integrations is not None and {
+        getattr(target, "pk", target) for target in preview.integrations
+    } != {app.pk for app in existing.integrations.all()}:
+        changes.append(column_label("integrations"))
+    return changes
 
 
 def import_preview(sheet: Sheet, *, user) -> ImportPreview:
@@ -290,11 +370,12 @@ def import_preview(sheet: Sheet, *, user) -> ImportPreview:
     catalogue = _Catalogue(sheet, user=user)
     choices = _choice_lookup()
     seen: dict[tuple[int, str], int] = {}
-    pending: set[tuple[int, str]] = set()
+    # (region id, lower-case name) → the (OPD id, lower-case name) of the rows that add it.
+    pending: dict[tuple[int, str], list[tuple[int, str]]] = {}
     rows = [
         _parse_row(number, row, catalogue, choices, seen, pending) for number, row in sheet.rows
     ]
-    return ImportPreview(rows=rows, ignored_columns=sheet.ignored_columns, catalogue=catalogue)
+    return ImportPreview(rows=rows, ignored_columns=sheet.ignored_columns)
 
 
 def import_apply(sheet: Sheet, *, user) -> ImportPreview:
@@ -309,13 +390,18 @@ def import_apply(sheet: Sheet, *, user) -> ImportPreview:
                 _("%(count)s baris bermasalah; tidak ada yang diterapkan. Perbaiki berkasnya.")
                 % {"count": preview.error_count}
             )
-        by_name = {key: apps[0] for key, apps in preview.catalogue.by_region_and_name.items()}
+        added: dict[tuple[int, str], Application] = {}
         for row in preview.rows:
+            if row.action == "unchanged":
+                continue
             relations: dict[str, Any] = {}
             if row.user_opds is not None:
                 relations["user_opds"] = row.user_opds
-            if row.integration_keys is not None:
-                relations["integrations"] = [by_name[key] for key in row.integration_keys]
+            if row.integrations is not None:
+                relations["integrations"] = [
+                    added[target] if isinstance(target, tuple) else target
+                    for target in row.integrations
+                ]
             try:
                 if row.existing is None:
                     data = dict(row.data)
@@ -335,5 +421,6 @@ def import_apply(sheet: Sheet, *, user) -> ImportPreview:
                     _("Baris %(row)s: %(errors)s; tidak ada yang diterapkan.")
                     % {"row": row.number, "errors": " ".join(error.messages)}
                 ) from error
-            by_name[(row.opd.region_id, application.name.lower())] = application
+            if row.existing is None:
+                added[(row.opd.pk, application.name.lower())] = application
     return preview

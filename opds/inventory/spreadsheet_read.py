@@ -16,7 +16,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from opds.inventory.spreadsheet_export import COLUMNS, column_label, undo_neutralising
+from egov_portal.spreadsheets import undo_neutralising
+from opds.inventory.spreadsheet_export import COLUMNS, EXPORT_ONLY_COLUMNS, column_label
 
 MAX_ROWS = 5000
 
@@ -53,13 +54,18 @@ class Sheet:
 
 
 def _header_aliases() -> dict[str, str]:
-    """Header text (lower-case) → column key; a header may be the key or its label."""
+    """Header text (lower-case) → column key; a header may be the key or its label.
+
+    The export's own read-only columns map to "": they are skipped without being reported
+    as unknown, so that an export imports back without remarks.
+    """
     aliases = {}
-    for key in COLUMNS:
-        aliases[key] = key
+    for key in COLUMNS + EXPORT_ONLY_COLUMNS:
+        value = key if key in COLUMNS else ""
+        aliases[key] = value
         for language in ("id", "en"):
             with translation.override(language):
-                aliases[column_label(key).strip().lower()] = key
+                aliases[column_label(key).strip().lower()] = value
     return aliases
 
 
@@ -137,7 +143,7 @@ def read_spreadsheet(upload, *, max_bytes: int) -> Sheet:
             columns.append(key)
         else:
             columns.append("")
-            if _cell_text(title):
+            if _cell_text(title) and key != "":
                 ignored.append(_cell_text(title))
     missing = [key for key in ("opd", "name") if key not in columns]
     if missing:

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
+from egov_portal.spreadsheets import undo_neutralising
 from opds.inventory import (
     SpreadsheetError,
     export_csv,
@@ -47,12 +48,19 @@ def sheet_of(rows, **kwargs):
         ("+62 811", "'+62 811"),
         ("-1+1", "'-1+1"),
         ("@SUM(A1)", "'@SUM(A1)"),
+        ("'=1+1", "''=1+1"),
+        ("'SIMPEG", "'SIMPEG"),
         ("SIMPEG", "SIMPEG"),
         (2019, 2019),
     ],
 )
 def test_cells_a_spreadsheet_would_run_are_neutralised(value, expected):
     assert neutralise_cell(value) == expected
+
+
+@pytest.mark.parametrize("value", ["=1+1", "'=1+1", "''@x", "'SIMPEG", "-", "'", "\tx"])
+def test_reading_a_neutralised_cell_gives_the_original_back(value):
+    assert undo_neutralising(neutralise_cell(value)) == value
 
 
 def test_csv_export_neutralises_formulas_and_lists_the_filtered_rows(kominfo, dukcapil):
@@ -83,13 +91,30 @@ def test_export_round_trips_through_import_without_changes(kominfo, dukcapil, op
     upload = SimpleUploadedFile("ekspor.xlsx", export_xlsx(Application.objects.all()))
     preview = import_preview(read_spreadsheet(upload, max_bytes=LIMIT), user=opd_staff)
     assert [(row.action, row.name, row.changes) for row in preview.rows] == [
-        ("update", "=Aneh", []),
-        ("update", "Portal", []),
+        ("unchanged", "=Aneh", []),
+        ("unchanged", "Portal", []),
     ]
 
 
-def test_preview_lists_every_row_as_create_update_or_error(scoped_world, opd_staff):
+def test_a_row_listing_integrations_matches_its_own_application(kominfo, admin_user):
+    simpeg = ApplicationFactory(opd=kominfo, name="SIMPEG")
+    ApplicationFactory(opd=kominfo, name="E-Kinerja").integrations.set([simpeg])
+    sheet = sheet_of(
+        [
+            ["Kode wilayah", "OPD pemilik", "Nama aplikasi", "Terintegrasi dengan"],
+            ["62.10", "Diskominfo,SP", "E-Kinerja", "SIMPEG"],
+        ]
+    )
+    row = import_preview(sheet, user=admin_user).rows[0]
+    assert (row.action, row.existing.name) == ("unchanged", "E-Kinerja")
+    assert import_apply(sheet, user=admin_user).creates == 0
+    assert Application.objects.filter(name="E-Kinerja").count() == 1
+
+
+def test_preview_lists_every_row_as_create_update_unchanged_or_error(scoped_world, opd_staff):
     ApplicationFactory(opd=scoped_world["kominfo"], name="SIMPEG", status="active")
+    ApplicationFactory(opd=scoped_world["kominfo"], name="Arsip")
+    ApplicationFactory(opd=scoped_world["dukcapil"], name="SIAK Lama", status="active")
     sheet = sheet_of(
         [
             ["OPD pemilik", "Nama aplikasi", "Status", "Tahun dibangun", "Kolom lain"],
@@ -101,6 +126,8 @@ def test_preview_lists_every_row_as_create_update_or_error(scoped_world, opd_sta
             ["Diskominfo,SP", "E-OFFICE", "", "", ""],
             ["", "", "", "", ""],
             ["Diskominfo,SP", "", "", "", ""],
+            ["Diskominfo,SP", "Arsip", "", "", ""],
+            ["Disdukcapil", "SIAK Lama", "Aktif", "", ""],
         ]
     )
     preview = import_preview(sheet, user=opd_staff)
@@ -109,7 +136,7 @@ def test_preview_lists_every_row_as_create_update_or_error(scoped_world, opd_sta
     assert rows[2].changes == ["Nama aplikasi", "Status", "Tahun dibangun"]
     assert rows[3].action == "create"
     assert rows[4].action == "error"
-    assert "impor hanya baris OPD Anda sendiri" in rows[4].errors[0]
+    assert "tidak dapat menambah aplikasi untuk Disdukcapil" in rows[4].errors[0]
     assert rows[5].action == "error"
     assert "tidak dikenal di wilayah 62.10" in rows[5].errors[0]
     assert rows[6].action == "error"
@@ -117,9 +144,16 @@ def test_preview_lists_every_row_as_create_update_or_error(scoped_world, opd_sta
     assert "sudah ada di baris 3" in rows[7].errors[0]
     assert 8 not in rows
     assert "nama aplikasi kosong" in rows[9].errors[0]
-    assert (preview.creates, preview.updates, preview.error_count) == (1, 1, 5)
+    # Another OPD's row that changes nothing is no error for an OPD operator.
+    assert (rows[10].action, rows[11].action) == ("unchanged", "unchanged")
+    assert (preview.creates, preview.updates, preview.unchanged, preview.error_count) == (
+        1,
+        1,
+        2,
+        5,
+    )
     assert preview.ignored_columns == ["Kolom lain"]
-    assert Application.objects.get().status == "active"
+    assert Application.objects.get(name="SIMPEG").status == "active"
 
 
 def test_apply_changes_nothing_when_any_row_is_refused(scoped_world, opd_staff):
