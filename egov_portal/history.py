@@ -246,7 +246,7 @@ def _entries_from(tracked_model: Tracked, records: list) -> list[Entry]:
             for model_field in fields:
                 new = _stored(getattr(record, model_field.attname))
                 old = _stored(getattr(before, model_field.attname)) if before else None
-                if before is None and new in (None, ""):
+                if before is None and new in (None, "", False):
                     continue
                 if before is not None and old == new:
                     continue

@@ -38,13 +38,22 @@ def csv_text(rows: Iterable[Iterable[Any]]) -> str:
     return stream.getvalue()
 
 
+def _xlsx_cell(value: Any) -> Any:
+    # XLSX cannot hold control characters (pasted from other programs, such as a vertical
+    # tab); they carry no text, so they are left out rather than failing the whole export.
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    value = neutralise_cell(value)
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
 def xlsx_bytes(rows: Iterable[Iterable[Any]], *, sheet: str) -> bytes:
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     worksheet = workbook.create_sheet(sheet[:31])
     for row in rows:
-        worksheet.append([neutralise_cell(value) for value in row])
+        worksheet.append([_xlsx_cell(value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

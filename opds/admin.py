@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from opds.models import OPD, Application, Membership, Region
@@ -30,6 +31,7 @@ class ApplicationAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "description", "opd__name", "opd__short_name"]
     list_select_related = ["opd"]
     autocomplete_fields = ["opd", "user_opds", "integrations"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -263,7 +263,7 @@ class HistoryFilterForm(forms.Form):
         label=_("Nama pengguna"),
         required=False,
         max_length=150,
-        help_text=_("Nama pengguna persis, misalnya kadis.gumas."),
+        widget=forms.TextInput(attrs={"placeholder": "kadis.gumas"}),
     )
     region = forms.ModelChoiceField(
         label=_("Wilayah"),
@@ -271,7 +271,6 @@ class HistoryFilterForm(forms.Form):
         required=False,
         to_field_name="code",
         empty_label=_("Semua wilayah"),
-        help_text=_("Sebuah provinsi mencakup kabupaten dan kotanya."),
     )
     kind = forms.ChoiceField(label=_("Jenis data"), required=False)
     since = forms.DateField(

@@ -162,18 +162,6 @@ def test_ranking_and_dashboard_take_a_bounded_number_of_queries(
         )
 
 
-def test_verify_page_accepts_an_issued_code_and_refuses_a_forged_one(client, demo):
-    from reports.pdf import ReportVersion
-
-    code = ReportVersion("R", "62.10", 2019, "r0.r0").code
-    content = client.get(reverse("reports:verify"), {"code": code}).content.decode()
-    assert "diterbitkan oleh portal" in content
-    assert "masih yang terkini" in content
-    forged = code[:-1] + ("0" if code[-1] != "0" else "1")
-    content = client.get(reverse("reports:verify"), {"code": forged}).content.decode()
-    assert "tidak dikenal" in content
-
-
 def test_dashboard_holds_the_scores_against_the_master_plan_targets(client, demo):
     from masterplan.models import DimensionTarget
 
