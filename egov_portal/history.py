@@ -376,3 +376,19 @@ def record_baselines() -> int:
             )
             made += len(missing)
     return made
+
+
+def save_if_changed(instance) -> bool:
+    """Save ``instance`` when it is new or differs from its stored row (True when saved), so
+    that loading the same data again adds nothing to the history."""
+    if instance.pk is not None:
+        names = [
+            f.attname
+            for f in instance._meta.concrete_fields
+            if not getattr(f, "auto_now", False) and not getattr(f, "auto_now_add", False)
+        ]
+        stored = type(instance)._default_manager.filter(pk=instance.pk).values(*names).first()
+        if stored is not None and all(getattr(instance, n) == v for n, v in stored.items()):
+            return False
+    instance.save()
+    return True

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from assessments.loader import FRAMEWORKS_DIR, load_framework_file
 from assessments.models import Framework
+from egov_portal.history import save_if_changed
 from masterplan.models import DimensionTarget, MasterPlan, Programme, Target
 from opds.models import OPD, Region
 
@@ -461,7 +462,7 @@ def upsert_plan(region, framework, data, *, status, supersedes=None):
     if data.get("reviewed") and plan.reviewed_at is None:
         plan.reviewed_at = timezone.make_aware(datetime(2020, 12, 15, 10))
     plan.full_clean()
-    plan.save()
+    save_if_changed(plan)
     return plan
 
 
@@ -478,7 +479,7 @@ def upsert_programmes(plan, rows, *, opds, dimensions, carried=None):
         programme.order = order
         programme.carried_from = (carried or {}).get(name)
         programme.full_clean()
-        programme.save()
+        save_if_changed(programme)
         for year, (target, realisation, planned, realised) in years.items():
             record = Target.objects.filter(programme=programme, year=year).first() or Target(
                 programme=programme, year=year
@@ -491,7 +492,7 @@ def upsert_programmes(plan, rows, *, opds, dimensions, carried=None):
             record.budget_realised = None if realised is None else realised * JT
             record.funding_source = sources.get(year, Target.FundingSource.APBD)
             record.full_clean()
-            record.save()
+            save_if_changed(record)
         programmes[name] = programme
     return programmes
 

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from egov_portal.history import save_if_changed
 from opds.inventory import application_create, application_update
 from opds.models import OPD, Application, Membership, Region
 
@@ -838,7 +839,7 @@ def load_accounts():
         membership.region = Region.objects.get(code=region_code) if region_code else None
         membership.opd = gunung_mas_opds[opd_short_name] if opd_short_name else None
         membership.full_clean()
-        membership.save()
+        save_if_changed(membership)
         accounts.append((username, membership))
     return accounts
 
