@@ -1,7 +1,7 @@
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, permissions
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
@@ -58,7 +58,10 @@ class VerifyView(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("code", OpenApiTypes.STR, required=True)],
-        responses=VerificationSerializer,
+        responses={
+            200: VerificationSerializer,
+            400: OpenApiResponse(description="No code, or text that is not shaped like one."),
+        },
     )
     def get(self, request):
         code = request.query_params.get("code", "")
