@@ -42,8 +42,8 @@ test: $(VENV)/.dev
 # Extract new strings into the English catalogue and compile it.
 messages: export DJANGO_DEBUG ?= 1
 messages: $(VENV)/.dev
-	$(BIN)/python manage.py makemessages --locale en --ignore tests --ignore staticfiles --no-obsolete
-	$(BIN)/python manage.py compilemessages --locale en
+	$(BIN)/python manage.py makemessages --locale en --ignore tests --ignore staticfiles --ignore .venv --ignore .ci-venv --no-obsolete
+	$(BIN)/python manage.py compilemessages --locale en --ignore .venv --ignore .ci-venv
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) .ci-venv staticfiles .pytest_cache .ruff_cache

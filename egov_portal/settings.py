@@ -209,6 +209,19 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_URL = CELERY_BROKER_URL or "memory://"
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A broker that is down or silent must fail a request within seconds (the user is told and
+# may try again), not hold it for minutes: short socket timeouts and few publish retries.
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 3}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
+
+# Seconds after which a report bundle that no worker has started is reported as stuck.
+BUNDLE_STALE_AFTER = int(os.environ.get("BUNDLE_STALE_AFTER", 180))
 
 # The issuer printed on the letterhead of PDF reports, under the province's name.
 REPORT_ISSUER = os.environ.get(

@@ -14,6 +14,7 @@ class BundleJob(models.Model):
         RUNNING = "running", _("Sedang dibuat")
         DONE = "done", _("Selesai")
         FAILED = "failed", _("Gagal")
+        CANCELLED = "cancelled", _("Dibatalkan")
 
     province = models.ForeignKey(
         Region, verbose_name=_("provinsi"), on_delete=models.CASCADE, related_name="+"
@@ -46,6 +47,11 @@ class BundleJob(models.Model):
 
     def get_absolute_url(self):
         return reverse("reports:bundle_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_finished(self) -> bool:
+        """Done, failed or cancelled: nothing will change any more."""
+        return self.status not in {self.Status.PENDING, self.Status.RUNNING}
 
     @property
     def percent(self) -> int:

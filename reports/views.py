@@ -1,16 +1,17 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from reports import documents, exports, figures
+from reports import bundles, documents, exports, figures
 from reports.access import rankable_provinces, reportable_regions
 from reports.models import BundleJob
 from reports.pdf import well_formed
-from reports.tasks import build_bundle
 
 
 class ReportNotFound(Http404):
@@ -158,13 +159,31 @@ def verify(request):
     )
 
 
+def redirect_after_post(request, url):
+    """A 302 for a plain form; for htmx, ``HX-Redirect`` so the browser loads ``url`` itself."""
+    if request.headers.get("HX-Request"):
+        return HttpResponse(headers={"HX-Redirect": url})
+    return redirect(url)
+
+
 @login_required
 @require_POST
 def bundle_create(request, code, year):
     province = ranking_province(request, code)
-    job = BundleJob.objects.create(province=province, year=year, created_by=request.user)
-    transaction.on_commit(lambda: build_bundle.delay(job.pk))
-    return redirect("reports:bundle_detail", pk=job.pk)
+    try:
+        job = bundles.bundle_start(user=request.user, province=province, year=year)
+    except bundles.QueueUnavailable:
+        messages.error(
+            request,
+            _(
+                "Paket ZIP tidak dapat dimulai: antrean tugas latar belakang (broker Celery) "
+                "tidak dapat dihubungi. Coba lagi beberapa saat lagi; bila berulang, hubungi "
+                "administrator."
+            ),
+        )
+        ranking = reverse("reports:province_ranking", kwargs={"code": province.code})
+        return redirect_after_post(request, f"{ranking}?year={year}")
+    return redirect_after_post(request, job.get_absolute_url())
 
 
 def visible_job(request, pk):
@@ -176,9 +195,21 @@ def visible_job(request, pk):
 @login_required
 def bundle_detail(request, pk):
     job = visible_job(request, pk)
+    context = {"job": job, "stale": bundles.bundle_is_stale(job)}
     if request.headers.get("HX-Request"):
-        return render(request, "reports/includes/_bundle_status.html", {"job": job})
-    return render(request, "reports/bundle_detail.html", {"job": job})
+        return render(request, "reports/includes/_bundle_status.html", context)
+    return render(request, "reports/bundle_detail.html", context)
+
+
+@login_required
+@require_POST
+def bundle_cancel(request, pk):
+    job = visible_job(request, pk)
+    try:
+        bundles.bundle_cancel(job)
+    except ValidationError as error:
+        messages.warning(request, error.message)
+    return redirect(job)
 
 
 @login_required

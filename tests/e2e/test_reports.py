@@ -1,4 +1,6 @@
+import re
 import subprocess
+import zipfile
 
 from playwright.sync_api import expect
 
@@ -35,3 +37,31 @@ def test_reviewer_sorts_the_ranking_and_opens_a_region(page, demo_data, settings
     expect(page.locator("tbody tr").first).to_contain_text("Kota Palangka Raya")
     page.get_by_role("link", name="Kabupaten Gunung Mas").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Kabupaten Gunung Mas · 2019")
+
+
+def test_reviewer_builds_the_report_bundle_and_sees_it_being_built(
+    page, demo_data, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    log_in(page, "reviewer", demo_data)
+    page.get_by_role("link", name="Peringkat").click()
+    button = page.get_by_role("button", name="Paket ZIP laporan semua kabupaten/kota")
+    indicator = page.get_by_text("Paket sedang dibuat…")
+    expect(indicator).to_be_hidden()
+    # Without a broker the seven reports are rendered during the request: the page says so.
+    button.click()
+    expect(indicator).to_be_visible()
+    expect(button).to_be_disabled()
+    expect(page.get_by_test_id("bundle-status")).to_have_text("Selesai", timeout=120_000)
+    expect(page).to_have_url(re.compile(r"/reports/bundles/\d+/$"))
+    expect(page.get_by_text("7 dari 7 laporan")).to_be_visible()
+    expect(page.get_by_role("button", name="Batalkan paket")).to_have_count(0)
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Unduh ZIP").click()
+    download = download_info.value
+    assert download.suggested_filename == "laporan-egov-62-2019.zip"
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    with zipfile.ZipFile(path) as archive:
+        assert len(archive.namelist()) == 7
+        assert all(archive.read(name).startswith(b"%PDF") for name in archive.namelist())

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('assessments', '0002_add_history'),
         ('opds', '0003_add_history_and_application_version'),
-        ('reports', '0001_initial'),
+        ('reports', '0002_add_bundle_cancelled'),
     ]
 
     operations = [
