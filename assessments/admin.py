@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from assessments.models import (
@@ -96,3 +97,4 @@ class AnswerAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
 class EvidenceAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
     list_display = ["title", "answer", "content_type", "size", "uploaded_by", "uploaded_at"]
     list_select_related = ["answer__assessment__region", "answer__indicator", "uploaded_by"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

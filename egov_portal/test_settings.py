@@ -1,6 +1,7 @@
 """Settings for the test suite: the real settings with a test key and a fast password hasher."""
 
 import os
+import tempfile
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "insecure-key-for-the-test-suite-only")
 
@@ -17,4 +18,7 @@ STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not memory: tests of people saving at the same moment need SQLite's real locking.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}  # noqa: F405
+    # One per test run, so that two runs side by side never share one.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"egov-portal-test-{os.getpid()}.sqlite3")
+    }

@@ -204,3 +204,22 @@ def test_a_region_added_later_has_its_own_history(draft, reviewer, province):
     assessment = make_assessment(reviewer, regency, draft.framework)
     kinds = [entry.kind for entry in workflow.assessment_history(assessment)]
     assert kinds == ["created"]
+
+
+def test_a_wrong_version_on_an_unanswered_indicator_is_a_conflict_not_an_error(
+    client, api, draft, reviewer
+):
+    api.force_authenticate(reviewer)
+    url = f"/api/v1/assessments/{draft.pk}/answers/policy-01/"
+    response = api.patch(url, {"version": 5, "verified_level": 2}, format="json")
+    assert response.status_code == 409
+    assert response.json()["current"]["version"] == 0
+    client.force_login(reviewer)
+    page = client.post(
+        reverse("assessments:answer_update", kwargs={"pk": draft.pk, "indicator": "policy-01"}),
+        {"policy-01-version": 5, "policy-01-verified_level": 2},
+        HTTP_HX_REQUEST="true",
+    )
+    assert page.status_code == 409
+    assert 'data-testid="conflict"' in page.content.decode()
+    assert not Answer.objects.filter(assessment=draft).exists()
