@@ -24,7 +24,6 @@ from assessments.access import ADMIN, HEAD, REVIEWER, acting_role, may_create_as
 from assessments.evidence import check_upload
 from assessments.models import Answer, Assessment, Evidence, Transition
 from egov_portal import history
-from egov_portal.history import attribute
 from egov_portal.versions import StaleVersion
 
 Status = Assessment.Status
@@ -127,8 +126,8 @@ def assessment_create(*, user, region, year, framework) -> Assessment:
         raise PermissionDenied(_("Anda tidak berwenang membuat penilaian untuk wilayah ini."))
     assessment = Assessment(region=region, year=year, framework=framework, created_by=user)
     assessment.full_clean()
-    attribute(assessment, user=user).save()
-    attribute(
+    history.attribute(assessment, user=user).save()
+    history.attribute(
         Transition(assessment=assessment, from_status="", to_status=Status.DRAFT, user=user),
         user=user,
     ).save()
@@ -197,9 +196,11 @@ def assessment_transition(assessment: Assessment, *, user, to: str, note: str = 
     record = Transition(
         assessment=assessment, from_status=assessment.status, to_status=to, note=note, user=user
     )
-    attribute(record, user=user, reason=note).save()
+    history.attribute(record, user=user, reason=note).save()
     assessment.status = to
-    attribute(assessment, user=user, reason=note).save(update_fields=["status", "updated_at"])
+    history.attribute(assessment, user=user, reason=note).save(
+        update_fields=["status", "updated_at"]
+    )
     _touch(assessment)
     if to == Status.FINAL:
         assessment_finalised.send(sender=Assessment, assessment=assessment, user=user)
@@ -262,7 +263,7 @@ def answer_save(assessment: Assessment, indicator, *, user, version: int, **chan
         )
     try:
         with transaction.atomic():
-            attribute(answer, user=user).save()
+            history.attribute(answer, user=user).save()
     except IntegrityError as error:
         # Another request created this answer between our read and our write.
         raise AnswerConflict(
@@ -287,7 +288,7 @@ def evidence_add(
     answer = Answer.objects.filter(assessment=assessment, indicator=indicator).first()
     if answer is None:
         answer = Answer(assessment=assessment, indicator=indicator, updated_by=user)
-        attribute(answer, user=user).save()
+        history.attribute(answer, user=user).save()
     evidence = Evidence(answer=answer, uploaded_by=user, url=url or "")
     if file:
         checked = check_upload(file)
@@ -300,7 +301,7 @@ def evidence_add(
         evidence.title = (title or "").strip() or url
     evidence.title = evidence.title[:255]
     evidence.full_clean(exclude=["file", "answer", "uploaded_by"])
-    attribute(evidence, user=user).save()
+    history.attribute(evidence, user=user).save()
     _touch(assessment)
     return evidence
 
@@ -316,7 +317,7 @@ def evidence_remove(evidence: Evidence, *, user) -> None:
         _refuse_change(user, assessment)
     stored = evidence.file.name if evidence.file else None
     storage = evidence.file.storage if evidence.file else None
-    attribute(evidence, user=user).delete()
+    history.attribute(evidence, user=user).delete()
     _touch(assessment)
     if stored:
         transaction.on_commit(lambda: storage.delete(stored))

@@ -74,3 +74,14 @@ def differences(current, typed: Mapping[str, Any]) -> list[Difference]:
             )
         )
     return found
+
+
+def conflict_shown(error: StaleVersion, typed: Mapping[str, Any], *, by, at) -> dict:
+    """What a page shows for a refused save: the message, each field where what is saved now
+    (``error.current``, changed by ``by`` at ``at``) differs from what the user typed."""
+    return {
+        "message": error.message,
+        "differences": differences(error.current, typed),
+        "by": by,
+        "at": at,
+    }

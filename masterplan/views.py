@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from egov_portal import charts
-from egov_portal.versions import StaleVersion, differences
+from egov_portal.versions import StaleVersion, conflict_shown
 from masterplan import workflow
 from masterplan.forms import (
     MasterPlanForm,
@@ -314,13 +314,10 @@ def target_update(request, pk):
             add_errors(form, error)
             status = 400
         except StaleVersion as error:
-            current = Target.objects.select_related("updated_by").get(pk=target.pk)
-            extra["conflict"] = {
-                "message": error.message,
-                "differences": differences(current, form.changes()),
-                "by": current.updated_by,
-                "at": current.updated_at,
-            }
+            current = error.current
+            extra["conflict"] = conflict_shown(
+                error, form.changes(), by=current.updated_by, at=current.updated_at
+            )
             # What the user typed stays in the row; saving it again is now a deliberate
             # overwrite of what they have seen.
             data = request.POST.copy()

@@ -26,7 +26,6 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from egov_portal import history
-from egov_portal.history import attribute
 from egov_portal.versions import check_version
 from masterplan.access import may_edit_region_plans
 from masterplan.models import ONE_IN_FORCE_MESSAGE, MasterPlan, Programme, Target
@@ -92,7 +91,7 @@ def plan_update(plan: MasterPlan, *, user, **changes) -> MasterPlan:
     for name, value in changes.items():
         setattr(plan, name, value)
     plan.full_clean()
-    attribute(plan, user=user).save()
+    history.attribute(plan, user=user).save()
     return plan
 
 
@@ -100,7 +99,7 @@ def _save_status(plan: MasterPlan, status: str, *, user):
     plan.status = status
     if status == Status.REVIEWED:
         plan.reviewed_at = timezone.now()
-    attribute(plan, user=user).save(update_fields=["status", "reviewed_at", "updated_at"])
+    history.attribute(plan, user=user).save(update_fields=["status", "reviewed_at", "updated_at"])
 
 
 @transaction.atomic
@@ -219,7 +218,7 @@ def plan_start_redraft(
         created_by=user,
     )
     successor.full_clean()
-    attribute(successor, user=user).save()
+    history.attribute(successor, user=user).save()
     for item in carried:
         old = item.programme
         programme = Programme(
@@ -233,7 +232,7 @@ def plan_start_redraft(
             carried_from=old,
         )
         programme.full_clean()
-        attribute(programme, user=user).save()
+        history.attribute(programme, user=user).save()
         target = Target(
             programme=programme,
             year=successor.start_year,
@@ -256,7 +255,7 @@ def plan_start_redraft(
             updated_by=user,
         )
         target.full_clean()
-        attribute(target, user=user).save()
+        history.attribute(target, user=user).save()
     if plan.status == Status.IN_FORCE:
         _save_status(plan, Status.REVIEWED, user=user)
     return successor
@@ -314,7 +313,7 @@ def target_record_realisation(
     target.updated_by = user
     target.full_clean()
     target.version += 1
-    attribute(target, user=user).save()
+    history.attribute(target, user=user).save()
     return target
 
 
@@ -342,7 +341,7 @@ def programme_create(plan: MasterPlan, *, user, **fields) -> Programme:
     _require_planning(user, plan)
     programme = Programme(plan=plan, order=plan.programmes.count(), **fields)
     programme.full_clean()
-    attribute(programme, user=user).save()
+    history.attribute(programme, user=user).save()
     return programme
 
 
@@ -353,7 +352,7 @@ def target_create(programme: Programme, *, user, **fields) -> Target:
     _require_planning(user, plan)
     target = Target(programme=programme, updated_by=user, **fields)
     target.full_clean()
-    attribute(target, user=user).save()
+    history.attribute(target, user=user).save()
     return target
 
 

@@ -1,8 +1,11 @@
+from datetime import datetime, time, timedelta
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Div, Fieldset, Layout, Row
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -304,3 +307,24 @@ class HistoryFilterForm(forms.Form):
         if since and until and until < since:
             self.add_error("until", _("Tanggal akhir tidak boleh sebelum tanggal awal."))
         return data
+
+    def filters(self) -> dict:
+        """The valid filters as ``egov_portal.history.history_log`` takes them: a province
+        with its regencies and cities, whole days in the portal's time zone."""
+        data = self.cleaned_data
+        region = data["region"]
+
+        def day_start(day):
+            return timezone.make_aware(datetime.combine(day, time.min))
+
+        return {
+            "user": data["user"],
+            "regions": None
+            if region is None
+            else Region.objects.filter(Q(pk=region.pk) | Q(parent=region)).values_list(
+                "pk", flat=True
+            ),
+            "kinds": [data["kind"]] if data["kind"] else None,
+            "since": day_start(data["since"]) if data["since"] else None,
+            "until": day_start(data["until"] + timedelta(days=1)) if data["until"] else None,
+        }

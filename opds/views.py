@@ -1,6 +1,5 @@
 import io
 import secrets
-from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
 from egov_portal import history
-from egov_portal.versions import StaleVersion, differences
+from egov_portal.versions import StaleVersion, conflict_shown
 from opds import inventory
 from opds.access import is_admin, membership_of
 from opds.forms import (
@@ -261,13 +260,8 @@ def application_update(request, pk):
         except ValidationError as error:
             form.add_error(None, error)
         except StaleVersion as error:
-            current = Application.objects.for_detail().get(pk=application.pk)
-            conflict = {
-                "message": error.message,
-                "differences": differences(current, data),
-                "by": current.changed_by,
-                "at": current.changed_at,
-            }
+            current = error.current
+            conflict = conflict_shown(error, data, by=current.changed_by, at=current.changed_at)
             # What the user typed stays in the form; saving it again is now a deliberate
             # overwrite of what they have seen.
             form.data = form.data.copy()
@@ -395,10 +389,6 @@ def application_import_preview(request, token):
 HISTORY_PER_PAGE = 50
 
 
-def _day_start(day):
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
 @login_required
 def history_log(request):
     """The whole history of the portal for administrators: every change, newest first,
@@ -407,24 +397,12 @@ def history_log(request):
         raise Http404
     kinds = [(item.kind, item.label) for item in history.tracked()]
     form = HistoryFilterForm(request.GET or None, user=request.user, kinds=kinds)
-    filters = {}
-    if form.is_valid():
-        data = form.cleaned_data
-        region = data["region"]
-        filters = {
-            "user": data["user"],
-            "regions": (
-                None
-                if region is None
-                else Region.objects.filter(Q(pk=region.pk) | Q(parent=region)).values_list(
-                    "pk", flat=True
-                )
-            ),
-            "kinds": [data["kind"]] if data["kind"] else None,
-            "since": _day_start(data["since"]) if data["since"] else None,
-            "until": _day_start(data["until"] + timedelta(days=1)) if data["until"] else None,
-        }
-    rows = history.history_log(**filters) if not form.errors else []
+    if not form.is_bound:
+        rows = history.history_log()
+    elif form.is_valid():
+        rows = history.history_log(**form.filters())
+    else:
+        rows = []
     page = Paginator(rows, HISTORY_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -23,7 +23,7 @@ from assessments.models import Assessment
 from masterplan.models import MasterPlan
 from masterplan.progress import Budget, plan_progress
 from opds import inventory
-from opds.inventory.catalogue import Bar, CatalogueSummary
+from opds.inventory.catalogue import CatalogueSummary
 from opds.models import Application, Region
 from reports.models import FinalFigures
 
@@ -38,23 +38,12 @@ def _budget(budget: Budget) -> dict:
 
 def inventory_data(region: Region) -> dict:
     """The region's application inventory in numbers, as the catalogue counts them."""
-    summary = inventory.catalogue_summary(Application.objects.filter(opd__region=region))
-    candidates = (
-        Application.objects.filter(opd__region=region)
-        .exclude(status=Application.Status.INACTIVE)
-        .only("pk", "name", "description", "opd_id")
-    )
+    applications = Application.objects.filter(opd__region=region)
+    by_status, by_platform = inventory.catalogue_counts(applications)
     return {
-        "total": summary.total,
-        "by_status": {
-            value: bar.count
-            for value, bar in zip(Application.Status.values, summary.by_status, strict=True)
-        },
-        "by_platform": {
-            value: bar.count
-            for value, bar in zip(Application.Platform.values, summary.by_platform, strict=True)
-        },
-        "duplicate_pairs": len(inventory.likely_duplicates(candidates)),
+        "by_status": by_status,
+        "by_platform": by_platform,
+        "duplicate_pairs": len(inventory.duplicates_among(applications)),
     }
 
 
@@ -138,22 +127,7 @@ def report_data(assessment: Assessment, *, store: bool = True) -> ReportData:
 
 
 def inventory_view(data: dict) -> CatalogueSummary:
-    total = data["total"]
-
-    def bars(choices, counts):
-        return [
-            Bar(str(label), counts.get(value, 0), round(100 * counts.get(value, 0) / total))
-            if total
-            else Bar(str(label), counts.get(value, 0), 0)
-            for value, label in choices
-        ]
-
-    return CatalogueSummary(
-        total=total,
-        by_opd=[],
-        by_status=bars(Application.Status.choices, data["by_status"]),
-        by_platform=bars(Application.Platform.choices, data["by_platform"]),
-    )
+    return inventory.summary_from_counts(data["by_status"], data["by_platform"])
 
 
 def _as_decimal(value) -> Decimal | None:

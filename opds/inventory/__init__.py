@@ -10,9 +10,15 @@
 """
 
 from egov_portal.spreadsheets import neutralise_cell
-from opds.inventory.catalogue import CatalogueSummary, catalogue_summary
+from opds.inventory.catalogue import (
+    CatalogueSummary,
+    catalogue_counts,
+    catalogue_summary,
+    summary_from_counts,
+)
 from opds.inventory.duplicates import (
     DuplicatePair,
+    duplicates_among,
     likely_duplicates,
     region_duplicates,
     similarity,
@@ -42,7 +48,10 @@ __all__ = [
     "application_history",
     "application_retire",
     "application_update",
+    "catalogue_counts",
     "catalogue_summary",
+    "duplicates_among",
+    "summary_from_counts",
     "export_csv",
     "export_rows",
     "export_xlsx",

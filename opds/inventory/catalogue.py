@@ -31,15 +31,23 @@ def _bars(rows, total):
     return [Bar(label, count, round(100 * count / total) if total else 0) for label, count in rows]
 
 
+def catalogue_counts(applications: QuerySet[Application]) -> tuple[dict, dict]:
+    """How many of ``applications`` there are by status and by platform (code → count)."""
+    plain = applications.order_by()
+    return (
+        dict(plain.values_list("status").annotate(n=Count("pk"))),
+        dict(plain.values_list("platform").annotate(n=Count("pk"))),
+    )
+
+
 def catalogue_summary(applications: QuerySet[Application]) -> CatalogueSummary:
     """Counts of ``applications`` by OPD (the largest ten, then the rest), status, platform.
 
     Three grouped queries, whatever the size of the catalogue.
     """
-    plain = applications.order_by()
-    by_status = dict(plain.values_list("status").annotate(n=Count("pk")))
+    by_status, by_platform = catalogue_counts(applications)
     total = sum(by_status.values())
-    by_platform = dict(plain.values_list("platform").annotate(n=Count("pk")))
+    plain = applications.order_by()
     by_opd = list(
         plain.values_list("opd", "opd__short_name", "opd__name", "opd__region__name")
         .annotate(n=Count("pk"))
@@ -53,6 +61,15 @@ def catalogue_summary(applications: QuerySet[Application]) -> CatalogueSummary:
     if len(by_opd) > TOP_OPDS:
         rest = total - sum(count for _label, count in opd_rows)
         opd_rows.append((_("OPD lainnya"), rest))
+    return summary_from_counts(by_status, by_platform, opd_rows=opd_rows)
+
+
+def summary_from_counts(
+    by_status: dict[str, int], by_platform: dict[str, int], *, opd_rows=()
+) -> CatalogueSummary:
+    """A summary from counts by status and by platform code (and labelled OPD rows), with the
+    labels in the reader's language."""
+    total = sum(by_status.values())
     return CatalogueSummary(
         total=total,
         by_opd=_bars(opd_rows, total),

@@ -106,16 +106,22 @@ def likely_duplicates(applications: Iterable[Any]) -> list[DuplicatePair]:
     return pairs
 
 
+def duplicates_among(applications) -> list[DuplicatePair]:
+    """Likely duplicates among ``applications`` (a queryset of one region's), retired ones
+    left out."""
+    from opds.models import Application
+
+    candidates = (
+        applications.exclude(status=Application.Status.INACTIVE)
+        .select_related("opd")
+        .only("pk", "name", "description", "opd__name", "opd__short_name")
+    )
+    return likely_duplicates(candidates)
+
+
 def region_duplicates(user, region) -> list[DuplicatePair]:
     """Likely duplicates among the region's applications ``user`` may see, retired ones left
     out."""
     from opds.models import Application
 
-    candidates = (
-        Application.objects.visible_to(user)
-        .filter(opd__region=region)
-        .exclude(status=Application.Status.INACTIVE)
-        .select_related("opd")
-        .only("pk", "name", "description", "opd__name", "opd__short_name")
-    )
-    return likely_duplicates(candidates)
+    return duplicates_among(Application.objects.visible_to(user).filter(opd__region=region))

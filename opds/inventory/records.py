@@ -156,11 +156,7 @@ def application_update(
     _check_fields(data)
     with transaction.atomic():
         current = Application.objects.select_for_update().get(pk=application.pk)
-        changed = False
-        for name in SCALAR_FIELDS:
-            if name in data and getattr(current, name) != data[name]:
-                setattr(current, name, data[name])
-                changed = True
+        scalars = [n for n in SCALAR_FIELDS if n in data and getattr(current, n) != data[n]]
         relations: dict[str, list | None] = {}
         for name in RELATION_FIELDS:
             relations[name] = None
@@ -169,10 +165,12 @@ def application_update(
                 old_ids = set(getattr(current, name).values_list("pk", flat=True))
                 if {item.pk for item in new} != old_ids:
                     relations[name] = new
-                    changed = True
-        if not changed:
+        if not scalars and all(value is None for value in relations.values()):
             return current
+        # Refused before anything is applied: ``current`` stays what is saved now.
         check_version(current, version)
+        for name in scalars:
+            setattr(current, name, data[name])
         current.changed_by = _author(user)
         _validate(current, user_opds=relations["user_opds"], integrations=relations["integrations"])
         _save_with_one_history_entry(
