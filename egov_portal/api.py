@@ -1,9 +1,15 @@
 """API conventions shared by every app: pagination and error translation."""
 
+from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import pagination, serializers
+from rest_framework import pagination, serializers, status
+from rest_framework.exceptions import PermissionDenied as APIPermissionDenied
 from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from egov_portal.errors import Conflict
+from egov_portal.versions import StaleVersion
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -13,13 +19,29 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
 
 def exception_handler(exc, context):
-    """Answer a domain function's Django ValidationError with HTTP 400, never 500."""
+    """The API's side of ``egov_portal.errors``: a domain refusal becomes its HTTP status with
+    the domain's message; a stale version also carries what is saved now (``current``)."""
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             exc = ValidationError(exc.message_dict)
         else:
             exc = ValidationError({"detail": exc.messages})
+    elif isinstance(exc, PermissionDenied):
+        exc = APIPermissionDenied(str(exc) or None)
+    elif isinstance(exc, Conflict):
+        body = {"detail": exc.message}
+        if isinstance(exc, StaleVersion):
+            body["current"] = current_representation(context["view"], exc.current)
+        return Response(body, status=status.HTTP_409_CONFLICT)
     return drf_exception_handler(exc, context)
+
+
+def current_representation(view, current):
+    """What is saved now, as the view shows it (a view may re-read it for its own shape)."""
+    show = getattr(view, "current_representation", None)
+    if show is not None:
+        return show(current)
+    return view.get_serializer(current).data
 
 
 class HistoryEntrySerializer(serializers.Serializer):

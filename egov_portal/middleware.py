@@ -1,6 +1,10 @@
 from django.conf import settings
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+
+from egov_portal.errors import messages_of, status_for
 
 
 class LanguageMiddleware:
@@ -28,3 +32,22 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         patch_vary_headers(response, ["Cookie"])
         return response
+
+
+class RefusalMiddleware:
+    """The pages' side of ``egov_portal.errors``: a refusal a view lets pass becomes a page
+    with its HTTP status and the domain's message (404 and 403 are Django's own handlers)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        status = status_for(exception)
+        if status not in {400, 409}:
+            return None
+        title = _("Perubahan tidak dapat disimpan") if status == 409 else _("Isian tidak valid")
+        context = {"title": title, "messages_shown": messages_of(exception)}
+        return render(request, "refusal.html", context, status=status)

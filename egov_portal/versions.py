@@ -10,19 +10,22 @@ from typing import Any
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from egov_portal.errors import Conflict
 from egov_portal.history import shown
 
 
-class StaleVersion(Exception):
+class StaleVersion(Conflict):
     """The record changed since the caller read it; ``current`` is what is saved now."""
 
     def __init__(self, current, message: str | None = None):
         self.current = current
-        self.message = message or _(
-            "Data ini sudah diubah orang lain sejak Anda membukanya. Periksa isian yang "
-            "tersimpan sekarang, lalu simpan lagi bila Anda tetap ingin menggantinya."
+        super().__init__(
+            message
+            or _(
+                "Data ini sudah diubah orang lain sejak Anda membukanya. Periksa isian yang "
+                "tersimpan sekarang, lalu simpan lagi bila Anda tetap ingin menggantinya."
+            )
         )
-        super().__init__(self.message)
 
 
 def check_version(current, version: int | None) -> None:
