@@ -7,14 +7,27 @@ Roles and their scope come from a user's Membership (see DESIGN.md, "People"):
 - head: their own region;
 - opd_staff: their own OPD's region (for reading), their own OPD's applications (for writing).
 
-Anything not granted here is denied. Views, API endpoints, exports and reports call these
-methods; none of them re-implements a rule.
+Anything not granted here is denied. Views, API endpoints, exports, reports, the navigation
+and the write functions call these methods and predicates; none of them re-implements a rule,
+and none names a role by its string. Refusals follow ``egov_portal.errors``.
 """
 
 from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from egov_portal.errors import NotAllowed
+
+
+class Role(models.TextChoices):
+    """A user's role in the portal (``Membership.Role``)."""
+
+    ADMIN = "admin", _("Administrator")
+    REVIEWER = "reviewer", _("Penilai provinsi")
+    HEAD = "head", _("Kepala Diskominfo")
+    OPD_STAFF = "opd_staff", _("Operator OPD")
 
 
 def membership_of(user):
@@ -35,14 +48,66 @@ def membership_of(user):
         .first()
     )
     if membership is None and user.is_superuser:
-        membership = Membership(user=user, role=Membership.Role.ADMIN)
+        membership = Membership(user=user, role=Role.ADMIN)
     user._portal_membership = membership
     return membership
 
 
-def is_admin(user) -> bool:
+def role_of(user) -> str | None:
+    """The user's role (a ``Role`` value), or None without one."""
     membership = membership_of(user)
-    return membership is not None and membership.role == "admin"
+    return None if membership is None else membership.role
+
+
+def is_admin(user) -> bool:
+    return role_of(user) == Role.ADMIN
+
+
+def home_region(user):
+    """The one region a head or an OPD operator works in; None for roles over several."""
+    membership = membership_of(user)
+    if membership is None or membership.role not in {Role.HEAD, Role.OPD_STAFF}:
+        return None
+    return membership.scope_region
+
+
+def own_opd(user):
+    """The OPD whose inventory an OPD operator keeps; None for every other role."""
+    membership = membership_of(user)
+    if membership is None or membership.role != Role.OPD_STAFF:
+        return None
+    return membership.opd
+
+
+def may_open_region_list(user) -> bool:
+    """Whether the list of regions is a page for ``user`` (roles that see several regions)."""
+    return role_of(user) in {Role.ADMIN, Role.REVIEWER}
+
+
+def may_read_history_log(user) -> bool:
+    """The whole portal's history, across regions, is for administrators."""
+    return is_admin(user)
+
+
+def may_keep_inventory(user, opd) -> bool:
+    """Whether ``user`` may add, change or retire applications of ``opd`` (no query)."""
+    membership = membership_of(user)
+    if membership is None:
+        return False
+    if membership.role == Role.ADMIN:
+        return True
+    return membership.role == Role.OPD_STAFF and membership.opd_id == opd.pk
+
+
+def require_inventory_keeper(user, opd) -> None:
+    """Refuse (403) a change to ``opd``'s inventory that ``user`` may not make."""
+    if not may_keep_inventory(user, opd):
+        raise NotAllowed(_("Anda hanya dapat mengubah aplikasi OPD Anda sendiri."))
+
+
+def may_keep_some_inventory(user) -> bool:
+    """Whether ``user`` keeps the inventory of any OPD (the catalogue's add and import)."""
+    return role_of(user) in {Role.ADMIN, Role.OPD_STAFF}
 
 
 def region_scope(user) -> Q | None:
@@ -50,13 +115,13 @@ def region_scope(user) -> Q | None:
     membership = membership_of(user)
     if membership is None:
         return Q(pk__in=[])
-    if membership.role == "admin":
+    if membership.role == Role.ADMIN:
         return None
-    if membership.role == "reviewer":
+    if membership.role == Role.REVIEWER:
         return Q(pk=membership.region_id) | Q(parent_id=membership.region_id)
-    if membership.role == "head":
+    if membership.role == Role.HEAD:
         return Q(pk=membership.region_id)
-    if membership.role == "opd_staff":
+    if membership.role == Role.OPD_STAFF:
         return Q(pk=membership.opd.region_id)
     return Q(pk__in=[])
 
@@ -96,9 +161,9 @@ class OPDQuerySet(models.QuerySet):
         membership = membership_of(user)
         if membership is None:
             return self.none()
-        if membership.role == "admin":
+        if membership.role == Role.ADMIN:
             return self
-        if membership.role == "opd_staff":
+        if membership.role == Role.OPD_STAFF:
             return self.filter(pk=membership.opd_id)
         return self.none()
 
@@ -117,8 +182,7 @@ class ApplicationQuerySet(models.QuerySet):
         """Admins: every application; OPD staff: their own OPD's; everyone else: none."""
         from opds.models import OPD
 
-        membership = membership_of(user)
-        if membership is not None and membership.role == "admin":
+        if is_admin(user):
             return self
         return self.filter(opd__in=OPD.objects.inventory_editable_by(user))
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from opds.access import membership_of
+from opds.access import home_region
 from opds.models import OPD, Application, Region
 
 
@@ -225,10 +225,7 @@ class ApplicationFilterForm(forms.Form):
             opd = OPD.objects.visible_to(user).select_related("region").filter(pk=opd_id).first()
             if opd is not None:
                 return opd.region
-        membership = membership_of(user)
-        if membership is not None and membership.role in {"head", "opd_staff"}:
-            return membership.scope_region
-        return None
+        return home_region(user)
 
     def filter(self, applications):
         """``applications`` narrowed and ordered by the valid parts of the form."""

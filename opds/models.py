@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from opds.access import ApplicationQuerySet, OPDQuerySet, RegionQuerySet
+from opds.access import ApplicationQuerySet, OPDQuerySet, RegionQuerySet, Role
 
 kemendagri_code_validator = RegexValidator(
     r"^\d{2}(\.\d{2}){0,2}(\.\d{4})?$",
@@ -124,11 +124,7 @@ class OPD(models.Model):
 class Membership(models.Model):
     """A user's role in the portal and the region or OPD it applies to."""
 
-    class Role(models.TextChoices):
-        ADMIN = "admin", _("Administrator")
-        REVIEWER = "reviewer", _("Penilai provinsi")
-        HEAD = "head", _("Kepala Diskominfo")
-        OPD_STAFF = "opd_staff", _("Operator OPD")
+    Role = Role
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -163,9 +159,9 @@ class Membership(models.Model):
         verbose_name_plural = _("keanggotaan")
         constraints = [
             models.CheckConstraint(
-                condition=Q(role="admin", region__isnull=True, opd__isnull=True)
-                | Q(role__in=["reviewer", "head"], region__isnull=False, opd__isnull=True)
-                | Q(role="opd_staff", region__isnull=True, opd__isnull=False),
+                condition=Q(role=Role.ADMIN, region__isnull=True, opd__isnull=True)
+                | Q(role__in=[Role.REVIEWER, Role.HEAD], region__isnull=False, opd__isnull=True)
+                | Q(role=Role.OPD_STAFF, region__isnull=True, opd__isnull=False),
                 name="opds_membership_scope_matches_role",
                 violation_error_message=_("Cakupan keanggotaan tidak sesuai dengan perannya."),
             ),

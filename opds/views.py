@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
@@ -16,9 +16,20 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
 from egov_portal import history
+from egov_portal.errors import NotAllowed
+from egov_portal.params import InvalidNumber, parse_id
 from egov_portal.versions import StaleVersion, conflict_shown
 from opds import inventory
-from opds.access import is_admin, membership_of
+from opds.access import (
+    home_region,
+    may_keep_inventory,
+    may_keep_some_inventory,
+    may_open_region_list,
+    may_read_history_log,
+    membership_of,
+    own_opd,
+    require_inventory_keeper,
+)
 from opds.forms import (
     ApplicationFilterForm,
     ApplicationForm,
@@ -38,16 +49,14 @@ def home(request):
     if membership is None:
         return render(request, "opds/home.html", context)
     regions = Region.objects.visible_to(request.user).with_opd_counts()
-    if membership.role in {"admin", "reviewer"}:
+    if may_open_region_list(request.user):
         provinces = [r for r in regions if r.kind == Region.Kind.PROVINCE]
         context["provinces"] = [
             (province, [r for r in regions if r.parent_id == province.pk]) for province in provinces
         ]
-    elif membership.role == "head":
-        context["region"] = get_object_or_404(regions, pk=membership.region_id)
-    elif membership.role == "opd_staff":
-        context["opd"] = membership.opd
-        context["region"] = get_object_or_404(regions, pk=membership.opd.region_id)
+    elif (region := home_region(request.user)) is not None:
+        context["opd"] = own_opd(request.user)
+        context["region"] = get_object_or_404(regions, pk=region.pk)
     return render(request, "opds/home.html", context)
 
 
@@ -138,7 +147,7 @@ class ApplicationListView(LoginRequiredMixin, ListView):
                 (app, inventory.application_completeness(app), app.pk in duplicate_ids)
                 for app in context["applications"]
             ],
-            can_create=OPD.objects.inventory_editable_by(user).exists(),
+            can_create=may_keep_some_inventory(user),
             querystring=_querystring(self.request),
         )
         return context
@@ -165,7 +174,7 @@ class ApplicationDetailView(LoginRequiredMixin, DetailView):
         context.update(
             completeness=inventory.application_completeness(application),
             history=inventory.application_history(application),
-            can_edit=Application.objects.editable_by(user).filter(pk=application.pk).exists(),
+            can_edit=may_keep_inventory(user, application.opd),
             duplicates=[
                 pair
                 for pair in inventory.region_duplicates(user, application.opd.region)
@@ -180,19 +189,24 @@ def _editable_application(request, pk):
     application = get_object_or_404(
         Application.objects.visible_to(request.user).select_related("opd__region"), pk=pk
     )
-    if not Application.objects.editable_by(request.user).filter(pk=pk).exists():
-        raise PermissionDenied
+    require_inventory_keeper(request.user, application.opd)
     return application
 
 
 def _owner_opd(request, value):
     """The OPD named by a submitted id: 404 when not visible, 403 when not the user's to edit."""
-    if not str(value).isdigit():
-        raise Http404
-    opd = get_object_or_404(OPD.objects.visible_to(request.user).select_related("region"), pk=value)
-    if not OPD.objects.inventory_editable_by(request.user).filter(pk=opd.pk).exists():
-        raise PermissionDenied
+    try:
+        pk = parse_id(value)
+    except InvalidNumber as error:
+        raise Http404 from error
+    opd = get_object_or_404(OPD.objects.visible_to(request.user).select_related("region"), pk=pk)
+    require_inventory_keeper(request.user, opd)
     return opd
+
+
+def _require_some_inventory(user):
+    if not may_keep_some_inventory(user):
+        raise NotAllowed(_("Hanya operator OPD dan administrator yang mencatat aplikasi."))
 
 
 def _application_form_data(form):
@@ -206,20 +220,18 @@ def _application_form_data(form):
 @login_required
 def application_create(request):
     user = request.user
-    if not OPD.objects.inventory_editable_by(user).exists():
-        raise PermissionDenied
-    membership = membership_of(user)
+    _require_some_inventory(user)
     opd_value = request.POST.get("opd") or request.GET.get("opd")
     if opd_value:
         region = _owner_opd(request, opd_value).region
-    elif membership.role == "opd_staff":
-        region = membership.opd.region
+    elif own_opd(user) is not None:
+        region = own_opd(user).region
     elif request.GET.get("region"):
         region = get_object_or_404(Region.objects.visible_to(user), code=request.GET["region"])
     else:
         regions = Region.objects.visible_to(user).exclude(kind=Region.Kind.PROVINCE)
         return render(request, "opds/application_choose_region.html", {"regions": regions})
-    initial = {"opd": membership.opd_id} if membership.role == "opd_staff" else {}
+    initial = {"opd": own_opd(user).pk} if own_opd(user) is not None else {}
     if request.GET.get("opd"):
         initial["opd"] = request.GET["opd"]
     form = ApplicationForm(request.POST or None, user=user, region=region, initial=initial)
@@ -324,8 +336,7 @@ IMPORT_SESSION_KEY = "inventory_imports"
 @login_required
 def application_import(request):
     """Step one of an import: upload a file, kept in the session for the preview."""
-    if not OPD.objects.inventory_editable_by(request.user).exists():
-        raise PermissionDenied
+    _require_some_inventory(request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -349,8 +360,7 @@ def application_import(request):
 @login_required
 def application_import_preview(request, token):
     """Step two: every row as create, update, unchanged or error; applied on confirmation."""
-    if not OPD.objects.inventory_editable_by(request.user).exists():
-        raise PermissionDenied
+    _require_some_inventory(request.user)
     stored = request.session.get(IMPORT_SESSION_KEY, {}).get(token)
     if stored is None:
         messages.warning(
@@ -393,7 +403,7 @@ HISTORY_PER_PAGE = 50
 def history_log(request):
     """The whole history of the portal for administrators: every change, newest first,
     filtered by user, region, kind of record and date."""
-    if not is_admin(request.user):
+    if not may_read_history_log(request.user):
         raise Http404
     kinds = [(item.kind, item.label) for item in history.tracked()]
     form = HistoryFilterForm(request.GET or None, user=request.user, kinds=kinds)

@@ -1,13 +1,11 @@
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import permissions, status, viewsets
+from rest_framework import permissions, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
-from rest_framework.response import Response
 
 from egov_portal.api import HistoryEntrySerializer, history_response
-from egov_portal.versions import StaleVersion
+from opds.access import may_keep_inventory
 from opds.api.serializers import ApplicationSerializer, OPDSerializer, RegionSerializer
 from opds.inventory import application_delete, application_history
 from opds.models import OPD, Application, Region
@@ -61,15 +59,16 @@ class OPDViewSet(viewsets.ReadOnlyModelViewSet):
         return queryset
 
 
-class CanChangeApplication(permissions.BasePermission):
-    """Reading follows visibility (the queryset); changing needs ``editable_by``."""
+class KeepsInventory(permissions.BasePermission):
+    """Reading follows visibility (the queryset); changing is refused before the body is read
+    when the user does not keep the application's OPD (the write functions check it again)."""
 
-    message = _("Anda tidak dapat mengubah aplikasi OPD lain.")
+    message = _("Anda hanya dapat mengubah aplikasi OPD Anda sendiri.")
 
     def has_object_permission(self, request, view, obj):
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        return Application.objects.editable_by(request.user).filter(pk=obj.pk).exists()
+        return request.method in permissions.SAFE_METHODS or may_keep_inventory(
+            request.user, obj.opd
+        )
 
 
 @extend_schema_view(
@@ -90,7 +89,7 @@ class ApplicationViewSet(viewsets.ModelViewSet):
     """
 
     serializer_class = ApplicationSerializer
-    permission_classes = [permissions.IsAuthenticated, CanChangeApplication]
+    permission_classes = [permissions.IsAuthenticated, KeepsInventory]
 
     def get_queryset(self):
         queryset = (
@@ -110,28 +109,9 @@ class ApplicationViewSet(viewsets.ModelViewSet):
             queryset = queryset.search(params["search"])
         return queryset.order_by("name", "pk")
 
-    def _check_owner(self, opd):
-        if not OPD.objects.inventory_editable_by(self.request.user).filter(pk=opd.pk).exists():
-            raise PermissionDenied(_("Anda hanya dapat mencatat aplikasi OPD Anda sendiri."))
-
-    def perform_create(self, serializer):
-        self._check_owner(serializer.validated_data["opd"])
-        serializer.save()
-
-    def perform_update(self, serializer):
-        if "opd" in serializer.validated_data:
-            self._check_owner(serializer.validated_data["opd"])
-        serializer.save()
-
-    def update(self, request, *args, **kwargs):
-        try:
-            return super().update(request, *args, **kwargs)
-        except StaleVersion as error:
-            current = self.get_queryset().get(pk=error.current.pk)
-            return Response(
-                {"detail": error.message, "current": self.get_serializer(current).data},
-                status=status.HTTP_409_CONFLICT,
-            )
+    def current_representation(self, current):
+        """What is saved now, with everything a row shows (for a 409)."""
+        return self.get_serializer(self.get_queryset().get(pk=current.pk)).data
 
     def perform_destroy(self, instance):
         application_delete(instance, user=self.request.user)

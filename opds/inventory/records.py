@@ -1,4 +1,8 @@
-"""One application record: create, change, retire, delete; its completeness and history."""
+"""One application record: create, change, retire, delete; its completeness and history.
+
+Each write function checks access itself (``opds.access``): the OPD's inventory is kept by its
+operator and by administrators. ``user=None`` is the portal itself (demo data, commands).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from egov_portal import history
 from egov_portal.versions import check_version
+from opds.access import require_inventory_keeper
 from opds.models import OPD, Application
 
 # Fields a user sets; ``opd`` moves an application to another OPD (admins only, by access).
@@ -46,6 +51,11 @@ def _author(user):
     return user if user is not None and user.is_authenticated else None
 
 
+def _require_keeper(user, opd: OPD) -> None:
+    if user is not None:
+        require_inventory_keeper(user, opd)
+
+
 def _check_fields(names: Iterable[str]) -> None:
     unknown = set(names) - set(SCALAR_FIELDS) - set(RELATION_FIELDS)
     if unknown:
@@ -69,6 +79,20 @@ def _validate(application: Application, *, user_opds, integrations) -> None:
                         "hapus %(names)s."
                     )
                     % {"names": ", ".join(str(opd) for opd in foreign)}
+                )
+            )
+    if integrations is not None and application.opd_id:
+        foreign = Application.objects.filter(pk__in=[app.pk for app in integrations]).exclude(
+            opd__region_id=application.opd.region_id
+        )
+        if integrations and foreign:
+            errors.setdefault("integrations", []).append(
+                ValidationError(
+                    _(
+                        "Aplikasi terintegrasi harus dari wilayah yang sama dengan OPD pemilik: "
+                        "hapus %(names)s."
+                    )
+                    % {"names": ", ".join(str(app) for app in foreign)}
                 )
             )
     if (
@@ -124,6 +148,7 @@ def application_create(
 ) -> Application:
     """Add an application to ``opd``'s inventory, recording who did it."""
     _check_fields(fields)
+    _require_keeper(user, opd)
     application = Application(opd=opd, name=name, **fields)
     application.changed_by = _author(user)
     user_opds, integrations = list(user_opds), list(integrations)
@@ -155,7 +180,12 @@ def application_update(
     """
     _check_fields(data)
     with transaction.atomic():
-        current = Application.objects.select_for_update().get(pk=application.pk)
+        current = (
+            Application.objects.select_for_update().select_related("opd").get(pk=application.pk)
+        )
+        _require_keeper(user, current.opd)
+        if "opd" in data and data["opd"] != current.opd:
+            _require_keeper(user, data["opd"])
         scalars = [n for n in SCALAR_FIELDS if n in data and getattr(current, n) != data[n]]
         relations: dict[str, list | None] = {}
         for name in RELATION_FIELDS:
@@ -195,6 +225,7 @@ def application_retire(application: Application, *, user) -> Application:
 
 def application_delete(application: Application, *, user) -> None:
     """Remove an application; its history keeps a deletion entry naming ``user``."""
+    _require_keeper(user, application.opd)
     with transaction.atomic():
         application._history_user = _author(user)
         application.delete()
