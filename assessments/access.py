@@ -12,9 +12,20 @@ answer only "in which capacity does this user act on this assessment".
 
 from django.db import models
 
-from opds.access import membership_of, visible_regions
+from opds.access import Role, membership_of, role_of, visible_regions
 
-ADMIN, REVIEWER, HEAD = "admin", "reviewer", "head"
+ADMIN, REVIEWER, HEAD = Role.ADMIN, Role.REVIEWER, Role.HEAD
+READERS = {ADMIN, REVIEWER, HEAD}
+# The moves of the workflow (from, to) and the capacities in which a user may make each; the
+# workflow decides which moves the status allows.
+MOVERS = {
+    ("draft", "submitted"): {HEAD, ADMIN},
+    ("draft", "in_review"): {REVIEWER, ADMIN},
+    ("submitted", "in_review"): {REVIEWER, ADMIN},
+    ("submitted", "draft"): {REVIEWER, ADMIN},
+    ("in_review", "final"): {REVIEWER, ADMIN},
+    ("final", "in_review"): {ADMIN},
+}
 
 
 def acting_role(user, region) -> str | None:
@@ -31,11 +42,30 @@ def acting_role(user, region) -> str | None:
     return None
 
 
+def may_open_assessments(user) -> bool:
+    """Whether assessments are a page for ``user`` at all."""
+    return role_of(user) in READERS
+
+
+def may_move(user, assessment, move: tuple[str, str]) -> bool:
+    """Whether ``user``'s capacity on ``assessment`` may make ``move`` (whatever its status)."""
+    return acting_role(user, assessment.region) in MOVERS.get(move, set())
+
+
+def may_set_self_levels(user, assessment) -> bool:
+    """The region's head (and admins) answer the self-assessment."""
+    return acting_role(user, assessment.region) in {HEAD, ADMIN}
+
+
+def may_set_verified_levels(user, assessment) -> bool:
+    """The province's reviewers (and admins) verify."""
+    return acting_role(user, assessment.region) in {REVIEWER, ADMIN}
+
+
 def creatable_regions(user):
     """The regencies and cities where ``user`` may start an assessment."""
-    membership = membership_of(user)
     regions = visible_regions(user).exclude(kind="province")
-    if membership is None or membership.role not in {ADMIN, REVIEWER, HEAD}:
+    if role_of(user) not in READERS:
         return regions.none()
     return regions
 
@@ -46,10 +76,10 @@ def may_create_assessment(user, region) -> bool:
 
 class AssessmentQuerySet(models.QuerySet):
     def visible_to(self, user):
-        membership = membership_of(user)
-        if membership is None or membership.role not in {ADMIN, REVIEWER, HEAD}:
+        role = role_of(user)
+        if role not in READERS:
             return self.none()
-        if membership.role == ADMIN:
+        if role == ADMIN:
             return self
         return self.filter(region__in=visible_regions(user))
 

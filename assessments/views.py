@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessments import workflow
-from assessments.access import acting_role, creatable_regions
+from assessments.access import creatable_regions
 from assessments.forms import (
     AnswerForm,
     AssessmentCreateForm,
@@ -19,6 +19,7 @@ from assessments.forms import (
 )
 from assessments.models import Answer, Assessment, Dimension, Evidence, Indicator, Level
 from assessments.scoring import assessment_result, framework_spec, results_for
+from egov_portal.errors import Conflict, messages_of, status_for
 
 
 def visible_assessment(request, pk):
@@ -119,7 +120,7 @@ def assessment_transition(request, pk):
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
-    except workflow.WorkflowError as error:
+    except Conflict as error:
         messages.error(request, error.message)
     else:
         assessment.refresh_from_db()
@@ -268,8 +269,9 @@ def answer_update(request, pk, indicator):
     form = answer_form(assessment, indicator, answer, may_self, may_verify, data=request.POST)
     extra, status = {}, 200
     if not (may_self or may_verify):
+        refusal = workflow.change_refusal(request.user, assessment)
         extra["error"] = _("Penilaian ini tidak dapat Anda ubah pada tahap ini.")
-        status = 403 if acting_role(request.user, assessment.region) is None else 409
+        status = status_for(refusal)
     elif form.is_valid():
         try:
             answer = workflow.answer_save(
@@ -295,9 +297,9 @@ def answer_update(request, pk, indicator):
             form.is_valid()
             answer = conflict.current
             status = 409
-        except (workflow.WorkflowError, PermissionDenied) as error:
-            extra["error"] = str(error)
-            status = 409 if isinstance(error, workflow.WorkflowError) else 403
+        except (Conflict, PermissionDenied) as error:
+            extra["error"] = " ".join(messages_of(error))
+            status = status_for(error)
         else:
             extra["saved"] = True
             form = answer_form(assessment, indicator, answer, may_self, may_verify)
@@ -330,12 +332,9 @@ def evidence_create(request, pk, indicator):
                 "file" if evidence_form.cleaned_data.get("file") else None, error
             )
             status = 400
-        except workflow.WorkflowError as error:
-            extra["error"] = error.message
-            status = 409
-        except PermissionDenied as error:
-            extra["error"] = str(error)
-            status = 403
+        except (Conflict, PermissionDenied) as error:
+            extra["error"] = " ".join(messages_of(error))
+            status = status_for(error)
         else:
             extra["saved"] = True
             evidence_form = None
@@ -386,7 +385,7 @@ def evidence_delete(request, pk):
     assessment, indicator = answer.assessment, answer.indicator
     try:
         workflow.evidence_remove(evidence, user=request.user)
-    except workflow.WorkflowError as error:
+    except Conflict as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("Bukti dukung dihapus."))

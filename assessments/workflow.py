@@ -14,28 +14,29 @@ changes. Each transition is recorded with who, when and a note.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
-from assessments.access import ADMIN, HEAD, REVIEWER, acting_role, may_create_assessment
+from assessments import access
 from assessments.evidence import check_upload
 from assessments.models import Answer, Assessment, Evidence, Transition
 from egov_portal import history
+from egov_portal.errors import NotAllowed, WrongState
 from egov_portal.versions import StaleVersion
 
 Status = Assessment.Status
 
-# (from, to) → the roles that may make the move.
+# The moves between statuses; who may make each is ``assessments.access.MOVERS``.
 TRANSITIONS = {
-    (Status.DRAFT, Status.SUBMITTED): {HEAD, ADMIN},
-    (Status.DRAFT, Status.IN_REVIEW): {REVIEWER, ADMIN},
-    (Status.SUBMITTED, Status.IN_REVIEW): {REVIEWER, ADMIN},
-    (Status.SUBMITTED, Status.DRAFT): {REVIEWER, ADMIN},
-    (Status.IN_REVIEW, Status.FINAL): {REVIEWER, ADMIN},
-    (Status.FINAL, Status.IN_REVIEW): {ADMIN},
+    (Status.DRAFT, Status.SUBMITTED),
+    (Status.DRAFT, Status.IN_REVIEW),
+    (Status.SUBMITTED, Status.IN_REVIEW),
+    (Status.SUBMITTED, Status.DRAFT),
+    (Status.IN_REVIEW, Status.FINAL),
+    (Status.FINAL, Status.IN_REVIEW),
 }
 NOTE_REQUIRED = {(Status.SUBMITTED, Status.DRAFT), (Status.FINAL, Status.IN_REVIEW)}
 ANSWER_FIELDS = ("self_level", "verified_level", "not_applicable", "note", "reason")
@@ -44,14 +45,6 @@ ANSWER_FIELDS = ("self_level", "verified_level", "not_applicable", "note", "reas
 # Sent inside the transaction that makes an assessment final, so that the layers above can
 # keep what they print beside it (the reports app keeps the inventory and master-plan figures).
 assessment_finalised = Signal()
-
-
-class WorkflowError(Exception):
-    """A change the assessment's current status does not allow (HTTP 409)."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
 
 
 class AnswerConflict(StaleVersion):
@@ -80,22 +73,19 @@ def transition_label(from_status, to_status) -> str:
 
 
 def allowed_transitions(user, assessment: Assessment) -> list[str]:
-    role = acting_role(user, assessment.region)
     return [
         to
-        for (start, to), roles in TRANSITIONS.items()
-        if start == assessment.status and role in roles
+        for start, to in sorted(TRANSITIONS)
+        if start == assessment.status and access.may_move(user, assessment, (start, to))
     ]
 
 
 def may_set_self(user, assessment: Assessment) -> bool:
-    return (
-        acting_role(user, assessment.region) in {HEAD, ADMIN} and assessment.status == Status.DRAFT
-    )
+    return access.may_set_self_levels(user, assessment) and assessment.status == Status.DRAFT
 
 
 def may_set_verified(user, assessment: Assessment) -> bool:
-    return acting_role(user, assessment.region) in {REVIEWER, ADMIN} and assessment.status in {
+    return access.may_set_verified_levels(user, assessment) and assessment.status in {
         Status.DRAFT,
         Status.IN_REVIEW,
     }
@@ -105,14 +95,18 @@ def may_edit(user, assessment: Assessment) -> bool:
     return may_set_self(user, assessment) or may_set_verified(user, assessment)
 
 
-def _refuse_change(user, assessment: Assessment):
-    """Raise the right error for a change ``user`` may not make now."""
-    if acting_role(user, assessment.region) is None:
-        raise PermissionDenied(_("Anda tidak berwenang mengubah penilaian ini."))
-    raise WorkflowError(
+def change_refusal(user, assessment: Assessment) -> NotAllowed | WrongState:
+    """Why ``user`` may not change ``assessment`` now: not theirs (403) or not now (409)."""
+    if access.acting_role(user, assessment.region) is None:
+        return NotAllowed(_("Anda tidak berwenang mengubah penilaian ini."))
+    return WrongState(
         _("Penilaian berstatus %(status)s tidak menerima perubahan.")
         % {"status": assessment.get_status_display()}
     )
+
+
+def _refuse_change(user, assessment: Assessment):
+    raise change_refusal(user, assessment)
 
 
 def _touch(assessment: Assessment):
@@ -122,8 +116,8 @@ def _touch(assessment: Assessment):
 
 @transaction.atomic
 def assessment_create(*, user, region, year, framework) -> Assessment:
-    if not may_create_assessment(user, region):
-        raise PermissionDenied(_("Anda tidak berwenang membuat penilaian untuk wilayah ini."))
+    if not access.may_create_assessment(user, region):
+        raise NotAllowed(_("Anda tidak berwenang membuat penilaian untuk wilayah ini."))
     assessment = Assessment(region=region, year=year, framework=framework, created_by=user)
     assessment.full_clean()
     history.attribute(assessment, user=user).save()
@@ -154,12 +148,12 @@ def assessment_transition(assessment: Assessment, *, user, to: str, note: str = 
     )
     move = (assessment.status, to)
     if to not in Status.values or move not in TRANSITIONS:
-        raise WorkflowError(
+        raise WrongState(
             _("Penilaian berstatus %(status)s tidak dapat dipindah ke status %(to)s.")
             % {"status": assessment.get_status_display(), "to": to}
         )
-    if acting_role(user, assessment.region) not in TRANSITIONS[move]:
-        raise PermissionDenied(_("Peran Anda tidak dapat melakukan langkah ini."))
+    if not access.may_move(user, assessment, move):
+        raise NotAllowed(_("Peran Anda tidak dapat melakukan langkah ini."))
     note = (note or "").strip()
     if move in NOTE_REQUIRED and not note:
         raise ValidationError({"note": _("Tuliskan alasannya pada catatan.")})
@@ -240,7 +234,7 @@ def answer_save(assessment: Assessment, indicator, *, user, version: int, **chan
     }
     if not all(needs[name] for name in changed):
         if self_ok or verify_ok:
-            raise PermissionDenied(
+            raise NotAllowed(
                 _("Peran Anda tidak dapat mengubah %(fields)s pada tahap ini.")
                 % {
                     "fields": ", ".join(

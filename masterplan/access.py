@@ -13,11 +13,18 @@ answer only "may this user read / change plans of this region".
 
 from django.db import models
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 
-from opds.access import membership_of, visible_regions
+from egov_portal.errors import NotAllowed
+from opds.access import Role, membership_of, role_of, visible_regions
 
-ADMIN, REVIEWER, HEAD = "admin", "reviewer", "head"
+ADMIN, REVIEWER, HEAD = Role.ADMIN, Role.REVIEWER, Role.HEAD
 READERS = {ADMIN, REVIEWER, HEAD}
+
+
+def may_open_plans(user) -> bool:
+    """Whether master plans are a page for ``user`` at all."""
+    return role_of(user) in READERS
 
 
 def may_edit_region_plans(user, region) -> bool:
@@ -30,21 +37,26 @@ def may_edit_region_plans(user, region) -> bool:
     return membership.role == HEAD and membership.region_id == region.pk
 
 
+def require_plan_editor(user, plan) -> None:
+    """Refuse (403) a change to ``plan`` that ``user`` may not make."""
+    if not may_edit_region_plans(user, plan.region):
+        raise NotAllowed(_("Anda tidak berwenang mengubah rencana induk wilayah ini."))
+
+
 def editable_regions(user):
     """The regions whose plans ``user`` may change."""
-    membership = membership_of(user)
     regions = visible_regions(user)
-    if membership is None or membership.role not in {ADMIN, HEAD}:
+    if role_of(user) not in {ADMIN, HEAD}:
         return regions.none()
     return regions
 
 
 class MasterPlanQuerySet(models.QuerySet):
     def visible_to(self, user):
-        membership = membership_of(user)
-        if membership is None or membership.role not in READERS:
+        role = role_of(user)
+        if role not in READERS:
             return self.none()
-        if membership.role == ADMIN:
+        if role == ADMIN:
             return self
         return self.filter(region__in=visible_regions(user))
 

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,8 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from egov_portal import charts
+from egov_portal.errors import Conflict, WrongState, messages_of, status_for
 from egov_portal.versions import StaleVersion, conflict_shown
 from masterplan import workflow
+from masterplan.access import require_plan_editor
 from masterplan.forms import (
     MasterPlanForm,
     PlanFilterForm,
@@ -143,15 +145,14 @@ def masterplan_detail(request, pk):
 @login_required
 def masterplan_edit(request, pk):
     plan = visible_plan(request, pk)
-    if not workflow.may_edit(request.user, plan):
-        raise PermissionDenied(_("Anda tidak berwenang mengubah rencana induk wilayah ini."))
+    require_plan_editor(request.user, plan)
     form = MasterPlanForm(request.POST or None, instance=plan)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
                 workflow.plan_update(plan, user=request.user, **form.cleaned_data)
-            except ValidationError as error:
+            except (ValidationError, WrongState) as error:
                 add_errors(form, error)
             else:
                 messages.success(request, _("Rencana induk disimpan."))
@@ -162,12 +163,16 @@ def masterplan_edit(request, pk):
     )
 
 
-def add_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
+def add_errors(form, error: ValidationError | Conflict) -> int:
+    """Show a refusal on the form, which keeps what the user typed; the response's status."""
+    if isinstance(error, Conflict):
+        form.add_error(None, error.message)
+    elif hasattr(error, "error_dict"):
         for field, errors in error.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+    return status_for(error)
 
 
 @login_required
@@ -176,8 +181,8 @@ def masterplan_transition(request, pk):
     plan = visible_plan(request, pk)
     try:
         workflow.plan_set_status(plan, user=request.user, status=request.POST.get("status", ""))
-    except ValidationError as error:
-        for message in error.messages:
+    except (ValidationError, Conflict) as error:
+        for message in messages_of(error):
             messages.error(request, message)
     else:
         plan.refresh_from_db()
@@ -214,13 +219,12 @@ def masterplan_review(request, pk):
 @require_POST
 def masterplan_redraft(request, pk):
     plan = visible_plan(request, pk, overview=True)
-    if not workflow.may_edit(request.user, plan):
-        raise PermissionDenied(_("Anda tidak berwenang mengubah rencana induk wilayah ini."))
+    require_plan_editor(request.user, plan)
     form = RedraftForm(request.POST, review=plan_review(plan))
     if form.is_valid():
         try:
             successor = workflow.plan_start_redraft(plan, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
+        except (ValidationError, WrongState) as error:
             add_errors(form, error)
         else:
             messages.success(
@@ -310,7 +314,7 @@ def target_update(request, pk):
                 version=form.cleaned_data["version"],
                 **form.changes(),
             )
-        except ValidationError as error:
+        except (ValidationError, WrongState) as error:
             add_errors(form, error)
             status = 400
         except StaleVersion as error:
@@ -355,8 +359,7 @@ def target_update(request, pk):
 def planning_plan(request, pk):
     """A plan the user may see (else 404) and may add programmes to (else 403)."""
     plan = visible_plan(request, pk)
-    if not workflow.may_edit(request.user, plan):
-        raise PermissionDenied(_("Anda tidak berwenang mengubah rencana induk wilayah ini."))
+    require_plan_editor(request.user, plan)
     return plan
 
 
@@ -369,7 +372,7 @@ def programme_create(request, pk):
         if form.is_valid():
             try:
                 programme = workflow.programme_create(plan, user=request.user, **form.cleaned_data)
-            except ValidationError as error:
+            except (ValidationError, WrongState) as error:
                 add_errors(form, error)
             else:
                 messages.success(request, _("Program ditambahkan. Tambahkan target tahunannya."))
@@ -390,7 +393,7 @@ def target_create(request, plan_pk, pk):
         if form.is_valid():
             try:
                 workflow.target_create(programme, user=request.user, **form.cleaned_data)
-            except ValidationError as error:
+            except (ValidationError, WrongState) as error:
                 add_errors(form, error)
             else:
                 messages.success(request, _("Target tahunan ditambahkan."))

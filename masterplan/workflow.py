@@ -14,20 +14,22 @@
   re-drafted again.
 - Realisations are recorded on a plan in force, for a year that has begun and has a target.
 - Only the region's head and admins change plans (``masterplan.access``); anyone else gets
-  PermissionDenied. Bad input raises ValidationError with nothing saved.
+  NotAllowed (403). A change the plan's status does not allow raises WrongState (409); bad
+  input raises ValidationError (400) with nothing saved (``egov_portal.errors``).
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from egov_portal import history
+from egov_portal.errors import WrongState
 from egov_portal.versions import check_version
-from masterplan.access import may_edit_region_plans
+from masterplan.access import may_edit_region_plans, require_plan_editor
 from masterplan.models import ONE_IN_FORCE_MESSAGE, MasterPlan, Programme, Target
 from masterplan.progress import current_year, plan_review
 
@@ -53,8 +55,7 @@ def may_edit(user, plan: MasterPlan) -> bool:
 
 
 def _require_editor(user, plan: MasterPlan):
-    if not may_edit(user, plan):
-        raise PermissionDenied(_("Anda tidak berwenang mengubah rencana induk wilayah ini."))
+    require_plan_editor(user, plan)
 
 
 def _locked(plan: MasterPlan) -> MasterPlan:
@@ -87,7 +88,7 @@ def plan_update(plan: MasterPlan, *, user, **changes) -> MasterPlan:
     plan = _locked(plan)
     _require_editor(user, plan)
     if plan.status == Status.SUPERSEDED:
-        raise ValidationError(_("Rencana yang sudah digantikan tidak dapat diubah lagi."))
+        raise WrongState(_("Rencana yang sudah digantikan tidak dapat diubah lagi."))
     for name, value in changes.items():
         setattr(plan, name, value)
     plan.full_clean()
@@ -109,7 +110,7 @@ def plan_set_status(plan: MasterPlan, *, user, status: str) -> MasterPlan:
     _require_editor(user, plan)
     if (plan.status, status) not in MOVES:
         label = Status(status).label if status in Status.values else status
-        raise ValidationError(
+        raise WrongState(
             _("Rencana berstatus %(status)s tidak dapat dipindah ke status %(to)s.")
             % {"status": plan.get_status_display(), "to": label}
         )
@@ -176,7 +177,7 @@ def plan_start_redraft(
     plan = MasterPlan.objects.for_overview().get(pk=plan.pk)
     _require_editor(user, plan)
     if plan.status not in {Status.IN_FORCE, Status.REVIEWED}:
-        raise ValidationError(
+        raise WrongState(
             _(
                 "Hanya rencana yang berlaku atau sudah dievaluasi yang dapat disusun ulang; "
                 "rencana ini berstatus %(status)s."
@@ -277,7 +278,7 @@ def target_record_realisation(
     plan = _locked(programme.plan)
     _require_editor(user, plan)
     if plan.status != Status.IN_FORCE:
-        raise ValidationError(
+        raise WrongState(
             _(
                 "Realisasi hanya dicatat pada rencana yang berlaku; rencana ini berstatus "
                 "%(status)s."
@@ -325,7 +326,7 @@ def may_plan(user, plan: MasterPlan) -> bool:
 def _require_planning(user, plan: MasterPlan):
     _require_editor(user, plan)
     if plan.status not in {Status.DRAFT, Status.IN_FORCE}:
-        raise ValidationError(
+        raise WrongState(
             _(
                 "Program dan target hanya ditambahkan pada rencana draf atau yang berlaku; "
                 "rencana ini berstatus %(status)s."

@@ -1,4 +1,3 @@
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -6,7 +5,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied as APIPermissionDenied
 from rest_framework.response import Response
 
 from assessments import workflow
@@ -20,10 +18,6 @@ from assessments.api.serializers import (
 from assessments.models import Answer, Assessment, Evidence, Framework, Indicator, Level
 from assessments.scoring import results_for
 from egov_portal.api import HistoryEntrySerializer, history_response
-
-
-def conflict(message, **extra):
-    return Response({"detail": message, **extra}, status=status.HTTP_409_CONFLICT)
 
 
 class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
@@ -85,12 +79,9 @@ class AssessmentViewSet(
         return self.get_paginated_response(serializer.data)
 
     def perform_create(self, serializer):
-        try:
-            serializer.instance = workflow.assessment_create(
-                user=self.request.user, **serializer.validated_data
-            )
-        except PermissionDenied as error:
-            raise APIPermissionDenied(str(error)) from error
+        serializer.instance = workflow.assessment_create(
+            user=self.request.user, **serializer.validated_data
+        )
 
     @extend_schema(request=TransitionSerializer, responses=AssessmentSerializer)
     @action(detail=True, methods=["post"])
@@ -99,12 +90,7 @@ class AssessmentViewSet(
         assessment = self.get_object()
         body = TransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            workflow.assessment_transition(assessment, user=request.user, **body.validated_data)
-        except workflow.WorkflowError as error:
-            return conflict(error.message)
-        except PermissionDenied as error:
-            raise APIPermissionDenied(str(error)) from error
+        workflow.assessment_transition(assessment, user=request.user, **body.validated_data)
         assessment.refresh_from_db()
         return Response(self.get_serializer(assessment).data)
 
@@ -139,6 +125,11 @@ class AnswerDetailView(generics.GenericAPIView):
     ``version`` last read; an indicator not answered yet reads as version 0."""
 
     serializer_class = AnswerSerializer
+
+    def current_representation(self, current):
+        # An indicator never answered has nothing saved yet: its version 0 is current.
+        saved = answers_of(current.assessment).filter(pk=current.pk).first() if current.pk else None
+        return self.get_serializer(saved or current).data
 
     def target(self):
         assessment = visible_assessment(self.request, self.kwargs["assessment_pk"])
@@ -178,18 +169,7 @@ class AnswerDetailView(generics.GenericAPIView):
                 },
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        try:
-            workflow.answer_save(
-                assessment, indicator, user=request.user, version=version, **changes
-            )
-        except workflow.AnswerConflict as error:
-            # An indicator never answered has nothing saved yet: its version 0 is current.
-            current = answers_of(assessment).filter(pk=error.current.pk).first() or error.current
-            return conflict(error.message, current=self.get_serializer(current).data)
-        except workflow.WorkflowError as error:
-            return conflict(error.message)
-        except PermissionDenied as error:
-            raise APIPermissionDenied(str(error)) from error
+        workflow.answer_save(assessment, indicator, user=request.user, version=version, **changes)
         _assessment, _indicator, saved = self.target()
         return Response(self.get_serializer(saved).data)
 

@@ -1,14 +1,11 @@
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import status, viewsets
+from rest_framework import viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied as APIPermissionDenied
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from egov_portal.versions import StaleVersion
 from masterplan import workflow
 from masterplan.api.serializers import (
     MasterPlanDetailSerializer,
@@ -64,28 +61,21 @@ class MasterPlanViewSet(viewsets.ReadOnlyModelViewSet):
         programme = plan.programmes.filter(pk=data.pop("programme")).first()
         if programme is None:
             raise ValidationError({"programme": [_("Program ini bukan bagian dari rencana ini.")]})
-        conflict = None
-        try:
-            workflow.target_record_realisation(
-                programme, user=request.user, year=data.pop("year"), **data
-            )
-        except PermissionDenied as error:
-            raise APIPermissionDenied(str(error)) from error
-        except StaleVersion as error:
-            conflict = error.message
-        # Answer with figures recomputed from what is saved now.
-        year = body.validated_data["year"]
-        fresh = self.get_queryset().get(pk=plan.pk)
-        target = next(
-            target
-            for item in fresh.programmes.all()
-            if item.pk == programme.pk
-            for target in item.targets.all()
-            if target.year == year
+        workflow.target_record_realisation(
+            programme, user=request.user, year=data.pop("year"), **data
         )
-        current = TargetSerializer(target, context=self.get_serializer_context()).data
-        if conflict:
-            return Response(
-                {"detail": conflict, "current": current}, status=status.HTTP_409_CONFLICT
-            )
-        return Response(current)
+        return Response(
+            self.current_representation(programme.targets.get(year=body.validated_data["year"]))
+        )
+
+    def current_representation(self, target):
+        """A yearly target with figures recomputed from what is saved now (also for a 409)."""
+        fresh = self.get_queryset().get(pk=target.programme.plan_id)
+        target = next(
+            item
+            for programme in fresh.programmes.all()
+            if programme.pk == target.programme_id
+            for item in programme.targets.all()
+            if item.year == target.year
+        )
+        return TargetSerializer(target, context=self.get_serializer_context()).data

@@ -2,6 +2,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from egov_portal.errors import WrongState
 from masterplan import workflow
 from masterplan.models import MasterPlan, Programme, Target
 from tests.masterplan.factories import dimension
@@ -63,7 +64,7 @@ def test_only_the_regions_head_or_an_admin_plans(plan, reviewer, katingan, komin
 def test_a_superseded_plan_takes_no_new_programmes(plan, head, kominfo):
     MasterPlan.objects.filter(pk=plan.pk).update(status=MasterPlan.Status.SUPERSEDED)
     plan.refresh_from_db()
-    with pytest.raises(ValidationError, match="berstatus"):
+    with pytest.raises(WrongState, match="berstatus"):
         workflow.programme_create(plan, user=head, **programme_fields(plan, kominfo))
 
 

@@ -3,6 +3,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from egov_portal.errors import WrongState
 from masterplan import workflow
 from masterplan.models import MasterPlan, Programme, Target
 from masterplan.progress import current_year
@@ -92,9 +93,9 @@ def test_a_realisation_for_a_year_that_has_not_begun_is_refused(gunung_mas, head
 
 def test_realisations_are_recorded_only_on_a_plan_in_force(programme, head):
     MasterPlan.objects.filter(pk=programme.plan_id).update(status=Status.REVIEWED)
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(WrongState) as error:
         workflow.target_record_realisation(programme, user=head, year=2017, realisation=1)
-    assert "hanya dicatat pada rencana yang berlaku" in error.value.messages[0]
+    assert "hanya dicatat pada rencana yang berlaku" in error.value.message
     assert saved(programme, 2017).realisation is None
 
 
@@ -150,12 +151,10 @@ def test_putting_a_plan_in_force_needs_a_legal_basis_and_a_programme(gunung_mas,
 
 
 def test_only_allowed_status_moves_are_made(plan, head):
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(WrongState) as error:
         workflow.plan_set_status(plan, user=head, status=Status.DRAFT)
-    assert error.value.messages == [
-        "Rencana berstatus Berlaku tidak dapat dipindah ke status Draf."
-    ]
-    with pytest.raises(ValidationError):
+    assert error.value.message == "Rencana berstatus Berlaku tidak dapat dipindah ke status Draf."
+    with pytest.raises(WrongState):
         workflow.plan_set_status(plan, user=head, status="archived")
     workflow.plan_set_status(plan, user=head, status=Status.REVIEWED)
     plan.refresh_from_db()
@@ -251,7 +250,7 @@ def test_a_second_draft_may_be_started_while_one_exists(plan, programme, head):
 @pytest.mark.parametrize("status", [Status.DRAFT, Status.SUPERSEDED])
 def test_drafts_and_superseded_plans_are_not_redrafted(plan, head, status):
     MasterPlan.objects.filter(pk=plan.pk).update(status=status)
-    with pytest.raises(ValidationError):
+    with pytest.raises(WrongState):
         workflow.plan_start_redraft(plan, user=head)
     assert MasterPlan.objects.count() == 1
 
@@ -267,7 +266,7 @@ def test_plan_update_changes_the_legal_basis_but_not_of_a_superseded_plan(plan, 
     plan.refresh_from_db()
     assert plan.legal_basis == "Perbup Nomor 9 Tahun 2017"
     MasterPlan.objects.filter(pk=plan.pk).update(status=Status.SUPERSEDED)
-    with pytest.raises(ValidationError):
+    with pytest.raises(WrongState):
         workflow.plan_update(plan, user=head, legal_basis="lain")
     plan.refresh_from_db()
     assert plan.legal_basis == "Perbup Nomor 9 Tahun 2017"
