@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "opds.context_processors.membership",
+                "reports.context_processors.menu",
             ],
         },
     },

@@ -1,12 +1,20 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
+from egov_portal import params
 from egov_portal.views import healthz, page_not_found
 from opds.forms import LoginForm
+
+# Ids and years in paths go through one parser per kind (``egov_portal.params``): a page
+# answers 404 for a value out of range, the API 400.
+register_converter(params.IdConverter, "id")
+register_converter(params.YearConverter, "year")
+register_converter(params.ApiIdConverter, "api_id")
+register_converter(params.ApiYearConverter, "api_year")
 
 api_v1 = [
     path("auth/token/", obtain_auth_token, name="api_token"),

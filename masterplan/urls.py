@@ -6,21 +6,21 @@ app_name = "masterplan"
 
 urlpatterns = [
     path("", views.masterplan_list, name="masterplan_list"),
-    path("<int:pk>/", views.masterplan_detail, name="masterplan_detail"),
-    path("<int:pk>/edit/", views.masterplan_edit, name="masterplan_edit"),
-    path("<int:pk>/status/", views.masterplan_transition, name="masterplan_transition"),
-    path("<int:pk>/review/", views.masterplan_review, name="masterplan_review"),
-    path("<int:pk>/redraft/", views.masterplan_redraft, name="masterplan_redraft"),
+    path("<id:pk>/", views.masterplan_detail, name="masterplan_detail"),
+    path("<id:pk>/edit/", views.masterplan_edit, name="masterplan_edit"),
+    path("<id:pk>/status/", views.masterplan_transition, name="masterplan_transition"),
+    path("<id:pk>/review/", views.masterplan_review, name="masterplan_review"),
+    path("<id:pk>/redraft/", views.masterplan_redraft, name="masterplan_redraft"),
     path(
-        "<int:plan_pk>/programmes/<int:pk>/",
+        "<id:plan_pk>/programmes/<id:pk>/",
         views.programme_detail,
         name="programme_detail",
     ),
-    path("<int:pk>/programmes/new/", views.programme_create, name="programme_create"),
+    path("<id:pk>/programmes/new/", views.programme_create, name="programme_create"),
     path(
-        "<int:plan_pk>/programmes/<int:pk>/targets/new/",
+        "<id:plan_pk>/programmes/<id:pk>/targets/new/",
         views.target_create,
         name="target_create",
     ),
-    path("targets/<int:pk>/", views.target_update, name="target_update"),
+    path("targets/<id:pk>/", views.target_update, name="target_update"),
 ]

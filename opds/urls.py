@@ -24,8 +24,8 @@ urlpatterns = [
         name="application_import_preview",
     ),
     path(
-        "applications/<int:pk>/", views.ApplicationDetailView.as_view(), name="application_detail"
+        "applications/<id:pk>/", views.ApplicationDetailView.as_view(), name="application_detail"
     ),
-    path("applications/<int:pk>/edit/", views.application_update, name="application_update"),
-    path("applications/<int:pk>/retire/", views.application_retire, name="application_retire"),
+    path("applications/<id:pk>/edit/", views.application_update, name="application_update"),
+    path("applications/<id:pk>/retire/", views.application_retire, name="application_retire"),
 ]

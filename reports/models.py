@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from opds.models import Region
+from reports.access import BundleJobQuerySet
 
 
 class BundleJob(models.Model):
@@ -36,6 +37,8 @@ class BundleJob(models.Model):
     )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     finished_at = models.DateTimeField(_("selesai pada"), null=True, blank=True)
+
+    objects = BundleJobQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("paket laporan")

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from egov_portal.errors import WrongState
+from egov_portal.params import InvalidNumber, parse_year
 from reports import bundles, documents, exports, figures
 from reports.access import rankable_provinces, reportable_regions
 from reports.models import BundleJob
@@ -39,12 +41,16 @@ def framework_or_404():
     return framework
 
 
-def parse_year(value, default):
-    try:
-        year = int(value)
-    except (TypeError, ValueError):
+def year_param(request, default) -> int:
+    """The ``?year=`` of a page: ``default`` when absent, 404 when not a year the portal
+    serves."""
+    value = request.GET.get("year")
+    if value in (None, ""):
         return default
-    return year if 2000 <= year <= 2100 else default
+    try:
+        return parse_year(value)
+    except InvalidNumber as error:
+        raise Http404 from error
 
 
 def sorted_rows(rows, sort, dimension_codes):
@@ -67,7 +73,7 @@ def province_ranking(request, code):
         user=request.user, province=province, framework=framework, final=True
     )
     default = (finals or years or [timezone.now().year])[0]
-    year = parse_year(request.GET.get("year"), default)
+    year = year_param(request, default)
     rows = figures.province_ranking(
         user=request.user, province=province, year=year, framework=framework
     )
@@ -106,7 +112,7 @@ def region_dashboard(request, code):
     years = figures.assessment_years(user=request.user, region=region, framework=framework)
     if not years:
         raise ReportNotFound(_("Belum ada penilaian untuk %(region)s.") % {"region": region.name})
-    year = parse_year(request.GET.get("year"), years[0])
+    year = year_param(request, years[0])
     context = documents.region_context(user=request.user, region=region, year=year)
     if context is None:
         raise ReportNotFound(no_assessment_message(region, year))
@@ -170,8 +176,12 @@ def redirect_after_post(request, url):
 @require_POST
 def bundle_create(request, code, year):
     province = ranking_province(request, code)
+    ranking = reverse("reports:province_ranking", kwargs={"code": province.code})
     try:
         job = bundles.bundle_start(user=request.user, province=province, year=year)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect_after_post(request, f"{ranking}?year={year}")
     except bundles.QueueUnavailable:
         messages.error(
             request,
@@ -181,15 +191,14 @@ def bundle_create(request, code, year):
                 "administrator."
             ),
         )
-        ranking = reverse("reports:province_ranking", kwargs={"code": province.code})
         return redirect_after_post(request, f"{ranking}?year={year}")
     return redirect_after_post(request, job.get_absolute_url())
 
 
 def visible_job(request, pk):
-    job = get_object_or_404(BundleJob.objects.select_related("province"), pk=pk)
-    ranking_province(request, job.province.code)
-    return job
+    return get_object_or_404(
+        BundleJob.objects.visible_to(request.user).select_related("province"), pk=pk
+    )
 
 
 @login_required
@@ -206,8 +215,8 @@ def bundle_detail(request, pk):
 def bundle_cancel(request, pk):
     job = visible_job(request, pk)
     try:
-        bundles.bundle_cancel(job)
-    except ValidationError as error:
+        bundles.bundle_cancel(job, user=request.user)
+    except WrongState as error:
         messages.warning(request, error.message)
     return redirect(job)
 

@@ -16,17 +16,17 @@ router.register("assessments", AssessmentViewSet, basename="assessment")
 urlpatterns = [
     *router.urls,
     path(
-        "assessments/<int:assessment_pk>/answers/",
+        "assessments/<api_id:assessment_pk>/answers/",
         AnswerListView.as_view(),
         name="assessment-answers",
     ),
     path(
-        "assessments/<int:assessment_pk>/answers/<slug:indicator>/",
+        "assessments/<api_id:assessment_pk>/answers/<slug:indicator>/",
         AnswerDetailView.as_view(),
         name="assessment-answer",
     ),
     path(
-        "assessments/<int:assessment_pk>/answers/<slug:indicator>/history/",
+        "assessments/<api_id:assessment_pk>/answers/<slug:indicator>/history/",
         AnswerHistoryView.as_view(),
         name="assessment-answer-history",
     ),

@@ -22,6 +22,7 @@ from reports import bundles
 from reports.models import BundleJob
 from reports.pdf import Pdf
 from reports.tasks import build_bundle
+from tests.assessments.factories import make_assessment, make_framework
 from tests.opds.factories import user_with_role
 
 User = get_user_model()
@@ -85,6 +86,12 @@ def silent_broker():
     server.close()
 
 
+@pytest.fixture
+def assessed(reviewer, gunung_mas):
+    """A 2019 assessment in the province, so that a bundle of that year has a report to hold."""
+    return make_assessment(reviewer, gunung_mas, make_framework(), year=2019)
+
+
 def zip_names(job):
     with job.file.open("rb") as handle:
         return sorted(zipfile.ZipFile(io.BytesIO(handle.read())).namelist())
@@ -120,9 +127,9 @@ def test_bundle_is_built_eagerly_without_a_broker(client, demo):
     assert zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content))).testzip() is None
 
 
-def test_an_htmx_bundle_request_is_sent_on_to_the_job_page(client, reviewer, settings, tmp_path):
+def test_an_htmx_bundle_request_is_sent_on_to_the_job_page(client, demo, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    client.force_login(reviewer)
+    client.force_login(User.objects.get(username="reviewer"))
     response = client.post(create_url(), headers={"HX-Request": "true"})
     job = BundleJob.objects.get()
     assert response.status_code == 200
@@ -148,7 +155,7 @@ def test_an_unreachable_broker_sends_the_user_back_with_a_message_and_leaves_no_
 
 
 def test_an_unreachable_broker_on_an_htmx_request_redirects_to_the_ranking(
-    client, reviewer, broker
+    client, reviewer, assessed, broker
 ):
     client.force_login(reviewer)
     broker(UNREACHABLE_BROKER)
@@ -160,7 +167,7 @@ def test_an_unreachable_broker_on_an_htmx_request_redirects_to_the_ranking(
 
 
 def test_a_broker_that_never_answers_fails_the_request_within_seconds(
-    client, reviewer, broker, silent_broker
+    client, reviewer, assessed, broker, silent_broker
 ):
     client.force_login(reviewer)
     broker(silent_broker)
@@ -170,6 +177,15 @@ def test_a_broker_that_never_answers_fails_the_request_within_seconds(
     assert response.status_code == 302
     assert "/ranking/" in response.url
     assert not BundleJob.objects.exists()
+    assert QUEUE_DOWN_MESSAGE in [str(m) for m in get_messages(response.wsgi_request)][0]
+
+
+def test_a_year_without_assessments_builds_no_empty_bundle(client, demo):
+    client.force_login(User.objects.get(username="reviewer"))
+    response = client.post(create_url(year=2031), follow=True)
+    assert not BundleJob.objects.exists()
+    assert "Belum ada penilaian wilayah" in response.content.decode()
+    assert client.post(create_url(year=99999)).status_code == 404
 
 
 def test_a_head_cannot_build_or_fetch_a_province_bundle(client, demo):
@@ -254,7 +270,7 @@ def test_a_cancelled_job_is_not_built_when_a_worker_takes_it_later(demo):
         year=2019,
         created_by=User.objects.get(username="reviewer"),
     )
-    bundles.bundle_cancel(job)
+    bundles.bundle_cancel(job, user=job.created_by)
     assert build_bundle(job.pk) is None
     job.refresh_from_db()
     assert (job.status, job.total, job.done, job.file.name) == ("cancelled", 0, 0, "")
@@ -270,7 +286,7 @@ def test_cancelling_a_running_job_stops_the_build_after_the_current_report(demo,
 
     def render_then_cancel(*, user, region, year):
         rendered.append(region.code)
-        bundles.bundle_cancel(job)
+        bundles.bundle_cancel(job, user=job.created_by)
         return b"%PDF-1.7"
 
     monkeypatch.setattr("reports.tasks.documents.region_report", render_then_cancel)
