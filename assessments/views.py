@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessments import workflow
-from assessments.access import creatable_regions
+from assessments.access import creatable_regions, may_open_assessments
 from assessments.forms import (
     AnswerForm,
     AssessmentCreateForm,
@@ -19,7 +19,7 @@ from assessments.forms import (
 )
 from assessments.models import Answer, Assessment, Dimension, Evidence, Indicator, Level
 from assessments.scoring import assessment_result, framework_spec, results_for
-from egov_portal.errors import Conflict, messages_of, status_for
+from egov_portal.errors import Conflict, NotAllowed, messages_of, status_for
 
 
 def visible_assessment(request, pk):
@@ -37,6 +37,8 @@ def is_htmx(request):
 
 @login_required
 def assessment_list(request):
+    if not may_open_assessments(request.user):
+        raise NotAllowed(_("Penilaian dibuka oleh kepala Diskominfo, penilai dan administrator."))
     form = AssessmentFilterForm(request.GET or None, user=request.user)
     assessments = Assessment.objects.visible_to(request.user).for_list()
     if form.is_valid():

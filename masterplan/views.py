@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from egov_portal import charts
-from egov_portal.errors import Conflict, WrongState, messages_of, status_for
+from egov_portal.errors import Conflict, NotAllowed, WrongState, messages_of, status_for
 from egov_portal.versions import StaleVersion, conflict_shown
 from masterplan import workflow
-from masterplan.access import require_plan_editor
+from masterplan.access import may_open_plans, require_plan_editor
 from masterplan.forms import (
     MasterPlanForm,
     PlanFilterForm,
@@ -45,6 +45,10 @@ def visible_plan(request, pk, *, overview=False):
 
 @login_required
 def masterplan_list(request):
+    if not may_open_plans(request.user):
+        raise NotAllowed(
+            _("Rencana induk dibuka oleh kepala Diskominfo, penilai dan administrator.")
+        )
     form = PlanFilterForm(request.GET or None, user=request.user)
     plans = MasterPlan.objects.visible_to(request.user).for_list()
     if form.is_valid():

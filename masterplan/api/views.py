@@ -7,6 +7,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from masterplan import workflow
+from masterplan.access import require_plan_editor
 from masterplan.api.serializers import (
     MasterPlanDetailSerializer,
     MasterPlanSerializer,
@@ -55,6 +56,7 @@ class MasterPlanViewSet(viewsets.ReadOnlyModelViewSet):
         force): ``{"programme": 12, "year": 2019, "realisation": 14, "budget_realised":
         450000000, "notes": "…"}``."""
         plan = self.get_object()
+        require_plan_editor(request.user, plan)
         body = RealisationSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)

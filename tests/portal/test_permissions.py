@@ -1,0 +1,499 @@
+"""The permission matrix: every URL of the portal and of its API, for every role (anonymous and
+a user without a role included), on an object inside the user's scope and on one outside it,
+for reading and for writing.
+
+Each entry gives the expected outcome per role in the order of ``ROLES``:
+``ok`` (the request passed access: 2xx or 3xx), ``login`` (sent to the login page), or the
+status code of the refusal or of the request's own problem (``400``, ``401``, ``403``,
+``404``, ``405``, ``409``). Inside is Gunung Mas (the head's and the OPD operator's region, in
+the reviewer's province); outside is a regency of another province, which only an admin sees.
+A URL pattern without an entry fails ``test_every_url_has_an_entry``.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import chain, combinations
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+from PIL import Image
+
+from assessments import workflow
+from assessments.models import Indicator
+from opds.models import Membership, Region
+from reports.models import BundleJob
+from tests.assessments.factories import make_assessment
+from tests.masterplan.factories import (
+    MasterPlanFactory,
+    ProgrammeFactory,
+    TargetFactory,
+    pegi_framework,
+)
+from tests.opds.factories import (
+    ApplicationFactory,
+    OPDFactory,
+    ProvinceFactory,
+    RegencyFactory,
+    UserFactory,
+    user_with_role,
+)
+
+ROLES = ("anonymous", "no_role", "admin", "reviewer", "head", "opd_staff")
+
+
+@dataclass
+class Entry:
+    """How to address a URL and what each role gets, reading and writing."""
+
+    kwargs: object = None  # a function (world, scope) → kwargs, or None
+    read: str | None = None  # outcomes inside, one per role; None: no GET
+    write: str | None = None  # outcomes inside for ``write_method``; None: nothing to write
+    read_outside: str | None = None  # default: 404 for every role that reads inside
+    write_outside: str | None = None
+    write_method: str = "post"
+    data: dict = field(default_factory=dict)
+    query: str = ""
+
+
+def pk_of(name):
+    return lambda world, scope: {"pk": world[scope][name].pk}
+
+
+def code_of(name):
+    return lambda world, scope: {"code": world[scope][name].code}
+
+
+def region_year(name):
+    return lambda world, scope: {"code": world[scope][name].code, "year": 2019}
+
+
+def answer_of(world, scope):
+    return {"pk": world[scope]["assessment"].pk, "indicator": world[scope]["indicator"].code}
+
+
+def api_answer_of(world, scope):
+    return {
+        "assessment_pk": world[scope]["assessment"].pk,
+        "indicator": world[scope]["indicator"].code,
+    }
+
+
+def dimension_of(world, scope):
+    return {
+        "pk": world[scope]["assessment"].pk,
+        "dimension": world[scope]["indicator"].dimension.code,
+    }
+
+
+def programme_of(world, scope):
+    return {"plan_pk": world[scope]["plan"].pk, "pk": world[scope]["programme"].pk}
+
+
+# anonymous, no_role, admin, reviewer, head, opd_staff
+MATRIX: dict[str, Entry] = {
+    # Open to everyone.
+    "healthz": Entry(read="ok ok ok ok ok ok"),
+    "login": Entry(read="ok ok ok ok ok ok"),
+    "logout": Entry(read=None, write="ok ok ok ok ok ok"),
+    "set_language": Entry(write="ok ok ok ok ok ok", data={"language": "en"}),
+    "reports:verify": Entry(read="ok ok ok ok ok ok", query="?code=R62.10-2019-x"),
+    "api_token": Entry(read="405 405 405 405 405 405", write="400 400 400 400 400 400"),
+    "verify": Entry(read="400 400 400 400 400 400"),
+    "api_schema": Entry(read="ok ok ok ok ok ok"),
+    "api_docs": Entry(read="ok ok ok ok ok ok"),
+    # The inventory and the places it lives in.
+    "opds:home": Entry(read="login ok ok ok ok ok"),
+    "opds:region_list": Entry(read="login ok ok ok ok ok"),
+    "opds:region_detail": Entry(
+        kwargs=code_of("region"),
+        read="login 404 ok ok ok ok",
+        read_outside="login 404 ok 404 404 404",
+    ),
+    "opds:opd_list": Entry(read="login ok ok ok ok ok"),
+    "opds:history_log": Entry(read="login 404 ok 404 404 404"),
+    "opds:application_list": Entry(read="login ok ok ok ok ok"),
+    "opds:application_create": Entry(
+        read="login 403 ok 403 403 ok", write="login 403 ok 403 403 ok"
+    ),
+    "opds:application_export": Entry(
+        kwargs=lambda world, scope: {"file_format": "csv"}, read="login ok ok ok ok ok"
+    ),
+    "opds:application_import": Entry(
+        read="login 403 ok 403 403 ok", write="login 403 ok 403 403 ok"
+    ),
+    "opds:application_import_preview": Entry(
+        kwargs=lambda world, scope: {"token": "none"},
+        read="login 403 ok 403 403 ok",
+        write="login 403 ok 403 403 ok",
+    ),
+    "opds:application_detail": Entry(
+        kwargs=pk_of("application"),
+        read="login 404 ok ok ok ok",
+        read_outside="login 404 ok 404 404 404",
+    ),
+    "opds:application_update": Entry(
+        kwargs=pk_of("application"),
+        read="login 404 ok 403 403 ok",
+        write="login 404 ok 403 403 ok",
+        read_outside="login 404 ok 404 404 404",
+        write_outside="login 404 ok 404 404 404",
+    ),
+    "opds:application_retire": Entry(
+        kwargs=pk_of("application"),
+        read="login 405 405 405 405 405",
+        write="login 404 ok 403 403 ok",
+        read_outside="login 405 405 405 405 405",
+        write_outside="login 404 ok 404 404 404",
+    ),
+    # Assessments.
+    "assessments:assessment_list": Entry(read="login 404 ok ok ok 404"),
+    "assessments:assessment_create": Entry(
+        read="login 404 ok ok ok 404", write="login 404 ok ok ok 404"
+    ),
+    "assessments:assessment_detail": Entry(
+        kwargs=pk_of("assessment"), read="login 404 ok ok ok 404"
+    ),
+    "assessments:assessment_dimension": Entry(kwargs=dimension_of, read="login 404 ok ok ok 404"),
+    "assessments:assessment_transition": Entry(
+        kwargs=pk_of("assessment"),
+        read="login 405 405 405 405 405",
+        write="login 404 ok ok ok 404",
+        read_outside="login 405 405 405 405 405",
+        data={"to": "submitted"},
+    ),
+    "assessments:answer_update": Entry(
+        kwargs=answer_of,
+        read="login 405 405 405 405 405",
+        write="login 404 400 400 400 404",
+        read_outside="login 405 405 405 405 405",
+    ),
+    "assessments:evidence_create": Entry(
+        kwargs=answer_of,
+        read="login 405 405 405 405 405",
+        write="login 404 400 400 400 404",
+        read_outside="login 405 405 405 405 405",
+    ),
+    "assessments:evidence_download": Entry(kwargs=pk_of("evidence"), read="login 404 ok ok ok 404"),
+    "assessments:evidence_delete": Entry(
+        kwargs=pk_of("evidence"),
+        read="login 405 405 405 405 405",
+        write="login 404 ok ok ok 404",
+        read_outside="login 405 405 405 405 405",
+    ),
+    # Master plans.
+    "masterplan:masterplan_list": Entry(read="login 404 ok ok ok 404"),
+    "masterplan:masterplan_detail": Entry(kwargs=pk_of("plan"), read="login 404 ok ok ok 404"),
+    "masterplan:masterplan_edit": Entry(
+        kwargs=pk_of("plan"), read="login 404 ok 403 ok 404", write="login 404 400 403 400 404"
+    ),
+    "masterplan:masterplan_transition": Entry(
+        kwargs=pk_of("plan"),
+        read="login 405 405 405 405 405",
+        write="login 404 ok 403 ok 404",
+        read_outside="login 405 405 405 405 405",
+        data={"status": "reviewed"},
+    ),
+    "masterplan:masterplan_review": Entry(kwargs=pk_of("plan"), read="login 404 ok ok ok 404"),
+    "masterplan:masterplan_redraft": Entry(
+        kwargs=pk_of("plan"),
+        read="login 405 405 405 405 405",
+        write="login 404 ok 403 ok 404",
+        read_outside="login 405 405 405 405 405",
+    ),
+    "masterplan:programme_detail": Entry(kwargs=programme_of, read="login 404 ok ok ok 404"),
+    "masterplan:programme_create": Entry(
+        kwargs=pk_of("plan"), read="login 404 ok 403 ok 404", write="login 404 400 403 400 404"
+    ),
+    "masterplan:target_create": Entry(
+        kwargs=programme_of, read="login 404 ok 403 ok 404", write="login 404 400 403 400 404"
+    ),
+    "masterplan:target_update": Entry(
+        kwargs=pk_of("target"),
+        read="login 405 405 405 405 405",
+        write="login 404 400 403 400 404",
+        read_outside="login 405 405 405 405 405",
+    ),
+    # Reports.
+    "reports:province_ranking": Entry(kwargs=code_of("province"), read="login 404 ok ok 404 404"),
+    "reports:province_report": Entry(
+        kwargs=region_year("province"), read="login 404 ok ok 404 404"
+    ),
+    "reports:bundle_create": Entry(
+        kwargs=region_year("province"),
+        read="login 405 405 405 405 405",
+        write="login 404 ok ok 404 404",
+        read_outside="login 405 405 405 405 405",
+    ),
+    "reports:bundle_detail": Entry(kwargs=pk_of("bundle"), read="login 404 ok ok 404 404"),
+    "reports:bundle_cancel": Entry(
+        kwargs=pk_of("bundle"),
+        read="login 405 405 405 405 405",
+        write="login 404 ok ok 404 404",
+        read_outside="login 405 405 405 405 405",
+    ),
+    "reports:bundle_download": Entry(kwargs=pk_of("bundle"), read="login 404 404 404 404 404"),
+    "reports:region_dashboard": Entry(kwargs=code_of("region"), read="login 404 ok ok ok 404"),
+    "reports:region_report": Entry(kwargs=region_year("region"), read="login 404 ok ok ok 404"),
+    # The API.
+    "region-list": Entry(read="401 ok ok ok ok ok"),
+    "region-detail": Entry(
+        kwargs=code_of("region"), read="401 404 ok ok ok ok", read_outside="401 404 ok 404 404 404"
+    ),
+    "opd-list": Entry(read="401 ok ok ok ok ok"),
+    "opd-detail": Entry(
+        kwargs=pk_of("opd"), read="401 404 ok ok ok ok", read_outside="401 404 ok 404 404 404"
+    ),
+    "application-list": Entry(read="401 ok ok ok ok ok", write="401 400 400 400 400 400"),
+    "application-detail": Entry(
+        kwargs=pk_of("application"),
+        read="401 404 ok ok ok ok",
+        write="401 404 400 403 403 400",
+        read_outside="401 404 ok 404 404 404",
+        write_outside="401 404 400 404 404 404",
+        write_method="patch",
+    ),
+    "application-history": Entry(
+        kwargs=pk_of("application"),
+        read="401 404 ok ok ok ok",
+        read_outside="401 404 ok 404 404 404",
+    ),
+    "framework-list": Entry(read="401 ok ok ok ok ok"),
+    "framework-detail": Entry(
+        kwargs=lambda world, scope: {"code": "pegi"},
+        read="401 ok ok ok ok ok",
+        read_outside="401 ok ok ok ok ok",
+    ),
+    "assessment-list": Entry(read="401 ok ok ok ok ok", write="401 400 400 400 400 400"),
+    "assessment-detail": Entry(kwargs=pk_of("assessment"), read="401 404 ok ok ok 404"),
+    "assessment-transition": Entry(
+        kwargs=pk_of("assessment"),
+        read="401 405 405 405 405 405",
+        write="401 404 ok ok ok 404",
+        read_outside="401 405 405 405 405 405",
+        data={"to": "submitted"},
+    ),
+    "assessment-answers": Entry(
+        kwargs=lambda world, scope: {"assessment_pk": world[scope]["assessment"].pk},
+        read="401 404 ok ok ok 404",
+    ),
+    "assessment-answer": Entry(
+        kwargs=api_answer_of,
+        read="401 404 ok ok ok 404",
+        write="401 404 400 400 400 404",
+        write_method="patch",
+    ),
+    "assessment-answer-history": Entry(kwargs=api_answer_of, read="401 404 ok ok ok 404"),
+    "masterplan-list": Entry(read="401 ok ok ok ok ok"),
+    "masterplan-detail": Entry(kwargs=pk_of("plan"), read="401 404 ok ok ok 404"),
+    "masterplan-realisation": Entry(
+        kwargs=pk_of("plan"),
+        read="401 405 405 405 405 405",
+        write="401 404 400 400 400 404",
+        read_outside="401 405 405 405 405 405",
+    ),
+    "rankings": Entry(read="401 ok ok ok ok ok", query="?year=2019"),
+}
+
+# Reading a list answers 200 with what the user may see, so a list has no outside variant.
+SCOPED = {name for name, entry in MATRIX.items() if entry.kwargs is not None}
+
+
+def url_names(patterns, namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def portal_url_names():
+    return {
+        name for name in url_names(get_resolver().url_patterns) if not name.startswith("admin:")
+    }
+
+
+def admin_url_names():
+    return sorted(
+        {name for name in url_names(get_resolver().url_patterns) if name.startswith("admin:")}
+    )
+
+
+def test_every_url_has_an_entry():
+    missing = portal_url_names() - set(MATRIX)
+    assert not missing, f"URLs without an entry in the permission matrix: {sorted(missing)}"
+    stale = set(MATRIX) - portal_url_names()
+    assert not stale, f"Entries for URLs that no longer exist: {sorted(stale)}"
+
+
+def png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "white").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def scope_objects(region, opd, author):
+    """An assessment with an answer and evidence, an application, a plan with a programme and a
+    target, and a report bundle in ``region``'s province."""
+    framework = pegi_framework()
+    assessment = make_assessment(author, region, framework, year=2019)
+    indicator = Indicator.objects.filter(dimension__framework=framework).order_by("code").first()
+    evidence = workflow.evidence_add(
+        assessment,
+        indicator,
+        user=author,
+        title="Bukti",
+        file=ContentFile(png(), name="bukti.png"),
+    )
+    plan = MasterPlanFactory(region=region)
+    programme = ProgrammeFactory(plan=plan, opd=opd)
+    target = TargetFactory(programme=programme, year=2017, target=Decimal(10))
+    bundle = BundleJob.objects.create(province=region.parent, year=2019, status="done")
+    return {
+        "region": region,
+        "province": region.parent,
+        "opd": opd,
+        "application": ApplicationFactory(opd=opd),
+        "assessment": assessment,
+        "indicator": indicator,
+        "evidence": evidence,
+        "plan": plan,
+        "programme": programme,
+        "target": target,
+        "bundle": bundle,
+    }
+
+
+@pytest.fixture
+def world(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    province = ProvinceFactory(code="62", name="Provinsi Kalimantan Tengah")
+    gunung_mas = RegencyFactory(parent=province, code="10", name="Kabupaten Gunung Mas")
+    kominfo = OPDFactory(region=gunung_mas, name="Dinas Kominfo Gunung Mas")
+    other = RegencyFactory(
+        parent=ProvinceFactory(code="63", name="Provinsi Kalimantan Selatan"), code="01"
+    )
+    admin = user_with_role(Membership.Role.ADMIN, username="admin")
+    admin.is_staff = True
+    admin.save()
+    users = {
+        "anonymous": None,
+        "no_role": UserFactory(username="tanpa.peran"),
+        "admin": admin,
+        "reviewer": user_with_role(Membership.Role.REVIEWER, region=province, username="reviewer"),
+        "head": user_with_role(Membership.Role.HEAD, region=gunung_mas, username="kadis"),
+        "opd_staff": user_with_role(Membership.Role.OPD_STAFF, opd=kominfo, username="operator"),
+    }
+    return {
+        "users": users,
+        "inside": scope_objects(gunung_mas, kominfo, users["head"]),
+        "outside": scope_objects(other, OPDFactory(region=other), admin),
+    }
+
+
+def outcome(response) -> str:
+    location = response.get("Location", "")
+    if response.status_code in (301, 302, 303) and (
+        location.startswith(reverse("login")) or "/login/" in location
+    ):
+        return "login"
+    if response.status_code < 400:
+        return "ok"
+    return str(response.status_code)
+
+
+def request_as(client, user, method, url, entry, *, api):
+    client.logout()
+    if user is not None:
+        client.force_login(user)
+    # Each request leaves the world as it found it, so one role's write does not change what
+    # the next role meets.
+    with transaction.atomic():
+        if method == "get":
+            response = client.get(url + entry.query)
+        elif api:
+            response = getattr(client, method)(url, entry.data, content_type="application/json")
+        else:
+            response = getattr(client, method)(url, entry.data)
+        transaction.set_rollback(True)
+    return outcome(response)
+
+
+def expected(entry, scope, kind):
+    inside = entry.read if kind == "read" else entry.write
+    if scope == "inside" or inside is None:
+        return inside
+    override = entry.read_outside if kind == "read" else entry.write_outside
+    if override is not None:
+        return override
+    # Outside the scope: what a role may reach inside is hidden (404) there, except for the
+    # admin, whose scope is everything.
+    return " ".join(
+        value if role == "admin" or value in {"login", "401", "405"} else "404"
+        for role, value in zip(ROLES, inside.split(), strict=True)
+    )
+
+
+def matrix_cases():
+    for name in sorted(MATRIX):
+        for scope in ("inside", "outside") if name in SCOPED else ("inside",):
+            yield pytest.param(name, scope, id=f"{name}-{scope}")
+
+
+@pytest.mark.parametrize(("name", "scope"), list(matrix_cases()))
+def test_each_role_gets_the_expected_outcome(client, world, name, scope):
+    entry = MATRIX[name]
+    kwargs = entry.kwargs(world, scope) if entry.kwargs else {}
+    url = reverse(name, kwargs=kwargs)
+    api = url.startswith("/api/")
+    found, wanted = {}, {}
+    for kind, method in (("read", "get"), ("write", entry.write_method)):
+        outcomes = expected(entry, scope, kind)
+        if outcomes is None:
+            continue
+        for role, want in zip(ROLES, outcomes.split(), strict=True):
+            user = world["users"][role]
+            found[f"{kind} {role}"] = request_as(client, user, method, url, entry, api=api)
+            wanted[f"{kind} {role}"] = want
+    shown = {
+        kind: " ".join(found[f"{kind} {role}"] for role in ROLES)
+        for kind in ("read", "write")
+        if f"{kind} anonymous" in found
+    }
+    assert found == wanted, f"{name} ({scope}) answered {shown}"
+
+
+@pytest.mark.parametrize("name", admin_url_names())
+def test_the_admin_is_for_administrators_only(client, world, name):
+    pattern_kwargs = {
+        "app_label": "opds",
+        "object_id": str(world["inside"]["region"].pk),
+        "content_type_id": ContentType.objects.get_for_model(Region).pk,
+    }
+    url = None
+    # The kwargs a pattern takes: the first subset of the known ones that reverses.
+    for keys in chain.from_iterable(combinations(pattern_kwargs, n) for n in range(4)):
+        try:
+            url = reverse(name, kwargs={key: pattern_kwargs[key] for key in keys})
+        except NoReverseMatch:
+            continue
+        break
+    assert url is not None
+    for role in ROLES:
+        user = world["users"][role]
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        response = client.get(url)
+        if role == "admin":
+            assert response.status_code < 500, (role, url)
+            assert "/login/" not in response.get("Location", ""), (role, url)
+        else:
+            assert response.status_code == 302, (role, url)
+            assert "/login/" in response["Location"], (role, url)
