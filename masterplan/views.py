@@ -225,11 +225,12 @@ def masterplan_redraft(request, pk):
     plan = visible_plan(request, pk, overview=True)
     require_plan_editor(request.user, plan)
     form = RedraftForm(request.POST, review=plan_review(plan))
+    status = 400
     if form.is_valid():
         try:
             successor = workflow.plan_start_redraft(plan, user=request.user, **form.cleaned_data)
         except (ValidationError, WrongState) as error:
-            add_errors(form, error)
+            status = add_errors(form, error)
         else:
             messages.success(
                 request,
@@ -238,7 +239,7 @@ def masterplan_redraft(request, pk):
             )
             return redirect(successor)
     context = review_context(request, plan, form=form)
-    return render(request, "masterplan/masterplan_review.html", context, status=400)
+    return render(request, "masterplan/masterplan_review.html", context, status=status)
 
 
 def visible_programme(request, plan_pk, pk):
