@@ -126,9 +126,11 @@ class Command(BaseCommand):
         )
         User = get_user_model()
         reviewer = User.objects.create(username="bench.reviewer")
-        Membership.objects.create(user=reviewer, role="reviewer", region=regencies[0].parent)
+        Membership.objects.create(
+            user=reviewer, role=Membership.Role.REVIEWER, region=regencies[0].parent
+        )
         head = User.objects.create(username="bench.head")
-        Membership.objects.create(user=head, role="head", region=regencies[0])
+        Membership.objects.create(user=head, role=Membership.Role.HEAD, region=regencies[0])
         for year in YEARS:
             assessments = Assessment.objects.bulk_create(
                 Assessment(region=region, year=year, framework=framework, status="final")
