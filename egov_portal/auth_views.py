@@ -8,11 +8,12 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 
+from egov_portal.views import locked_out
 from opds.forms import LoginForm
 
 
 class TokenObtainSerializer(serializers.Serializer):
-    """A user name and password, checked as the login page checks them."""
+    """A user name and password, checked as the login page checks them (lockout included)."""
 
     username = serializers.CharField(write_only=True)
     password = serializers.CharField(
@@ -20,6 +21,7 @@ class TokenObtainSerializer(serializers.Serializer):
     )
 
     def validate(self, attrs):
+        # The request lets the lockout count this attempt against the client's address.
         user = authenticate(
             request=self.context["request"],
             username=attrs["username"],
@@ -51,7 +53,10 @@ class TokenObtainView(KnoxLoginView):
 
     def post(self, request, format=None):
         serializer = TokenObtainSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
+        if not serializer.is_valid():
+            if getattr(request, "axes_locked_out", False):
+                return locked_out(request, None, getattr(request, "axes_credentials", None))
+            raise ValidationError(serializer.errors)
         request.user = serializer.validated_data["user"]
         return super().post(request, format=format)
 
