@@ -1,8 +1,11 @@
-"""API conventions shared by every app: pagination and error translation."""
+"""API conventions shared by every app: pagination and error translation (throttling is in
+``egov_portal.throttling``, the token endpoints in ``egov_portal.auth_views``)."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rest_framework import pagination, serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
@@ -13,13 +16,30 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
 
 def exception_handler(exc, context):
-    """Answer a domain function's Django ValidationError with HTTP 400, never 500."""
+    """Answer a domain function's Django ValidationError with HTTP 400, never 500; say in the
+    reader's language when a throttled request may be sent again."""
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             exc = ValidationError(exc.message_dict)
         else:
             exc = ValidationError({"detail": exc.messages})
+    elif isinstance(exc, Throttled):
+        exc = _throttled(exc.wait)
     return drf_exception_handler(exc, context)
+
+
+def _throttled(wait) -> Throttled:
+    if wait:
+        message = ngettext(
+            "Terlalu banyak permintaan. Coba lagi dalam %(seconds)d detik.",
+            "Terlalu banyak permintaan. Coba lagi dalam %(seconds)d detik.",
+            wait,
+        ) % {"seconds": wait}
+    else:
+        message = _("Terlalu banyak permintaan. Coba lagi sebentar lagi.")
+    throttled = Throttled(detail=message)
+    throttled.wait = wait  # becomes the Retry-After header
+    return throttled
 
 
 class HistoryEntrySerializer(serializers.Serializer):

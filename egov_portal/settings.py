@@ -238,6 +238,16 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "egov_portal.api.PageNumberPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "egov_portal.api.exception_handler",
+    # Counted in Django's cache: the default (memory) cache keeps one count per process, so
+    # with several gunicorn workers a client gets up to that many times the rate.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "egov_portal.throttling.AnonRateThrottle",
+        "egov_portal.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_THROTTLE_ANON", "60/minute"),
+        "user": os.environ.get("API_THROTTLE_USER", "1000/minute"),
+    },
     # Scores and budgets are JSON numbers, not strings.
     "COERCE_DECIMAL_TO_STRING": False,
 }
