@@ -1,10 +1,13 @@
-"""API conventions shared by every app: pagination and error translation."""
+"""API conventions shared by every app: pagination and error translation (throttling is in
+``egov_portal.throttling``, the token endpoints in ``egov_portal.auth_views``)."""
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rest_framework import pagination, serializers, status
 from rest_framework.exceptions import PermissionDenied as APIPermissionDenied
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -20,7 +23,8 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
 def exception_handler(exc, context):
     """The API's side of ``egov_portal.errors``: a domain refusal becomes its HTTP status with
-    the domain's message; a stale version also carries what is saved now (``current``)."""
+    the domain's message; a stale version also carries what is saved now (``current``); a
+    throttled request is told in the reader's language when it may be sent again."""
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             exc = ValidationError(exc.message_dict)
@@ -33,6 +37,8 @@ def exception_handler(exc, context):
         if isinstance(exc, StaleVersion):
             body["current"] = current_representation(context["view"], exc.current)
         return Response(body, status=status.HTTP_409_CONFLICT)
+    elif isinstance(exc, Throttled):
+        exc = _throttled(exc.wait)
     return drf_exception_handler(exc, context)
 
 
@@ -42,6 +48,20 @@ def current_representation(view, current):
     if show is not None:
         return show(current)
     return view.get_serializer(current).data
+
+
+def _throttled(wait) -> Throttled:
+    if wait:
+        message = ngettext(
+            "Terlalu banyak permintaan. Coba lagi dalam %(seconds)d detik.",
+            "Terlalu banyak permintaan. Coba lagi dalam %(seconds)d detik.",
+            wait,
+        ) % {"seconds": wait}
+    else:
+        message = _("Terlalu banyak permintaan. Coba lagi sebentar lagi.")
+    throttled = Throttled(detail=message)
+    throttled.wait = wait  # becomes the Retry-After header
+    return throttled
 
 
 class HistoryEntrySerializer(serializers.Serializer):

@@ -5,6 +5,7 @@ configuration table lists them all.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -48,7 +49,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "crispy_forms",
@@ -74,6 +76,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "egov_portal.middleware.RefusalMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that the lockout page it answers with is in the language the user chose.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "egov_portal.urls"
@@ -119,6 +123,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Axes first: it refuses a locked-out sign-in before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Argon2 for every password set from now on; the others still read older hashes, which are
+# re-hashed with Argon2 at the user's next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -128,6 +145,57 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "opds:home"
 LOGOUT_REDIRECT_URL = "login"
+
+# A session lasts a working day from sign-in, and ends earlier when the browser is closed:
+# many offices share computers.
+SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_COOKIE_AGE", 8 * 60 * 60))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("DJANGO_SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
+
+
+def lockout_parameters(value: str) -> list:
+    """Axes' lockout parameters from ``username+ip_address,ip_address`` (any one of the
+    comma-separated groups locks; ``+`` joins what must match together)."""
+    groups = []
+    for group in value.split(","):
+        names = [name.strip() for name in group.split("+") if name.strip()]
+        unknown = set(names) - {"username", "ip_address"}
+        if not names or unknown:
+            raise ImproperlyConfigured(
+                f"LOGIN_LOCKOUT_BY={value!r}: use username, ip_address or username+ip_address, "
+                "separated by commas."
+            )
+        groups.append(names[0] if len(names) == 1 else names)
+    return groups
+
+
+# Repeated failed sign-ins (login page, API token, Django admin) lock that username from that
+# address for a while. Keyed on both by default, so nobody can lock a colleague out from
+# elsewhere by guessing at their username.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = lockout_parameters(
+    os.environ.get("LOGIN_LOCKOUT_BY", "username+ip_address")
+)
+AXES_RESET_ON_SUCCESS = True
+# Attempts made while locked out are refused without being counted, so the time the user is
+# told to come back stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "egov_portal.views.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+# The address a failure is counted against is the connection's own, unless the deployment
+# names the header its reverse proxy sets: a client must not choose its own address.
+CLIENT_IP_HEADER = os.environ.get("DJANGO_CLIENT_IP_HEADER", "").strip()
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    (CLIENT_IP_HEADER, "REMOTE_ADDR") if CLIENT_IP_HEADER else ("REMOTE_ADDR",)
+)
+if CLIENT_IP_HEADER:
+    proxy_count = int(os.environ.get("DJANGO_PROXY_COUNT", 1))
+    if proxy_count < 1:
+        raise ImproperlyConfigured("DJANGO_PROXY_COUNT counts the proxies in front: 1 or more.")
+    # Each proxy appends the address it received the request from: the client is that many
+    # entries from the right, whatever a client wrote further left.
+    AXES_IPWARE_PROXY_COUNT = proxy_count - 1
+    IPWARE_STRICT = False
 
 LANGUAGE_CODE = "id"
 # Each language is named in itself, so a reader finds their own in the switcher.
@@ -166,12 +234,22 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "egov_portal.api.PageNumberPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "egov_portal.api.exception_handler",
+    # Counted in Django's cache: the default (memory) cache keeps one count per process, so
+    # with several gunicorn workers a client gets up to that many times the rate.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "egov_portal.throttling.AnonRateThrottle",
+        "egov_portal.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_THROTTLE_ANON", "60/minute"),
+        "user": os.environ.get("API_THROTTLE_USER", "1000/minute"),
+    },
     # Scores and budgets are JSON numbers, not strings.
     "COERCE_DECIMAL_TO_STRING": False,
 }
@@ -187,6 +265,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+}
+# API tokens are stored as SHA-512 digests and expire; the header keeps DRF's "Token" prefix.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=int(os.environ.get("API_TOKEN_TTL_HOURS", 10))),
+    "AUTH_HEADER_PREFIX": "Token",
 }
 
 # Largest spreadsheet the application inventory accepts for import.

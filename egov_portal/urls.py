@@ -3,9 +3,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 
 from egov_portal import params
+from egov_portal.auth_views import TokenLogoutView, TokenObtainView
 from egov_portal.views import healthz, page_not_found
 from opds.forms import LoginForm
 
@@ -17,7 +17,8 @@ register_converter(params.ApiIdConverter, "api_id")
 register_converter(params.ApiYearConverter, "api_year")
 
 api_v1 = [
-    path("auth/token/", obtain_auth_token, name="api_token"),
+    path("auth/token/", TokenObtainView.as_view(), name="api_token"),
+    path("auth/logout/", TokenLogoutView.as_view(), name="api_logout"),
     path("", include("opds.api.urls")),
     path("", include("assessments.api.urls")),
     path("", include("masterplan.api.urls")),

@@ -1,7 +1,14 @@
 import pytest
+from django.core.cache import cache
 
 from opds.models import Membership
 from tests.opds.factories import OPDFactory, ProvinceFactory, RegencyFactory, user_with_role
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """API throttles count in Django's cache: every test starts with none of its rate spent."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -106,6 +106,8 @@ MATRIX: dict[str, Entry] = {
     "set_language": Entry(write="ok ok ok ok ok ok", data={"language": "en"}),
     "reports:verify": Entry(read="400 400 400 400 400 400", query="?code=R62.10-2019-x"),
     "api_token": Entry(read="405 405 405 405 405 405", write="400 400 400 400 400 400"),
+    # Only a token signs a token out; the matrix's clients sign in with a session.
+    "api_logout": Entry(read="401 401 401 401 401 401", write="401 401 401 401 401 401"),
     "verify": Entry(read="400 400 400 400 400 400"),
     "api_schema": Entry(read="ok ok ok ok ok ok"),
     "api_docs": Entry(read="ok ok ok ok ok ok"),
