@@ -228,3 +228,20 @@ REPORT_ISSUER = os.environ.get(
     "REPORT_ISSUER", "Dinas Komunikasi, Informatika, Persandian dan Statistik"
 )
 REPORT_ADDRESS = os.environ.get("REPORT_ADDRESS", "")
+
+# --- Bounded input ----------------------------------------------------------------------------
+# What the portal reads from a request, an uploaded archive or a spreadsheet has a size; the
+# README's "Limits" table explains each one.
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+# Every zip the portal opens (office documents among the evidence, XLSX imports) is checked
+# against these before any library reads it: entries, bytes once inflated, and how many times
+# an entry may grow when inflated.
+ARCHIVE_MAX_ENTRIES = env_int("ARCHIVE_MAX_ENTRIES", 2000)
+ARCHIVE_MAX_INFLATED_BYTES = env_int("ARCHIVE_MAX_INFLATED_BYTES", 50 * 1024 * 1024)
+ARCHIVE_MAX_RATIO = env_int("ARCHIVE_MAX_RATIO", 100)
