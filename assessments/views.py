@@ -108,7 +108,8 @@ def assessment_transition(request, pk):
     assessment = visible_assessment(request, pk)
     form = TransitionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Langkah yang diminta tidak dikenal."))
+        for message in form.errors.get("note") or [_("Langkah yang diminta tidak dikenal.")]:
+            messages.error(request, message)
         return redirect(assessment)
     try:
         workflow.assessment_transition(
