@@ -245,3 +245,6 @@ def env_int(name: str, default: int) -> int:
 ARCHIVE_MAX_ENTRIES = env_int("ARCHIVE_MAX_ENTRIES", 2000)
 ARCHIVE_MAX_INFLATED_BYTES = env_int("ARCHIVE_MAX_INFLATED_BYTES", 50 * 1024 * 1024)
 ARCHIVE_MAX_RATIO = env_int("ARCHIVE_MAX_RATIO", 100)
+# Rows (after the header) and columns read from an inventory import.
+INVENTORY_IMPORT_MAX_ROWS = env_int("INVENTORY_IMPORT_MAX_ROWS", 5000)
+INVENTORY_IMPORT_MAX_COLUMNS = env_int("INVENTORY_IMPORT_MAX_COLUMNS", 100)

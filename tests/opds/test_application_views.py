@@ -409,3 +409,15 @@ def test_a_description_beyond_its_limit_is_a_form_error_that_keeps_what_was_type
     assert 'value="E-Office Baru"' in content
     assert 'maxlength="5000"' in content
     assert not Application.objects.exists()
+
+
+def test_a_csv_cell_too_long_to_read_is_a_form_error_not_a_server_error(
+    client, scoped_world, opd_staff
+):
+    client.force_login(opd_staff)
+    content = b'opd,name,description\n"Diskominfo,SP",SIMPEG,' + b"x" * 200_000 + b"\n"
+    response = upload(client, content)
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"][0].startswith(
+        "Baris 2 tidak dapat dibaca: sebuah sel lebih panjang dari 131.072 karakter"
+    )
