@@ -100,7 +100,7 @@ MAGIC = (
 PROGRAM_MAGIC = (
     b"MZ",  # Windows
     b"\x7fELF",  # Linux
-    b"#!",  # scripts
+    b"#!/",  # scripts
     b"\xca\xfe\xba\xbe",  # Java classes, macOS universal binaries
     b"\xfe\xed\xfa\xce",
     b"\xfe\xed\xfa\xcf",
@@ -118,6 +118,7 @@ PDF_HEADER_WITHIN = 1024
 # Names in a PDF that run something when the file is opened. ``#xx`` escapes spell any name.
 PDF_NAME = re.compile(rb"/((?:[A-Za-z0-9]|#[0-9A-Fa-f]{2}){2,32})")
 PDF_ACTIVE_NAMES = {b"JavaScript", b"JS", b"Launch"}
+PDF_STREAM = re.compile(rb"\bstream\r?\n.*?\bendstream\b", re.S)
 # Entries of an office document that are programs, macros or archives inside the archive.
 PROGRAM_SUFFIXES = {
     ".exe", ".dll", ".com", ".scr", ".pif", ".cpl", ".msi", ".bat", ".cmd", ".ps1", ".vbs",
@@ -167,6 +168,17 @@ def kinds(upload) -> set[str]:
     return found
 
 
+def _is_program(head: bytes) -> bool:
+    """Whether the first bytes of a part are a program's.
+
+    Two bytes alone would match one obfuscated font or random image in tens of thousands:
+    a Windows program must also show its PE signature or the DOS stub's message.
+    """
+    if head.startswith(b"MZ"):
+        return b"PE\x00\x00" in head or b"This program" in head
+    return head.startswith(PROGRAM_MAGIC)
+
+
 def _office_type(upload, name: str) -> str | None:
     """The office document type of a zip, after the archive and its entries are checked."""
     upload.seek(0)
@@ -183,7 +195,7 @@ def _office_type(upload, name: str) -> str | None:
         base = PurePosixPath(lower).name
         if (
             suffix in PROGRAM_SUFFIXES
-            or entry.head.startswith(PROGRAM_MAGIC)
+            or _is_program(entry.head)
             or base in MACRO_NAMES
             or lower.startswith(MACRO_FOLDERS)
         ):
@@ -220,18 +232,20 @@ def _office_type(upload, name: str) -> str | None:
 
 
 def _pdf_active(upload) -> set[str]:
-    """The names of actions that run something, found anywhere in the PDF's plain text."""
+    """The names of actions that run something, in the PDF's objects outside its streams.
+
+    Stream data (images, fonts, compressed content) is left out: random bytes there spell a
+    short name such as ``/JS`` often enough to refuse honest files. Actions inside compressed
+    object streams are not seen; the download is an attachment whatever the PDF holds.
+    """
+    upload.seek(0)
+    data = upload.read(settings.EVIDENCE_MAX_BYTES + 1)
+    upload.seek(0)
     found = set()
-    upload.seek(0)
-    carry = b""
-    for chunk in upload.chunks():
-        data = carry + chunk
-        for match in PDF_NAME.finditer(data):
-            name = re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m[1], 16)]), match[1])
-            if name in PDF_ACTIVE_NAMES:
-                found.add(name.decode("ascii"))
-        carry = data[-80:]
-    upload.seek(0)
+    for match in PDF_NAME.finditer(PDF_STREAM.sub(b" ", data)):
+        name = re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m[1], 16)]), match[1])
+        if name in PDF_ACTIVE_NAMES:
+            found.add(name.decode("ascii"))
     return found
 
 

@@ -42,7 +42,7 @@ STORED, DEFLATED = 0, 8
 ENCRYPTED, UTF8_NAME = 0x1, 0x800
 CHUNK = 64 * 1024
 # Bytes of each entry kept by ``verify`` for the callers' content checks.
-HEAD = 128
+HEAD = 512
 # Below this inflated size an entry cannot hurt whatever its ratio, and small XML parts of real
 # documents (runs of the same markup) do compress more than a hundred times.
 RATIO_MIN_SIZE = 1024 * 1024

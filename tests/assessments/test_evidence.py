@@ -116,6 +116,9 @@ def ooxml(parts, method=zipfile.ZIP_DEFLATED):
     return buffer.getvalue()
 
 
+DOS_PROGRAM = b"MZ\x90\x00" + bytes(60) + b"This program cannot be run in DOS mode.\r\r\n$"
+
+
 def png_with_text(text):
     """A PNG whose first chunk after the header carries ``text``, as a tEXt chunk may."""
     chunk = b"tEXtComment\x00" + text
@@ -175,7 +178,7 @@ def test_a_file_that_can_be_read_as_more_than_one_type_is_refused(
     ("parts", "shown"),
     [
         ({"word/document.xml": "<w/>", "word/embeddings/setup.exe": b"MZ\x90\x00"}, "setup.exe"),
-        ({"word/document.xml": "<w/>", "word/media/image1.png": b"MZ\x90\x00rest"}, "image1.png"),
+        ({"word/document.xml": "<w/>", "word/media/image1.png": DOS_PROGRAM}, "image1.png"),
         ({"word/document.xml": "<w/>", "word/vbaProject.bin": b"\xd0\xcf\x11\xe0"}, "vbaProject"),
         ({"word/document.xml": "<w/>", "word/run.sh": b"#!/bin/sh\nrm -rf /\n"}, "run.sh"),
     ],
@@ -199,6 +202,16 @@ def test_a_pdf_that_runs_something_when_opened_is_refused(draft, indicators, rev
     content = MINIMAL_PDF.replace(b"/Type/Catalog", b"/Type/Catalog/OpenAction<<" + action + b">>")
     message = refusal(draft, indicators, reviewer, "perbup.pdf", content)
     assert "memuat perintah yang berjalan saat berkas dibuka" in message
+
+
+def test_a_pdf_whose_compressed_data_happens_to_spell_an_action_is_accepted(
+    draft, indicators, reviewer
+):
+    image = (
+        b"4 0 obj<</Length 12/Filter/FlateDecode>>stream\n\x8f/JS (\x01\x02x\nendstream\nendobj\n"
+    )
+    content = MINIMAL_PDF.replace(b"trailer", image + b"trailer")
+    assert add(draft, indicators, reviewer, "scan.pdf", content).content_type == PDF
 
 
 def test_an_office_document_that_is_a_zip_bomb_is_refused_with_the_reason(
@@ -229,6 +242,12 @@ def test_real_office_documents_pass_and_keep_their_own_type(draft, indicators, r
     for name, content, expected in [
         ("rekap.xlsx", buffer.getvalue(), XLSX),
         ("laporan.docx", docx_bytes(), DOCX),
+        # An obfuscated font may begin with the two letters of a Windows program by chance.
+        (
+            "berfont.docx",
+            ooxml({"word/document.xml": "<w/>", "word/fonts/font1.odttf": b"MZ" + bytes(256)}),
+            DOCX,
+        ),
         ("notulen.odt", odt.getvalue(), ODT),
         ("lama.xls", ole, "application/vnd.ms-excel"),
     ]:
