@@ -176,7 +176,7 @@ class _Catalogue:
         return found.opd.name if isinstance(found, Application) else self.opds_by_pk[found[0]].name
 
 
-def column_max_length(column: str) -> int:
+def _column_max_length(column: str) -> int:
     """The most characters a cell of ``column`` may hold: its field's limit."""
     if column == "region":
         return Region._meta.get_field("code").max_length
@@ -196,7 +196,7 @@ def _parse_row(
     preview = PreviewRow(number=number, action="error", opd_label=opd_text, name=name)
     errors = preview.errors
     for column, value in row.items():
-        limit = column_max_length(column)
+        limit = _column_max_length(column)
         if len(value) > limit:
             errors.append(
                 _("%(column)s: lebih dari %(limit)s karakter. Persingkat isi sel ini.")
