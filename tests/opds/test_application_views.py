@@ -418,6 +418,8 @@ def test_a_csv_cell_too_long_to_read_is_a_form_error_not_a_server_error(
     content = b'opd,name,description\n"Diskominfo,SP",SIMPEG,' + b"x" * 200_000 + b"\n"
     response = upload(client, content)
     assert response.status_code == 200
-    assert response.context["form"].errors["file"][0].startswith(
-        "Baris 2 tidak dapat dibaca: sebuah sel lebih panjang dari 131.072 karakter"
+    assert (
+        response.context["form"]
+        .errors["file"][0]
+        .startswith("Baris 2 tidak dapat dibaca: sebuah sel lebih panjang dari 131.072 karakter")
     )
