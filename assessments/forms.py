@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.access import creatable_regions
 from assessments.models import Answer, Assessment, Evidence, Framework
+from egov_portal.fields import TEXT_MAX_LENGTH
 from opds.forms import RegionFilterField
 
 
@@ -107,7 +108,10 @@ class EvidenceForm(forms.ModelForm):
 class TransitionForm(forms.Form):
     to = forms.ChoiceField(choices=Assessment.Status.choices, widget=forms.HiddenInput)
     note = forms.CharField(
-        label=_("Catatan"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Catatan"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

@@ -66,6 +66,21 @@ def validate_framework(data) -> list[str]:
             return None
         return code
 
+    def check_lengths(obj, where, model):
+        # Every text is stored in a field of limited length; a longer one is a problem of the
+        # file, reported with the others, not a database error half way through loading.
+        for field in model._meta.concrete_fields:
+            value = obj.get(field.name)
+            if (
+                field.max_length
+                and isinstance(value, str)
+                and len(value.strip()) > field.max_length
+            ):
+                problems.append(
+                    f"{where}.{field.name}: {len(value.strip())} characters, "
+                    f"at most {field.max_length}"
+                )
+
     def need_weight(obj, where):
         if _positive(obj.get("weight")) is None:
             problems.append(f"{where}.weight: must be a positive number, got {obj.get('weight')!r}")
@@ -75,6 +90,7 @@ def validate_framework(data) -> list[str]:
     need_code(data, "framework")
     need_text(data, "name", "framework")
     need_text(data, "version", "framework")
+    check_lengths(data, "framework", Framework)
     scale = data.get("scale") or {}
     low, high = scale.get("min"), scale.get("max")
     if not (isinstance(low, int) and isinstance(high, int) and 0 <= low < high <= 10):
@@ -92,6 +108,7 @@ def validate_framework(data) -> list[str]:
             problems.append(f"{where}: must be an object")
             continue
         need_text(band, "name", where)
+        check_lengths(band, where, RatingBand)
         try:
             minimum = Decimal(str(band.get("min")))
         except (InvalidOperation, ValueError):
@@ -126,6 +143,7 @@ def validate_framework(data) -> list[str]:
             elif code:
                 indicator_codes[code] = at
             need_text(indicator, "name", at)
+            check_lengths(indicator, at, Indicator)
             need_weight(indicator, at)
             levels = indicator.get("levels")
             if not isinstance(levels, list):
@@ -137,6 +155,7 @@ def validate_framework(data) -> list[str]:
                     problems.append(f"{at}.levels[{m}]: needs an integer 'level'")
                     continue
                 need_text(level, "descriptor", f"{at}.levels[{m}]")
+                check_lengths(level, f"{at}.levels[{m}]", Level)
                 if level["level"] in seen:
                     problems.append(f"{at}.levels[{m}]: level {level['level']} appears twice")
                 seen.add(level["level"])
@@ -157,6 +176,7 @@ def validate_framework(data) -> list[str]:
             problems.append(f"{where}.code: '{code}' appears twice")
         dimension_codes.add(code)
         need_text(dimension, "name", where)
+        check_lengths(dimension, where, Dimension)
         need_weight(dimension, where)
         has_aspects, has_indicators = "aspects" in dimension, "indicators" in dimension
         if has_aspects == has_indicators:
@@ -180,6 +200,7 @@ def validate_framework(data) -> list[str]:
                 problems.append(f"{at}.code: '{aspect_code}' appears twice in {where}")
             aspect_codes.add(aspect_code)
             need_text(aspect, "name", at)
+            check_lengths(aspect, at, Aspect)
             need_weight(aspect, at)
             check_indicators(aspect.get("indicators"), at)
     return problems

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from assessments.access import AnswerQuerySet, AssessmentQuerySet, EvidenceQuerySet
+from egov_portal.fields import limited_text
 from opds.models import Region
 
 POSITIVE = MinValueValidator(Decimal("0.0001"))
@@ -37,7 +38,7 @@ class Framework(Bilingual, models.Model):
     name = models.CharField(_("nama"), max_length=200)
     name_en = models.CharField(_("nama (Inggris)"), max_length=200, blank=True)
     version = models.CharField(_("versi"), max_length=30)
-    description = models.TextField(_("uraian"), blank=True)
+    description = limited_text(_("uraian"), blank=True)
     scale_min = models.PositiveSmallIntegerField(_("level terendah"))
     scale_max = models.PositiveSmallIntegerField(_("level tertinggi"))
 
@@ -88,8 +89,8 @@ class Dimension(Bilingual, models.Model):
     code = models.SlugField(_("kode"), max_length=40)
     name = models.CharField(_("nama"), max_length=200)
     name_en = models.CharField(_("nama (Inggris)"), max_length=200, blank=True)
-    description = models.TextField(_("uraian"), blank=True)
-    description_en = models.TextField(_("uraian (Inggris)"), blank=True)
+    description = limited_text(_("uraian"), blank=True)
+    description_en = limited_text(_("uraian (Inggris)"), blank=True)
     weight = models.DecimalField(_("bobot"), max_digits=8, decimal_places=4, validators=[POSITIVE])
     order = models.PositiveSmallIntegerField(_("urutan"), default=0)
 
@@ -141,8 +142,8 @@ class Indicator(Bilingual, models.Model):
     code = models.SlugField(_("kode"), max_length=40)
     name = models.CharField(_("nama"), max_length=255)
     name_en = models.CharField(_("nama (Inggris)"), max_length=255, blank=True)
-    evidence = models.TextField(_("bukti dukung"), blank=True)
-    evidence_en = models.TextField(_("bukti dukung (Inggris)"), blank=True)
+    evidence = limited_text(_("bukti dukung"), blank=True)
+    evidence_en = limited_text(_("bukti dukung (Inggris)"), blank=True)
     weight = models.DecimalField(_("bobot"), max_digits=8, decimal_places=4, validators=[POSITIVE])
     order = models.PositiveSmallIntegerField(_("urutan"), default=0)
 
@@ -166,8 +167,8 @@ class Level(Bilingual, models.Model):
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="levels")
     level = models.PositiveSmallIntegerField(_("level"))
-    descriptor = models.TextField(_("deskripsi"))
-    descriptor_en = models.TextField(_("deskripsi (Inggris)"), blank=True)
+    descriptor = limited_text(_("deskripsi"))
+    descriptor_en = limited_text(_("deskripsi (Inggris)"), blank=True)
 
     class Meta:
         verbose_name = _("level")
@@ -266,8 +267,8 @@ class Answer(models.Model):
     self_level = models.PositiveSmallIntegerField(_("level mandiri"), null=True, blank=True)
     verified_level = models.PositiveSmallIntegerField(_("level verifikasi"), null=True, blank=True)
     not_applicable = models.BooleanField(_("tidak berlaku"), default=False)
-    note = models.TextField(_("catatan"), blank=True)
-    reason = models.TextField(
+    note = limited_text(_("catatan"), blank=True)
+    reason = limited_text(
         _("alasan penilai"),
         blank=True,
         help_text=_("Wajib bila level verifikasi berbeda dari level mandiri."),
@@ -383,7 +384,7 @@ class Transition(models.Model):
         _("dari"), max_length=20, choices=Assessment.Status.choices, blank=True
     )
     to_status = models.CharField(_("ke"), max_length=20, choices=Assessment.Status.choices)
-    note = models.TextField(_("catatan"), blank=True)
+    note = limited_text(_("catatan"), blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("oleh"),

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from assessments import workflow
 from assessments.access import creatable_regions, may_open_assessments
+from assessments.evidence import attachment_disposition, download_name, download_type
 from assessments.forms import (
     AnswerForm,
     AssessmentCreateForm,
@@ -110,7 +111,8 @@ def assessment_transition(request, pk):
     assessment = visible_assessment(request, pk)
     form = TransitionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Langkah yang diminta tidak dikenal."))
+        for message in form.errors.get("note") or [_("Langkah yang diminta tidak dikenal.")]:
+            messages.error(request, message)
         return redirect(assessment)
     try:
         workflow.assessment_transition(
@@ -371,12 +373,16 @@ def evidence_download(request, pk):
     evidence = visible_evidence(request, pk)
     if not evidence.file:
         raise Http404
-    return FileResponse(
-        evidence.file.open("rb"),
-        content_type=evidence.content_type,
-        as_attachment=evidence.content_type not in {"application/pdf", "image/png", "image/jpeg"},
-        filename=evidence.title,
+    # Always a download, never shown inline: a file opened in the portal's origin could act
+    # as the portal. The type is the one judged from the content when it was stored.
+    response = FileResponse(
+        evidence.file.open("rb"), content_type=download_type(evidence.content_type)
     )
+    response["Content-Disposition"] = attachment_disposition(
+        download_name(evidence.title, evidence.content_type)
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required

@@ -190,6 +190,7 @@ def assessment_transition(assessment: Assessment, *, user, to: str, note: str = 
     record = Transition(
         assessment=assessment, from_status=assessment.status, to_status=to, note=note, user=user
     )
+    record.full_clean(exclude=["assessment", "user"])
     history.attribute(record, user=user, reason=note).save()
     assessment.status = to
     history.attribute(assessment, user=user, reason=note).save(

@@ -1,10 +1,15 @@
 from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from egov_portal.errors import messages_of, status_for
+from egov_portal.fields import TEXT_MAX_LENGTH
 
 
 class LanguageMiddleware:
@@ -32,6 +37,64 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         patch_vary_headers(response, ["Cookie"])
         return response
+
+
+class RequestSizeMiddleware:
+    """Refuse a request too large to read with 413 and a message, before anything reads it.
+
+    Django refuses form fields beyond ``DATA_UPLOAD_MAX_MEMORY_SIZE`` with a bare 400 (from
+    whichever code first touches ``request.POST``, the CSRF check in production), reads file
+    uploads of any size to disk, and leaves a JSON body to whoever reads it: the API would
+    read one of any size. Here the declared length is checked first, and form data is parsed
+    inside a guard, so that a person gets a page saying what the limits are, htmx a message
+    it shows without replacing what was typed, and the API a JSON error.
+    """
+
+    FORMS = {"multipart/form-data", "application/x-www-form-urlencoded"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in {"POST", "PUT", "PATCH"}:
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            multipart = request.content_type == "multipart/form-data"
+            limit = (
+                settings.REQUEST_MAX_UPLOAD_BYTES
+                if multipart
+                else settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            )
+            if length > limit:
+                return self.refuse(request)
+            if request.content_type in self.FORMS:
+                try:
+                    request.POST  # noqa: B018 - parsed here, where a refusal can be answered
+                except RequestDataTooBig:
+                    return self.refuse(request)
+        return self.get_response(request)
+
+    def refuse(self, request):
+        message = _(
+            "Data yang dikirim terlalu besar dan tidak diproses. Isian teks seluruhnya paling "
+            "banyak %(form)s (satu teks panjang, seperti uraian atau catatan, paling banyak "
+            "%(characters)s karakter) dan berkas paling besar %(file)s. Persingkat isian atau "
+            "perkecil berkasnya, lalu kirim lagi."
+        ) % {
+            "form": filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE),
+            "characters": intcomma(TEXT_MAX_LENGTH),
+            "file": filesizeformat(
+                settings.REQUEST_MAX_UPLOAD_BYTES - settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            ),
+        }
+        status = 413
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": message}, status=status)
+        if request.headers.get("HX-Request") == "true":
+            return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+        return render(request, "413.html", {"message": message}, status=status)
 
 
 class RefusalMiddleware:

@@ -313,3 +313,32 @@ REPORT_ISSUER = os.environ.get(
     "REPORT_ISSUER", "Dinas Komunikasi, Informatika, Persandian dan Statistik"
 )
 REPORT_ADDRESS = os.environ.get("REPORT_ADDRESS", "")
+
+# --- Bounded input ----------------------------------------------------------------------------
+# What the portal reads from a request, an uploaded archive or a spreadsheet has a size; the
+# README's "Limits" table explains each one.
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+# Every zip the portal opens (office documents among the evidence, XLSX imports) is checked
+# against these before any library reads it: entries, bytes once inflated, and how many times
+# an entry may grow when inflated.
+ARCHIVE_MAX_ENTRIES = env_int("ARCHIVE_MAX_ENTRIES", 2000)
+ARCHIVE_MAX_INFLATED_BYTES = env_int("ARCHIVE_MAX_INFLATED_BYTES", 50 * 1024 * 1024)
+ARCHIVE_MAX_RATIO = env_int("ARCHIVE_MAX_RATIO", 100)
+# Rows (after the header) and columns read from an inventory import.
+INVENTORY_IMPORT_MAX_ROWS = env_int("INVENTORY_IMPORT_MAX_ROWS", 5000)
+INVENTORY_IMPORT_MAX_COLUMNS = env_int("INVENTORY_IMPORT_MAX_COLUMNS", 100)
+# Form fields of one request together, and any request body that is not a file upload (the
+# API's JSON included); Django's own default.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+# A request carrying files: the largest file the portal accepts, plus its form fields. Larger
+# requests are refused from their Content-Length before anything is read.
+REQUEST_MAX_UPLOAD_BYTES = (
+    max(EVIDENCE_MAX_BYTES, INVENTORY_IMPORT_MAX_BYTES) + DATA_UPLOAD_MAX_MEMORY_SIZE
+)
+MIDDLEWARE = [*MIDDLEWARE, "egov_portal.middleware.RequestSizeMiddleware"]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from assessments.models import Dimension, Framework
+from egov_portal.fields import limited_text
 from masterplan.access import MasterPlanQuerySet, ProgrammeQuerySet, TargetQuerySet
 from opds.models import OPD, Region
 
@@ -59,8 +60,8 @@ class MasterPlan(models.Model):
     rpjmd_end_year = models.PositiveSmallIntegerField(
         _("RPJMD tahun akhir"), null=True, blank=True, validators=YEAR_VALIDATORS
     )
-    vision = models.TextField(_("visi"), blank=True)
-    mission = models.TextField(_("misi"), blank=True)
+    vision = limited_text(_("visi"), blank=True)
+    mission = limited_text(_("misi"), blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
@@ -72,7 +73,7 @@ class MasterPlan(models.Model):
         blank=True,
         related_name="successors",
     )
-    notes = models.TextField(_("catatan"), blank=True)
+    notes = limited_text(_("catatan"), blank=True)
     reviewed_at = models.DateTimeField(_("dievaluasi pada"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -166,8 +167,8 @@ class Programme(models.Model):
         on_delete=models.PROTECT,
         related_name="masterplan_programmes",
     )
-    description = models.TextField(_("uraian"), blank=True)
-    expected_output = models.TextField(_("keluaran yang diharapkan"))
+    description = limited_text(_("uraian"), blank=True)
+    expected_output = limited_text(_("keluaran yang diharapkan"))
     order = models.PositiveSmallIntegerField(_("urutan"), default=0)
     carried_from = models.ForeignKey(
         "self",
@@ -254,7 +255,7 @@ class Target(models.Model):
         validators=[NOT_NEGATIVE],
         help_text=_("Kosong berarti belum dicatat."),
     )
-    notes = models.TextField(_("catatan"), blank=True)
+    notes = limited_text(_("catatan"), blank=True)
     evidence = models.CharField(
         _("bukti"), max_length=500, blank=True, help_text=_("Uraian singkat atau tautan dokumen.")
     )

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from egov_portal.fields import limited_text
 from opds.access import ApplicationQuerySet, OPDQuerySet, RegionQuerySet, Role
 
 kemendagri_code_validator = RegexValidator(
@@ -268,7 +269,7 @@ class Application(models.Model):
         related_name="applications",
     )
     name = models.CharField(_("nama aplikasi"), max_length=200)
-    description = models.TextField(
+    description = limited_text(
         _("deskripsi"), blank=True, help_text=_("Fungsi aplikasi dalam satu atau dua kalimat.")
     )
     developer = models.CharField(
@@ -311,7 +312,7 @@ class Application(models.Model):
         blank=True,
         help_text=_("Misalnya Peraturan Bupati yang menetapkan aplikasi ini."),
     )
-    data_handled = models.TextField(_("data yang dikelola"), blank=True)
+    data_handled = limited_text(_("data yang dikelola"), blank=True)
     database_engine = models.CharField(_("basis data"), max_length=100, blank=True)
     programming_language = models.CharField(_("bahasa pemrograman"), max_length=100, blank=True)
     integrations = models.ManyToManyField(
@@ -323,7 +324,7 @@ class Application(models.Model):
     )
     hosting = models.CharField(_("hosting"), max_length=20, choices=Hosting.choices, blank=True)
     person_in_charge = models.CharField(_("penanggung jawab"), max_length=200, blank=True)
-    notes = models.TextField(_("catatan"), blank=True)
+    notes = limited_text(_("catatan"), blank=True)
     version = models.PositiveIntegerField(
         _("versi"),
         default=1,

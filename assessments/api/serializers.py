@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from assessments.models import Answer, Assessment, Dimension, Evidence, Framework, Indicator
 from assessments.scoring import assessment_result
+from egov_portal.fields import TEXT_MAX_LENGTH
 from opds.models import Region
 
 
@@ -168,4 +169,6 @@ class AnswerSerializer(serializers.ModelSerializer):
 
 class TransitionSerializer(serializers.Serializer):
     to = serializers.ChoiceField(choices=Assessment.Status.choices)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=TEXT_MAX_LENGTH
+    )

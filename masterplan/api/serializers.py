@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from egov_portal.fields import TEXT_MAX_LENGTH
 from masterplan.models import MasterPlan, Programme, Target
 from masterplan.progress import plan_progress, score_comparison
 
@@ -243,5 +244,5 @@ class RealisationSerializer(serializers.Serializer):
         max_digits=14, decimal_places=2, required=False, allow_null=True
     )
     budget_realised = serializers.IntegerField(required=False, allow_null=True)
-    notes = serializers.CharField(required=False, allow_blank=True)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
     evidence = serializers.CharField(required=False, allow_blank=True, max_length=500)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
@@ -31,7 +32,7 @@ from opds.inventory.spreadsheet_export import (
     column_label,
     split_list_cell,
 )
-from opds.inventory.spreadsheet_read import Sheet
+from opds.inventory.spreadsheet_read import MAX_CELL, Sheet
 from opds.models import OPD, Application, Region
 
 IMPORT_REASON = gettext_lazy("Impor berkas")
@@ -175,6 +176,18 @@ class _Catalogue:
         return found.opd.name if isinstance(found, Application) else self.opds_by_pk[found[0]].name
 
 
+def _column_max_length(column: str) -> int:
+    """The most characters a cell of ``column`` may hold: its field's limit."""
+    if column == "region":
+        return Region._meta.get_field("code").max_length
+    if column == "opd":
+        return OPD._meta.get_field("name").max_length
+    if column in ("name", *TEXT_FIELDS):
+        return Application._meta.get_field(column).max_length
+    # Choices, years and lists are checked by what they name; the cell only has to be read.
+    return MAX_CELL
+
+
 def _parse_row(
     number: int, row: dict[str, str], catalogue: _Catalogue, choices, seen, pending
 ) -> PreviewRow:
@@ -182,6 +195,16 @@ def _parse_row(
     opd_text = row.get("opd", "").strip()
     preview = PreviewRow(number=number, action="error", opd_label=opd_text, name=name)
     errors = preview.errors
+    for column, value in row.items():
+        limit = _column_max_length(column)
+        if len(value) > limit:
+            errors.append(
+                _("%(column)s: lebih dari %(limit)s karakter. Persingkat isi sel ini.")
+                % {"column": column_label(column), "limit": intcomma(limit)}
+            )
+    if errors:
+        # Nothing else is read from a row with a text too long to store.
+        return preview
     if not opd_text:
         errors.append(_("Kolom OPD pemilik kosong: isi nama atau singkatan OPD."))
     if not name:

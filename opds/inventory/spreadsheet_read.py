@@ -8,18 +8,37 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from xml.parsers import expat
 
+from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from egov_portal.archives import ArchiveError, Entry, check_archive, entry_chunks, is_zip
+from egov_portal.fields import TEXT_MAX_LENGTH
 from egov_portal.spreadsheets import undo_neutralising
 from opds.inventory.spreadsheet_export import COLUMNS, EXPORT_ONLY_COLUMNS, column_label
 
-MAX_ROWS = 5000
+# The longest cell worth keeping: no column takes more.
+MAX_CELL = TEXT_MAX_LENGTH
+# All the text of one file, kept between the preview and the confirmation: far more than an
+# inventory holds, far less than a file of a few megabytes can expand to (a spreadsheet may
+# repeat one long text in every cell).
+MAX_TEXT = 10_000_000
+# Rows read, blank ones included, as a multiple of the rows allowed.
+BLANK_ROWS_FACTOR = 2
+# XML elements of an XLSX part openpyxl reads whole (styles, workbook, relations…), and of one
+# row per column allowed: far beyond what Excel writes, far below what would exhaust memory.
+# A cell is two to four elements (more with rich text); the rows of a sheet may hold this many
+# per cell of the rows and columns read, and one row ten per column.
+PART_ELEMENTS = 100_000
+SHEET_ELEMENTS_PER_CELL = 4
+ROW_ELEMENTS_PER_COLUMN = 10
 
 
 class SpreadsheetError(Exception):
@@ -77,7 +96,7 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _csv_rows(raw: bytes) -> list[list[str]]:
+def _csv_rows(raw: bytes) -> Iterator[list[str]]:
     if b"\x00" in raw:
         raise SpreadsheetError(_("Berkas ini bukan CSV. Unggah berkas CSV atau XLSX (Excel)."))
     try:
@@ -87,34 +106,199 @@ def _csv_rows(raw: bytes) -> list[list[str]]:
         text = raw.decode("cp1252", errors="replace")
     first_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count)
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    number = 0
+    while True:
+        number += 1
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            # The csv module stops at a cell beyond its field size limit (or a broken
+            # quote) and cannot go on reliably after it: the file is refused at that row.
+            raise SpreadsheetError(
+                _(
+                    "Baris %(row)s tidak dapat dibaca: sebuah sel lebih panjang dari %(limit)s "
+                    "karakter, atau tanda kutipnya tidak ditutup. Sel paling panjang %(max)s "
+                    "karakter; perbaiki baris itu, lalu unggah lagi."
+                )
+                % {
+                    "row": number,
+                    "limit": intcomma(csv.field_size_limit()),
+                    "max": intcomma(MAX_CELL),
+                }
+            ) from error
 
 
-def _xlsx_rows(raw: bytes) -> list[list[str]]:
-    unreadable = _(
-        "Berkas XLSX ini tidak dapat dibaca. Simpan ulang dari Excel sebagai .xlsx, lalu unggah "
-        "lagi."
+def _unreadable() -> SpreadsheetError:
+    return SpreadsheetError(
+        _(
+            "Berkas XLSX ini tidak dapat dibaca. Simpan ulang dari Excel sebagai .xlsx, lalu "
+            "unggah lagi."
+        )
     )
-    if not zipfile.is_zipfile(io.BytesIO(raw)):
-        raise SpreadsheetError(unreadable)
+
+
+def _too_many_rows(max_rows: int) -> SpreadsheetError:
+    return SpreadsheetError(
+        _("Berkas memuat lebih dari %(max)s baris. Bagi data menjadi beberapa berkas.")
+        % {"max": intcomma(max_rows)}
+    )
+
+
+class _PartCheck:
+    """Counts the elements of one XML part as a streaming parser meets them."""
+
+    def __init__(self, part: str, *, max_rows: int, max_columns: int):
+        self.part = part
+        self.max_rows = max_rows
+        self.rows_read = BLANK_ROWS_FACTOR * (max_rows + 1)
+        self.row_limit = ROW_ELEMENTS_PER_COLUMN * max_columns
+        self.string_limit = (max_rows + 1) * max_columns
+        self.sheet_limit = SHEET_ELEMENTS_PER_CELL * self.string_limit
+        self.root = None
+        self.elements = self.rows = self.strings = self.row_elements = 0
+        self.in_row = 0  # elements met in the current row, the row's own included
+        self.row_number = ""
+
+    def refuse(self) -> SpreadsheetError:
+        return SpreadsheetError(
+            _(
+                "Berkas XLSX ini terlalu rumit untuk diimpor (bagian %(part)s memuat terlalu "
+                "banyak unsur). Salin datanya saja (tempel sebagai nilai) ke buku kerja baru, "
+                "simpan, lalu unggah lagi."
+            )
+            % {"part": self.part[:80]}
+        )
+
+    def start(self, name: str, attributes: dict) -> None:
+        local = name.rpartition(":")[2]
+        if self.root is None:
+            self.root = local
+        if self.in_row:
+            self.in_row += 1
+            self.row_elements += 1
+            if self.row_elements > self.sheet_limit:
+                raise self.refuse()
+            if self.in_row > self.row_limit:
+                raise SpreadsheetError(
+                    _(
+                        "Baris %(row)s lembar kerja memuat terlalu banyak sel. Hapus isi dan "
+                        "format kolom yang tidak dipakai, lalu unggah lagi."
+                    )
+                    % {"row": self.row_number}
+                )
+        elif local == "row" and self.root == "worksheet":
+            self.rows += 1
+            if self.rows > self.rows_read:
+                raise _too_many_rows(self.max_rows)
+            self.in_row = 1
+            self.row_number = attributes.get("r") or str(self.rows)
+        elif local == "si" and self.root == "sst":
+            self.strings += 1
+            if self.strings > self.string_limit:
+                raise self.refuse()
+        elif self.root != "sst":
+            self.elements += 1
+            if self.elements > PART_ELEMENTS:
+                raise self.refuse()
+
+    def end(self, name: str) -> None:
+        if name.rpartition(":")[2] == "row":
+            self.in_row = 0
+
+
+def _no_doctype(*args) -> None:
+    # Office Open XML has no document type; one here could only declare entities.
+    raise _unreadable()
+
+
+def _check_xml_parts(buffer, entries: list[Entry], *, max_rows: int, max_columns: int) -> None:
+    """Refuse an XLSX whose XML would make openpyxl build more than the limits allow.
+
+    openpyxl builds objects for every element of the parts it reads whole (shared strings,
+    styles, the workbook) and for every cell of a row it reads, however many columns are
+    asked for: a row of a million cells fits in a small file. A sheet without the element
+    giving its size is read to its end before the first row comes. Counted here first, with a
+    streaming parser, in constant memory, stopping at the first limit passed.
+    """
+    for entry in entries:
+        if not entry.name.lower().endswith((".xml", ".rels")):
+            continue
+        check = _PartCheck(entry.name, max_rows=max_rows, max_columns=max_columns)
+        parser = expat.ParserCreate()
+        parser.StartElementHandler = check.start
+        parser.EndElementHandler = check.end
+        parser.StartDoctypeDeclHandler = _no_doctype
+        try:
+            for chunk in entry_chunks(buffer, entry):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+        except expat.ExpatError as error:
+            raise _unreadable() from error
+        except ArchiveError as error:
+            raise SpreadsheetError(error.message) from error
+
+
+def _xlsx_rows(raw: bytes, *, max_rows: int, max_columns: int) -> Iterator[tuple]:
+    buffer = io.BytesIO(raw)
+    if not is_zip(buffer):
+        raise _unreadable()
+    try:
+        entries = check_archive(buffer)
+    except ArchiveError as error:
+        raise SpreadsheetError(error.message) from error
+    _check_xml_parts(buffer, entries, max_rows=max_rows, max_columns=max_columns)
+    buffer.seek(0)
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        rows = []
-        for row in sheet.iter_rows(values_only=True):
-            rows.append([_cell_text(value) for value in row])
-            if len(rows) > MAX_ROWS + 1:
-                break
-        workbook.close()
+        # Read-only: rows are parsed as they are asked for, and the reading stops with the
+        # caller, never loading the whole sheet.
+        workbook = load_workbook(buffer, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
-        raise SpreadsheetError(unreadable) from error
-    return rows
+        raise _unreadable() from error
+    try:
+        yield from workbook.worksheets[0].iter_rows(max_col=max_columns + 1, values_only=True)
+    except SpreadsheetError:
+        raise
+    except Exception as error:
+        raise _unreadable() from error
+    finally:
+        workbook.close()
+
+
+def _columns(header: list[str]) -> tuple[list[str], list[str]]:
+    """The column key of each header cell ("" for one not imported), and the unknown titles."""
+    aliases = _header_aliases()
+    columns, ignored = [], []
+    for title in header:
+        key = aliases.get(title.lower())
+        if key and key not in columns:
+            columns.append(key)
+        else:
+            columns.append("")
+            if title and key != "":
+                ignored.append(title[:100])
+    missing = [key for key in ("opd", "name") if key not in columns]
+    if missing:
+        raise SpreadsheetError(
+            _("Baris judul harus memuat kolom %(columns)s. Unduh ekspor sebagai contoh.")
+            % {"columns": ", ".join(f"“{column_label(key)}”" for key in missing)}
+        )
+    return columns, ignored
 
 
 def read_spreadsheet(upload, *, max_bytes: int) -> Sheet:
-    """Read an uploaded .csv or .xlsx file into a Sheet, or raise SpreadsheetError."""
+    """Read an uploaded .csv or .xlsx file into a Sheet, or raise SpreadsheetError.
+
+    Rows are read one at a time and reading stops at the limits: more rows than
+    ``INVENTORY_IMPORT_MAX_ROWS`` (after the header), a header wider than
+    ``INVENTORY_IMPORT_MAX_COLUMNS`` or more text than ``MAX_TEXT`` is refused as soon as it
+    shows. A cell longer than ``MAX_CELL`` keeps only that much and one character more: enough
+    for the preview to say it is too long, without carrying all of it.
+    """
     name = upload.name or ""
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in {"csv", "xlsx"}:
@@ -129,41 +313,57 @@ def read_spreadsheet(upload, *, max_bytes: int) -> Sheet:
             )
             % {"size": filesizeformat(upload.size), "limit": filesizeformat(max_bytes)}
         )
+    max_rows = settings.INVENTORY_IMPORT_MAX_ROWS
+    max_columns = settings.INVENTORY_IMPORT_MAX_COLUMNS
+    too_many_rows = _too_many_rows(max_rows)
     raw = upload.read(max_bytes + 1)
-    table = _csv_rows(raw) if extension == "csv" else _xlsx_rows(raw)
-    numbered = [(number, row) for number, row in enumerate(table, start=1) if any(row)]
-    if not numbered:
+    if extension == "csv":
+        table = _csv_rows(raw)
+    else:
+        table = _xlsx_rows(raw, max_rows=max_rows, max_columns=max_columns)
+    columns: list[str] | None = None
+    ignored: list[str] = []
+    rows: list[tuple[int, dict[str, str]]] = []
+    text = 0
+    try:
+        for number, cells in enumerate(table, start=1):
+            # Blank rows count too, so that a sheet of a million empty rows ends as soon.
+            if number > BLANK_ROWS_FACTOR * (max_rows + 1):
+                raise too_many_rows
+            cells = [_cell_text(cell)[: MAX_CELL + 1] for cell in cells[: max_columns + 1]]
+            if not any(cells):
+                continue
+            if columns is None:
+                if any(cells[max_columns:]):
+                    raise SpreadsheetError(
+                        _(
+                            "Baris judul memuat lebih dari %(max)s kolom. Hapus kolom yang tidak "
+                            "diimpor, lalu unggah lagi."
+                        )
+                        % {"max": max_columns}
+                    )
+                columns, ignored = _columns(cells)
+                continue
+            if len(rows) >= max_rows:
+                raise too_many_rows
+            row = {}
+            for key, cell in zip(columns, cells, strict=False):
+                if key:
+                    row[key] = undo_neutralising(cell)
+                    text += len(row[key])
+            if text > MAX_TEXT:
+                raise SpreadsheetError(
+                    _(
+                        "Berkas memuat lebih dari %(max)s karakter teks. Bagi data menjadi "
+                        "beberapa berkas."
+                    )
+                    % {"max": intcomma(MAX_TEXT)}
+                )
+            rows.append((number, row))
+    finally:
+        table.close()
+    if columns is None:
         raise SpreadsheetError(_("Berkas ini kosong."))
-    header_number, header = numbered[0]
-    aliases = _header_aliases()
-    columns, ignored = [], []
-    for title in header:
-        key = aliases.get(_cell_text(title).lower())
-        if key and key not in columns:
-            columns.append(key)
-        else:
-            columns.append("")
-            if _cell_text(title) and key != "":
-                ignored.append(_cell_text(title))
-    missing = [key for key in ("opd", "name") if key not in columns]
-    if missing:
-        raise SpreadsheetError(
-            _("Baris judul harus memuat kolom %(columns)s. Unduh ekspor sebagai contoh.")
-            % {"columns": ", ".join(f"“{column_label(key)}”" for key in missing)}
-        )
-    rows = []
-    for number, cells in numbered[1:]:
-        row = {
-            key: undo_neutralising(_cell_text(cell))
-            for key, cell in zip(columns, cells, strict=False)
-            if key
-        }
-        rows.append((number, row))
-    if len(rows) > MAX_ROWS:
-        raise SpreadsheetError(
-            _("Berkas memuat lebih dari %(max)s baris. Bagi data menjadi beberapa berkas.")
-            % {"max": MAX_ROWS}
-        )
     if not rows:
         raise SpreadsheetError(_("Berkas ini hanya memuat baris judul, tanpa data."))
     present = [key for key in columns if key]

@@ -1,14 +1,19 @@
 // Tell the user when an htmx request fails outright (server error, lost connection), so a
 // save never fails silently. The form keeps what was typed: nothing is swapped.
 (function () {
-  function showFailure() {
+  function showFailure(event) {
     var main = document.getElementById("main");
     if (!main || document.getElementById("request-failed")) return;
     var alert = document.createElement("div");
     alert.id = "request-failed";
     alert.className = "alert alert-danger";
     alert.setAttribute("role", "alert");
-    alert.textContent = document.body.dataset.requestFailed;
+    // A request refused as too large says so in plain text: show that instead.
+    var xhr = event.detail && event.detail.xhr;
+    alert.textContent =
+      xhr && xhr.status === 413 && xhr.responseText
+        ? xhr.responseText
+        : document.body.dataset.requestFailed;
     main.prepend(alert);
   }
   document.addEventListener("htmx:responseError", showFailure);

@@ -218,3 +218,28 @@ def test_assessment_list_takes_a_bounded_number_of_queries(
         body = api.get("/api/v1/assessments/").json()
     assert body["count"] == 10
     assert all(row["index"] == 2.0 for row in body["results"])
+
+
+def test_a_note_beyond_its_limit_is_400_naming_the_field(api, draft, reviewer):
+    api.force_authenticate(reviewer)
+    response = api.patch(
+        answer_url(draft, "policy-01"),
+        {"version": 0, "verified_level": 3, "note": "x" * 5001},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {"note": ["Isi bidang ini tidak boleh melebihi 5000 karakter."]}
+    assert not Answer.objects.exists()
+
+
+def test_a_transition_note_beyond_its_limit_is_400(api, draft, reviewer):
+    api.force_authenticate(reviewer)
+    response = api.post(
+        f"/api/v1/assessments/{draft.pk}/transition/",
+        {"to": "in_review", "note": "x" * 5001},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert list(response.json()) == ["note"]
+    draft.refresh_from_db()
+    assert draft.status == "draft"

@@ -36,6 +36,17 @@ def test_every_problem_is_listed_with_its_location():
     assert any(p.startswith("bands[0].min: 9 is outside the scale") for p in problems)
 
 
+def test_texts_longer_than_their_fields_are_problems_of_the_file():
+    document = framework_document()
+    document["name"] = "K" * 201
+    document["dimensions"][0]["indicators"][1]["levels"][2]["descriptor"] = "d" * 5001
+    problems = validate_framework(document)
+    assert "framework.name: 201 characters, at most 200" in problems
+    assert "dimensions[0].indicators[1].levels[2].descriptor: 5001 characters, at most 5000" in (
+        problems
+    )
+
+
 def test_an_invalid_file_loads_nothing(db):
     document = framework_document()
     document["dimensions"][1]["indicators"][1]["weight"] = -1

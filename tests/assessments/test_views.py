@@ -242,3 +242,35 @@ def test_pages_take_a_bounded_number_of_queries(
     with django_assert_max_num_queries(19):
         assert client.get(dimension_url(target, "policy")).status_code == 200
     assert answer.version == 1
+
+
+def test_a_note_beyond_its_limit_is_an_error_on_the_card_that_keeps_it(client, draft, reviewer):
+    client.force_login(reviewer)
+    typed = ("Surel go.id dipakai semua OPD. " * 200).strip()  # 6,199 characters
+    response = post_answer(client, draft, "policy-02", verified_level=3, note=typed)
+    content = response.content.decode()
+    assert response.status_code == 400
+    assert "paling banyak 5000 karakter (sekarang 6199 karakter)" in content
+    assert typed in content
+    assert not Answer.objects.exists()
+
+
+def test_a_transition_note_beyond_its_limit_is_said_and_nothing_moves(client, draft, reviewer):
+    client.force_login(reviewer)
+    url = reverse("assessments:assessment_transition", kwargs={"pk": draft.pk})
+    response = client.post(url, {"to": "in_review", "note": "x" * 5001}, follow=True)
+    assert "paling banyak 5000 karakter" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
+def test_the_domain_refuses_a_note_beyond_its_limit_from_any_caller(draft, indicators, reviewer):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as error:
+        workflow.answer_save(
+            draft, indicators["policy-01"], user=reviewer, version=0, note="x" * 5001
+        )
+    assert list(error.value.message_dict) == ["note"]
+    with pytest.raises(ValidationError):
+        workflow.assessment_transition(draft, user=reviewer, to="in_review", note="x" * 5001)

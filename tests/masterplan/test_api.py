@@ -170,3 +170,12 @@ def test_the_plans_are_read_only_otherwise(api, plan, admin_user):
 
 def test_the_api_needs_authentication(api, plan):
     assert api.get(LIST).status_code in {401, 403}
+
+
+def test_realisation_notes_beyond_their_limit_are_400_naming_the_field(api, plan, programme, head):
+    api.force_authenticate(head)
+    payload = {"programme": programme.pk, "year": 2018, "version": 1, "notes": "x" * 5001}
+    response = api.post(realisation_url(plan), payload, format="json")
+    assert response.status_code == 400
+    assert list(response.json()) == ["notes"]
+    assert Target.objects.get(programme=programme, year=2018).notes == ""

@@ -403,3 +403,15 @@ def test_the_list_is_paginated(client, province, reviewer):
     assert "Halaman 1 dari 2" in first.content.decode()
     second = client.get(reverse("masterplan:masterplan_list"), {"page": 2})
     assert sum(len(rows) for _region, rows in second.context["regions"]) == 1
+
+
+def test_notes_beyond_their_limit_keep_what_was_typed_and_save_nothing(client, target_2018, head):
+    client.force_login(head)
+    typed = ("Realisasi tertunda karena lelang ulang. " * 150).strip()
+    response = client.post(update_url(target_2018), row_data(target_2018, notes=typed), **HTMX)
+    content = response.content.decode()
+    assert response.status_code == 400
+    assert "paling banyak 5000 karakter" in content
+    assert typed in content
+    target_2018.refresh_from_db()
+    assert target_2018.notes == ""

@@ -167,3 +167,16 @@ def test_list_takes_a_bounded_number_of_queries(
         response = api.get(URL, {"page_size": 500})
     assert response.json()["count"] == 120
     assert len(response.json()["results"][5]["user_opds"]) == 2
+
+
+def test_a_description_beyond_its_limit_is_400_naming_the_field(api, scoped_world, opd_staff):
+    api.force_authenticate(opd_staff)
+    payload = {"opd": scoped_world["kominfo"].pk, "name": "E-Office", "description": "x" * 5001}
+    response = api.post(URL, payload, format="json")
+    assert response.status_code == 400
+    assert response.json() == {
+        "description": ["Isi bidang ini tidak boleh melebihi 5000 karakter."]
+    }
+    assert not Application.objects.exists()
+    payload["description"] = "x" * 5000
+    assert api.post(URL, payload, format="json").status_code == 201

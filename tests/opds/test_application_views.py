@@ -390,3 +390,36 @@ def test_every_role_has_the_catalogue_in_the_navigation(client, scoped_world, re
     client.force_login(request.getfixturevalue(user))
     content = client.get(reverse("opds:home")).content.decode()
     assert f'href="{LIST}">Katalog aplikasi</a>' in content
+
+
+def test_a_description_beyond_its_limit_is_a_form_error_that_keeps_what_was_typed(
+    client, scoped_world, opd_staff
+):
+    client.force_login(opd_staff)
+    typed = ("Naskah dinas elektronik. " * 400).strip()  # 9,999 characters
+    response = client.post(
+        CREATE, form_data(scoped_world["kominfo"], name="E-Office Baru", description=typed)
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["description"] == [
+        "Pastikan nilai ini mengandung paling banyak 5000 karakter (sekarang 9999 karakter)."
+    ]
+    content = response.content.decode()
+    assert typed in content
+    assert 'value="E-Office Baru"' in content
+    assert 'maxlength="5000"' in content
+    assert not Application.objects.exists()
+
+
+def test_a_csv_cell_too_long_to_read_is_a_form_error_not_a_server_error(
+    client, scoped_world, opd_staff
+):
+    client.force_login(opd_staff)
+    content = b'opd,name,description\n"Diskominfo,SP",SIMPEG,' + b"x" * 200_000 + b"\n"
+    response = upload(client, content)
+    assert response.status_code == 200
+    assert (
+        response.context["form"]
+        .errors["file"][0]
+        .startswith("Baris 2 tidak dapat dibaca: sebuah sel lebih panjang dari 131.072 karakter")
+    )

@@ -53,6 +53,9 @@ def test_database_refuses_a_same_name_application_past_validation(kominfo):
         ({"year_built": 2019, "last_developed_year": 2017}, "last_developed_year"),
         ({"url": "bukan alamat"}, "url"),
         ({"developer": "vendor"}, "vendor_name"),
+        ({"description": "x" * 5001}, "description"),
+        ({"notes": "x" * 5001}, "notes"),
+        ({"data_handled": "x" * 5001}, "data_handled"),
     ],
 )
 def test_bad_values_are_refused_on_the_field(kominfo, fields, field):

@@ -1,5 +1,8 @@
 import csv
 import io
+import time
+import tracemalloc
+import zipfile
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -249,3 +252,178 @@ def test_oversized_upload_is_refused_before_it_is_read():
     with pytest.raises(SpreadsheetError) as error:
         read_spreadsheet(upload, max_bytes=1000)
     assert "terlalu besar" in str(error.value)
+
+
+def xlsx_from_xml(sheet_data, shared_strings=None, name="katalog.xlsx"):
+    """An XLSX made by openpyxl whose sheet (and shared strings) are the XML given, so that
+    files of any shape are quick to build."""
+    workbook = Workbook()
+    workbook.active.append(["x"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    parts = {
+        "xl/worksheets/sheet1.xml": f'<worksheet xmlns="{main}"><sheetData>{sheet_data}'
+        "</sheetData></worksheet>"
+    }
+    source = zipfile.ZipFile(buffer)
+    if shared_strings is not None:
+        items = "".join(f"<si><t>{text}</t></si>" for text in shared_strings)
+        parts["xl/sharedStrings.xml"] = f'<sst xmlns="{main}">{items}</sst>'
+        kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+        parts["[Content_Types].xml"] = (
+            source.read("[Content_Types].xml")
+            .decode()
+            .replace(
+                "</Types>",
+                f'<Override PartName="/xl/sharedStrings.xml" ContentType="{kind}"/></Types>',
+            )
+        )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            archive.writestr(info.filename, parts.pop(info.filename, source.read(info)))
+        for part, content in parts.items():
+            archive.writestr(part, content)
+    return SimpleUploadedFile(name, out.getvalue())
+
+
+def cell(text):
+    return f'<c t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+def row(number, *texts):
+    return f'<row r="{number}">{"".join(cell(text) for text in texts)}</row>'
+
+
+HEADER = row(1, "OPD pemilik", "Nama aplikasi")
+
+
+def measured_refusal(upload):
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        with pytest.raises(SpreadsheetError) as error:
+            read_spreadsheet(upload, max_bytes=LIMIT)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return str(error.value), peak, time.perf_counter() - started
+
+
+def test_an_xlsx_of_100_000_rows_stops_at_the_row_limit_with_a_message():
+    rows = "".join(row(n, "Diskominfo,SP", f"Aplikasi {n}") for n in range(2, 100_002))
+    upload = xlsx_from_xml(HEADER + rows)
+    assert upload.size < LIMIT
+    message, peak, seconds = measured_refusal(upload)
+    assert message == "Berkas memuat lebih dari 5.000 baris. Bagi data menjadi beberapa berkas."
+    assert peak < 20 * 1024 * 1024
+    assert seconds < 5
+
+
+def test_rows_beyond_the_limit_are_refused_while_reading(settings):
+    settings.INVENTORY_IMPORT_MAX_ROWS = 3
+    upload = xlsx_from_xml(HEADER + "".join(row(n, "Diskominfo,SP", f"A{n}") for n in range(2, 6)))
+    with pytest.raises(SpreadsheetError, match="lebih dari 3 baris"):
+        read_spreadsheet(upload, max_bytes=LIMIT)
+    exactly = xlsx_from_xml(HEADER + "".join(row(n, "Diskominfo,SP", f"A{n}") for n in range(2, 5)))
+    assert len(read_spreadsheet(exactly, max_bytes=LIMIT).rows) == 3
+    csv_rows = [["opd", "name"]] + [["Diskominfo,SP", f"A{n}"] for n in range(4)]
+    with pytest.raises(SpreadsheetError, match="lebih dari 3 baris"):
+        sheet_of(csv_rows)
+
+
+def test_a_row_of_a_hundred_thousand_cells_is_refused_before_openpyxl_builds_it():
+    wide = row(2, *(str(number) for number in range(100_000)))
+    message, peak, seconds = measured_refusal(xlsx_from_xml(HEADER + wide))
+    assert message.startswith("Baris 2 lembar kerja memuat terlalu banyak sel.")
+    assert peak < 20 * 1024 * 1024
+    assert seconds < 5
+
+
+def test_a_header_wider_than_the_column_limit_is_refused(settings):
+    settings.INVENTORY_IMPORT_MAX_COLUMNS = 5
+    header = ["OPD pemilik", "Nama aplikasi", "a", "b", "c", "d"]
+    with pytest.raises(SpreadsheetError, match="lebih dari 5 kolom"):
+        sheet_of([header, ["Diskominfo,SP", "SIMPEG", "", "", "", ""]])
+    # Columns past the limit are never read in the rows below the header.
+    sheet = sheet_of([header[:2], ["Diskominfo,SP", "SIMPEG", "", "", "", "", "z" * 9000]])
+    assert sheet.rows == [(2, {"opd": "Diskominfo,SP", "name": "SIMPEG"})]
+
+
+def test_a_csv_cell_beyond_the_csv_modules_field_limit_is_refused_naming_its_row():
+    rows = [["opd", "name", "description"], ["Diskominfo,SP", "A", "ok"]]
+    rows.append(["Diskominfo,SP", "B", "x" * 200_000])
+    with pytest.raises(SpreadsheetError) as error:
+        sheet_of(rows)
+    assert str(error.value).startswith(
+        "Baris 3 tidak dapat dibaca: sebuah sel lebih panjang dari 131.072 karakter"
+    )
+
+
+def test_a_cell_longer_than_its_field_is_a_row_error_naming_the_column(scoped_world, opd_staff):
+    sheet = sheet_of(
+        [
+            ["opd", "name", "description", "vendor_name"],
+            ["Diskominfo,SP", "SIMPEG", "x" * 6000, ""],
+            ["Diskominfo,SP", "E-Office", "Naskah dinas", "v" * 201],
+            ["Diskominfo,SP", "Portal", "x" * 5000, ""],
+        ]
+    )
+    rows = {row.number: row for row in import_preview(sheet, user=opd_staff).rows}
+    assert rows[2].errors == ["Deskripsi: lebih dari 5.000 karakter. Persingkat isi sel ini."]
+    assert rows[3].errors == ["Nama vendor: lebih dari 200 karakter. Persingkat isi sel ini."]
+    assert rows[4].action == "create"
+
+
+def test_an_xlsx_cell_of_200_kb_is_carried_short_and_refused_on_its_row(scoped_world, opd_staff):
+    upload = xlsx_from_xml(
+        row(1, "OPD pemilik", "Nama aplikasi", "Deskripsi")
+        + row(2, "Diskominfo,SP", "SIMPEG", "x" * 200_000)
+    )
+    sheet = read_spreadsheet(upload, max_bytes=LIMIT)
+    assert len(sheet.rows[0][1]["description"]) == 5001
+    preview = import_preview(sheet, user=opd_staff)
+    assert preview.rows[0].errors == [
+        "Deskripsi: lebih dari 5.000 karakter. Persingkat isi sel ini."
+    ]
+
+
+def test_one_long_text_repeated_in_every_cell_is_refused_as_too_much_text():
+    # Shared strings let a small file repeat one 5,000-character text in thousands of cells.
+    header = row(1, "OPD pemilik", "Nama aplikasi", "Deskripsi")
+    rows = "".join(
+        f'<row r="{n}">{cell("Diskominfo,SP")}{cell(f"A{n}")}<c t="s"><v>0</v></c></row>'
+        for n in range(2, 2200)
+    )
+    upload = xlsx_from_xml(header + rows, shared_strings=["x" * 5000])
+    with pytest.raises(SpreadsheetError, match="lebih dari 10.000.000 karakter teks"):
+        read_spreadsheet(upload, max_bytes=LIMIT)
+
+
+def test_an_xlsx_that_is_a_zip_bomb_gets_the_archive_message():
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive,
+        archive.open("xl/worksheets/sheet1.xml", "w") as entry,
+    ):
+        for _ in range(60):
+            entry.write(bytes(1024 * 1024))
+    message, peak, _seconds = measured_refusal(SimpleUploadedFile("bom.xlsx", buffer.getvalue()))
+    assert "mengembang lebih dari 100 kali" in message
+    assert peak < 20 * 1024 * 1024
+
+
+def test_an_xlsx_declaring_entities_is_unreadable():
+    laughs = '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
+    upload = xlsx_from_xml(HEADER + row(2, "Diskominfo,SP", "&b;"))
+    content = zipfile.ZipFile(io.BytesIO(upload.read()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in content.infolist():
+            data = content.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = laughs.encode() + data
+            archive.writestr(info.filename, data)
+    with pytest.raises(SpreadsheetError, match="tidak dapat dibaca"):
+        read_spreadsheet(SimpleUploadedFile("katalog.xlsx", out.getvalue()), max_bytes=LIMIT)
