@@ -185,6 +185,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name for the assessment's states, wherever they appear (status, a transition's target).
+    "ENUM_NAME_OVERRIDES": {"AssessmentStatusEnum": "assessments.models.Assessment.Status"},
 }
 
 # Largest spreadsheet the application inventory accepts for import.
