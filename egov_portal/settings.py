@@ -152,11 +152,34 @@ STORAGES = {
     },
 }
 
-SECURE_CONTENT_TYPE_NOSNIFF = True
-X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=False)
+# --- Transport security and security headers ----------------------------------------------
+# DJANGO_HTTPS=1: the portal is served over HTTPS by a proxy that terminates TLS and says so in
+# X-Forwarded-Proto (the proxy must set that header itself, never pass on a client's). Plain
+# HTTP is redirected, browsers are told to use HTTPS only, and cookies travel only over HTTPS.
+# Off by default, so `make run` and a deployment without TLS keep working.
+HTTPS = env_bool("DJANGO_HTTPS", default=False)
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = HTTPS
+# A load balancer checks health over plain HTTP on the private network; a redirect would read
+# as "down".
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
+# Preloading binds the whole registrable domain (often the government's shared domain) for
+# months and is hard to undo, so it is the domain owner's explicit choice, not a default; the
+# deploy check's reminder about it (W021) is silenced for that reason.
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# DJANGO_SECURE_COOKIES is the older switch for the cookies alone; DJANGO_HTTPS implies it.
+SESSION_COOKIE_SECURE = HTTPS or env_bool("DJANGO_SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# --- end of transport security and security headers ------------------------------------------
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
