@@ -1,11 +1,15 @@
-"""Production settings as a deployment sets them: each test starts Django in a fresh process."""
+"""Production settings as a deployment sets them, most tests in a fresh Django process."""
 
+import importlib
 import os
 import secrets
 import subprocess
 import sys
+from importlib import import_module
 
+import pytest
 from django.conf import settings
+from django.urls import clear_url_caches
 
 
 def run(args, tmp_path, settings_module="egov_portal.settings", **env):
@@ -98,3 +102,39 @@ def test_without_https_plain_http_is_served_and_the_cookie_switch_still_works(tm
     plain, health, proxied, secure_cookie = result.stdout.splitlines()
     assert (plain, health, proxied) == ("200 None", "200", "200 None"), result.stderr
     assert secure_cookie == "True"
+
+
+def test_the_admin_path_comes_from_the_environment(tmp_path):
+    code = (
+        "import django; django.setup(); from django.conf import settings;"
+        "from django.urls import reverse; print(settings.ADMIN_URL, reverse('admin:index'))"
+    )
+    result = run(["-c", code], tmp_path, **production(DJANGO_ADMIN_URL="/kelola/portal"))
+    assert result.stdout.split() == ["kelola/portal/", "/kelola/portal/"], result.stderr
+
+
+@pytest.fixture
+def admin_elsewhere(settings):
+    """The URLs built again with the admin at another path, as DJANGO_ADMIN_URL would."""
+
+    def rebuild_urls():
+        importlib.reload(import_module(settings.ROOT_URLCONF))
+        clear_url_caches()
+
+    original = settings.ADMIN_URL
+    settings.ADMIN_URL = "kelola-portal/"
+    rebuild_urls()
+    yield
+    settings.ADMIN_URL = original
+    rebuild_urls()
+
+
+def test_the_admin_answers_only_at_its_own_path_and_the_menu_links_there(
+    client, admin_user, admin_elsewhere
+):
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    client.force_login(admin_user)
+    assert client.get("/admin/").status_code == 404
+    assert client.get("/kelola-portal/").status_code == 200
+    assert 'href="/kelola-portal/"' in client.get("/").content.decode()
