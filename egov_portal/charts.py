@@ -47,12 +47,15 @@ def _num(value) -> float:
 
 def _svg(width, height, title, desc, body, pad=0) -> SafeString:
     uid = next(_ids)
+    outer_w, outer_h = width + 2 * pad, height + 2 * pad
     return mark_safe(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-        f'viewBox="{-pad} {-pad} {width + 2 * pad} {height + 2 * pad}" '
+        f'viewBox="{-pad} {-pad} {outer_w} {outer_h}" '
         f'aria-labelledby="chart-{uid}-title chart-{uid}-desc" '
-        # No width/height attributes: the chart scales to its container, up to its own size.
-        f'style="width:100%;max-width:{width + 2 * pad}px;height:auto;font-size:12px">'
+        # Attributes, not a style attribute (the Content-Security-Policy refuses those): the
+        # chart's own size, which the page's and the PDF's CSS (max-width: 100%; height: auto)
+        # shrink to a narrower container.
+        f'width="{outer_w}" height="{outer_h}" font-size="12">'
         f'<title id="chart-{uid}-title">{escape(title)}</title>'
         f'<desc id="chart-{uid}-desc">{escape(desc)}</desc>'
         f"{''.join(body)}</svg>"

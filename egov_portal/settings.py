@@ -39,6 +39,10 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
+# The Django admin's path, without the leading slash (egov_portal/urls.py). A deployment may
+# move it away from the /admin/ that every scanner tries first.
+ADMIN_URL = (os.environ.get("DJANGO_ADMIN_URL", "").strip().strip("/") or "admin") + "/"
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -66,6 +70,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "egov_portal.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "egov_portal.middleware.LanguageMiddleware",
@@ -222,11 +227,45 @@ STORAGES = {
     },
 }
 
-SECURE_CONTENT_TYPE_NOSNIFF = True
-X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=False)
+# --- Transport security and security headers ----------------------------------------------
+# DJANGO_HTTPS=1: the portal is served over HTTPS by a proxy that terminates TLS and says so in
+# X-Forwarded-Proto (the proxy must set that header itself, never pass on a client's). Plain
+# HTTP is redirected, browsers are told to use HTTPS only, and cookies travel only over HTTPS.
+# Off by default, so `make run` and a deployment without TLS keep working.
+HTTPS = env_bool("DJANGO_HTTPS", default=False)
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = HTTPS
+# A load balancer checks health over plain HTTP on the private network; a redirect would read
+# as "down".
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
+# Preloading binds the whole registrable domain (often the government's shared domain) for
+# months and is hard to undo, so it is the domain owner's explicit choice, not a default; the
+# deploy check's reminder about it (W021) is silenced for that reason.
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# DJANGO_SECURE_COOKIES is the older switch for the cookies alone; DJANGO_HTTPS implies it.
+SESSION_COOKIE_SECURE = HTTPS or env_bool("DJANGO_SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy of every response (egov_portal.middleware), in the shape of Django
+# 6.0's setting of the same name. Nothing inline runs or styles a page; Bootstrap's form
+# controls draw their icons from data: URIs.
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+# --- end of transport security and security headers ------------------------------------------
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -265,6 +304,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name for the assessment's states, wherever they appear (status, a transition's target).
+    "ENUM_NAME_OVERRIDES": {"AssessmentStatusEnum": "assessments.models.Assessment.Status"},
 }
 # API tokens are stored as SHA-512 digests and expire; the header keeps DRF's "Token" prefix.
 REST_KNOX = {

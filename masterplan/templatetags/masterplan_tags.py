@@ -37,7 +37,7 @@ def amount(value):
 
 @register.filter
 def bar(value):
-    """A progress bar width for CSS: 0–100 with a decimal point, whatever the language."""
+    """A progress bar's value for ``aria-valuenow``: 0–100 with a decimal point, in any language."""
     if value is None:
         return "0"
     return f"{min(max(float(value), 0.0), 100.0):.1f}"

@@ -23,3 +23,10 @@
     if (alert) alert.remove();
   });
 })();
+
+// A select marked data-submit-on-change sends its form when the choice changes (language,
+// year). Here rather than in an onchange attribute, which the Content-Security-Policy refuses.
+document.addEventListener("change", function (event) {
+  var field = event.target;
+  if (field.matches("select[data-submit-on-change]") && field.form) field.form.submit();
+});

@@ -1,4 +1,5 @@
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 
 from opds.models import Membership
 from tests.opds.factories import UserFactory
@@ -12,7 +13,7 @@ def test_admin_refuses_an_opd_operator_without_an_opd_with_a_message(
     client.force_login(admin_user)
     operator = UserFactory(username="operator.baru")
     response = client.post(
-        "/admin/opds/membership/add/",
+        reverse("admin:opds_membership_add"),
         {"user": operator.pk, "role": "opd_staff", "region": "", "opd": ""},
     )
     assert response.status_code == 200
@@ -25,12 +26,12 @@ def test_admin_lists_regions_opds_and_memberships(client, admin_user, kominfo, o
     admin_user.save()
     client.force_login(admin_user)
     for url in [
-        "/admin/opds/region/",
-        "/admin/opds/opd/",
-        "/admin/opds/membership/",
-        "/admin/auth/user/",
+        reverse("admin:opds_region_changelist"),
+        reverse("admin:opds_opd_changelist"),
+        reverse("admin:opds_membership_changelist"),
+        reverse("admin:auth_user_changelist"),
     ]:
         response = client.get(url)
         assert response.status_code == 200, url
-    assert "opd.kominfo" in client.get("/admin/auth/user/").content.decode()
+    assert "opd.kominfo" in client.get(reverse("admin:auth_user_changelist")).content.decode()
     assert get_user_model().objects.filter(username="opd.kominfo").exists()

@@ -105,7 +105,7 @@ def test_catalogue_summarises_by_status_platform_and_opd(client, catalogue, head
     }
     content = response.content.decode()
     assert "Menurut platform" in content
-    assert 'class="bar" style="width: 50%"' in content
+    assert 'class="bar width-pct-50"' in content
 
 
 def test_catalogue_flags_likely_duplicates_of_different_opds(client, scoped_world, head):
