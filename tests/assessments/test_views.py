@@ -143,7 +143,7 @@ def test_opd_staff_cannot_see_or_score_assessments(client, draft, opd_staff):
     client.force_login(opd_staff)
     assert client.get(draft.get_absolute_url()).status_code == 404
     assert post_answer(client, draft, "policy-01", self_level=3).status_code == 404
-    assert client.get(reverse("assessments:assessment_list")).status_code == 200
+    assert client.get(reverse("assessments:assessment_list")).status_code == 403
     assert not Answer.objects.exists()
 
 
