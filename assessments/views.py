@@ -10,10 +10,10 @@ from django.views.decorators.http import require_POST
 
 from assessments import workflow
 from assessments.access import acting_role, creatable_regions
+from assessments.filters import AssessmentListFilter
 from assessments.forms import (
     AnswerForm,
     AssessmentCreateForm,
-    AssessmentFilterForm,
     EvidenceForm,
     TransitionForm,
 )
@@ -36,17 +36,13 @@ def is_htmx(request):
 
 @login_required
 def assessment_list(request):
-    form = AssessmentFilterForm(request.GET or None, user=request.user)
-    assessments = Assessment.objects.visible_to(request.user).for_list()
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["region"]:
-            assessments = assessments.filter(region=data["region"])
-        if data["year"]:
-            assessments = assessments.filter(year=data["year"])
-        if data["status"]:
-            assessments = assessments.filter(status=data["status"])
-    assessments = list(assessments[:500])
+    filterset = AssessmentListFilter(
+        request.GET,
+        queryset=Assessment.objects.visible_to(request.user).for_list(),
+        request=request,
+    )
+    form = filterset.form
+    assessments = list(filterset.shown()[:500])
     results = results_for(assessments)
     rows = [(assessment, results[assessment.pk]) for assessment in assessments]
     may_create = creatable_regions(request.user).exists()

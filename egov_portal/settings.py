@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "rest_framework.authtoken",
+    "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "crispy_forms",
@@ -77,6 +78,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "egov_portal.urls"
+# The API's clients read JSON: a refused CSRF check under /api/ answers like the API.
+CSRF_FAILURE_VIEW = "egov_portal.views.csrf_failure"
 
 TEMPLATES = [
     {
@@ -163,13 +166,17 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 REST_FRAMEWORK = {
+    # The token class comes first: DRF takes the first class's WWW-Authenticate header, so an
+    # anonymous request is told 401 and how to authenticate instead of a bare 403. A browser's
+    # session (with its CSRF check) works as before.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "egov_portal.api.PageNumberPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "egov_portal.api.exception_handler",
     # Scores and budgets are JSON numbers, not strings.
     "COERCE_DECIMAL_TO_STRING": False,

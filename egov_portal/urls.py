@@ -5,7 +5,13 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
-from egov_portal.views import healthz, page_not_found
+from egov_portal.views import (
+    bad_request,
+    healthz,
+    page_not_found,
+    permission_denied,
+    server_error,
+)
 from opds.forms import LoginForm
 
 api_v1 = [
@@ -40,4 +46,7 @@ urlpatterns = [
 admin.site.site_header = _("Administrasi Portal Kapabilitas e-Government")
 admin.site.site_title = _("Portal e-Gov Kalteng")
 
+handler400 = bad_request
+handler403 = permission_denied
 handler404 = page_not_found
+handler500 = server_error

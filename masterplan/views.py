@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 from egov_portal import charts
 from egov_portal.versions import StaleVersion, conflict_shown
 from masterplan import workflow
+from masterplan.filters import MasterPlanListFilter
 from masterplan.forms import (
     MasterPlanForm,
-    PlanFilterForm,
     ProgrammeForm,
     RedraftForm,
     TargetForm,
@@ -43,13 +43,13 @@ def visible_plan(request, pk, *, overview=False):
 
 @login_required
 def masterplan_list(request):
-    form = PlanFilterForm(request.GET or None, user=request.user)
-    plans = MasterPlan.objects.visible_to(request.user).for_list()
-    if form.is_valid():
-        if form.cleaned_data["region"]:
-            plans = plans.filter(region=form.cleaned_data["region"])
-        if form.cleaned_data["status"]:
-            plans = plans.filter(status=form.cleaned_data["status"])
+    filterset = MasterPlanListFilter(
+        request.GET,
+        queryset=MasterPlan.objects.visible_to(request.user).for_list(),
+        request=request,
+    )
+    form = filterset.form
+    plans = filterset.shown()
     paginator = Paginator(plans.prefetch_related("framework__dimensions"), PLANS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     year = current_year()

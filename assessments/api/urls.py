@@ -1,5 +1,4 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
 
 from assessments.api.views import (
     AnswerDetailView,
@@ -8,25 +7,26 @@ from assessments.api.views import (
     AssessmentViewSet,
     FrameworkViewSet,
 )
+from egov_portal.api import api_router
 
-router = SimpleRouter()
+router = api_router()
 router.register("frameworks", FrameworkViewSet, basename="framework")
 router.register("assessments", AssessmentViewSet, basename="assessment")
 
 urlpatterns = [
     *router.urls,
     path(
-        "assessments/<int:assessment_pk>/answers/",
+        "assessments/<api_id:assessment_pk>/answers/",
         AnswerListView.as_view(),
         name="assessment-answers",
     ),
     path(
-        "assessments/<int:assessment_pk>/answers/<slug:indicator>/",
+        "assessments/<api_id:assessment_pk>/answers/<slug:indicator>/",
         AnswerDetailView.as_view(),
         name="assessment-answer",
     ),
     path(
-        "assessments/<int:assessment_pk>/answers/<slug:indicator>/history/",
+        "assessments/<api_id:assessment_pk>/answers/<slug:indicator>/history/",
         AnswerHistoryView.as_view(),
         name="assessment-answer-history",
     ),

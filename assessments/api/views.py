@@ -2,8 +2,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as APIPermissionDenied
@@ -17,6 +16,7 @@ from assessments.api.serializers import (
     FrameworkSerializer,
     TransitionSerializer,
 )
+from assessments.filters import AssessmentFilter
 from assessments.models import Answer, Assessment, Evidence, Framework, Indicator, Level
 from assessments.scoring import results_for
 from egov_portal.api import HistoryEntrySerializer, history_response
@@ -30,6 +30,7 @@ class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
     """Assessment frameworks: dimensions, (aspects,) indicators and level descriptors."""
 
     lookup_field = "code"
+    lookup_value_converter = "slug"
 
     def get_queryset(self):
         queryset = Framework.objects.all()
@@ -48,15 +49,6 @@ class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
         return FrameworkDetailSerializer if self.action == "retrieve" else FrameworkSerializer
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter("region", OpenApiTypes.STR, description="Kode Kemendagri wilayah"),
-            OpenApiParameter("year", OpenApiTypes.INT),
-            OpenApiParameter("status", OpenApiTypes.STR, enum=Assessment.Status.values),
-        ]
-    )
-)
 class AssessmentViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -66,17 +58,11 @@ class AssessmentViewSet(
     """Assessments of the regions the caller may see, with their scores."""
 
     serializer_class = AssessmentSerializer
+    filterset_class = AssessmentFilter
+    lookup_value_converter = "api_id"
 
     def get_queryset(self):
-        queryset = Assessment.objects.visible_to(self.request.user).for_list()
-        params = self.request.query_params
-        if params.get("region"):
-            queryset = queryset.filter(region__code=params["region"])
-        if params.get("year", "").isdigit():
-            queryset = queryset.filter(year=int(params["year"]))
-        if params.get("status"):
-            queryset = queryset.filter(status=params["status"])
-        return queryset
+        return Assessment.objects.visible_to(self.request.user).for_list()
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
@@ -128,6 +114,7 @@ class AnswerListView(generics.ListAPIView):
     """The saved answers of an assessment."""
 
     serializer_class = AnswerSerializer
+    filter_backends = []
 
     def get_queryset(self):
         assessment = visible_assessment(self.request, self.kwargs["assessment_pk"])
@@ -199,6 +186,7 @@ class AnswerHistoryView(generics.GenericAPIView):
     and each changed field's old and new value."""
 
     serializer_class = HistoryEntrySerializer
+    filter_backends = []
 
     @extend_schema(responses=HistoryEntrySerializer(many=True))
     def get(self, request, *args, **kwargs):
