@@ -175,7 +175,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "egov_portal.api.PageNumberPagination",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "egov_portal.schema.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "egov_portal.api.exception_handler",
     # Scores and budgets are JSON numbers, not strings.
@@ -190,9 +190,22 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Request bodies get their own components, without the read-only fields of responses.
+    "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Ids and years in a path are numbers within the range the converters accept.
+    "PATH_CONVERTER_OVERRIDES": {
+        "api_id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
+        "api_year": {"type": "integer", "minimum": 2000, "maximum": 2100},
+    },
+    # Several models have a "status"; each set of choices gets its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "AssessmentStatusEnum": "assessments.models.Assessment.Status",
+        "ApplicationStatusEnum": "opds.models.Application.Status",
+        "MasterPlanStatusEnum": "masterplan.models.MasterPlan.Status",
+    },
 }
 
 # Largest spreadsheet the application inventory accepts for import.
