@@ -1,5 +1,7 @@
 """Every error under /api/ is JSON with a ``detail``, including those no API view answers."""
 
+import json
+
 import pytest
 from django.test import Client
 from rest_framework.test import APIClient
@@ -16,8 +18,8 @@ def api():
 def assert_json_error(response, status):
     assert response.status_code == status, response.content
     assert response["Content-Type"].startswith("application/json")
-    assert isinstance(response.json()["detail"], str)
-    assert response.json()["detail"]
+    detail = json.loads(response.content)["detail"]
+    assert isinstance(detail, str) and detail
 
 
 def test_anonymous_request_to_a_protected_list_is_401_with_www_authenticate(api, db):
@@ -139,3 +141,20 @@ def test_a_page_failure_is_still_the_html_500_page(reviewer, monkeypatch):
     assert response.status_code == 500
     assert response["Content-Type"].startswith("text/html")
     assert "secret" not in response.content.decode()
+
+
+def test_a_refused_csrf_check_under_the_api_is_json_and_on_a_page_html(rf):
+    from egov_portal.views import csrf_failure
+
+    assert_json_error(csrf_failure(rf.post("/api/v1/applications/"), reason="no token"), 403)
+    page = csrf_failure(rf.post("/accounts/login/"), reason="no token")
+    assert page.status_code == 403
+    assert page["Content-Type"].startswith("text/html")
+
+
+def test_a_page_form_too_large_to_read_is_413(client, settings, reviewer):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    client.force_login(reviewer)
+    response = client.post("/accounts/logout/", {f"field{n}": "x" for n in range(20)})
+    assert response.status_code == 413
+    assert response["Content-Type"].startswith("text/html")
