@@ -2,9 +2,9 @@
 
 Schemathesis reads the live schema (``/api/schema/``) and sends each operation a bounded,
 deterministic set of generated requests, valid and invalid, as each demo account and
-anonymously, then the edges of every parameter and field as the administrator. Every answer must be documented for
-the operation (status code, content type, body), and none may be a server error. Writes are
-welcome: each test runs in a transaction that is rolled back.
+anonymously, then the edges of every parameter and field as the administrator. Every answer
+must be documented for the operation (status code, content type, body), and none may be a
+server error. Writes are welcome: each test runs in a transaction that is rolled back.
 """
 
 from io import StringIO
