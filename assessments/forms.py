@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from assessments.access import creatable_regions
 from assessments.models import Answer, Assessment, Evidence, Framework
 from egov_portal.fields import TEXT_MAX_LENGTH
-from opds.forms import RegionFilterField
+from opds.forms import FilterForm
 
 
 class AssessmentCreateForm(forms.ModelForm):
@@ -115,15 +115,5 @@ class TransitionForm(forms.Form):
     )
 
 
-class AssessmentFilterForm(forms.Form):
-    region = RegionFilterField()
-    year = forms.IntegerField(label=_("Tahun"), required=False, min_value=2000, max_value=2100)
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("", _("Semua status"))] + list(Assessment.Status.choices),
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["region"].limit_to(user)
+class AssessmentFilterForm(FilterForm):
+    """Filters of the assessment list (``assessments.filters.AssessmentFilter``)."""

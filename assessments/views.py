@@ -11,10 +11,10 @@ from django.views.decorators.http import require_POST
 from assessments import workflow
 from assessments.access import creatable_regions, may_open_assessments
 from assessments.evidence import attachment_disposition, download_name, download_type
+from assessments.filters import AssessmentListFilter
 from assessments.forms import (
     AnswerForm,
     AssessmentCreateForm,
-    AssessmentFilterForm,
     EvidenceForm,
     TransitionForm,
 )
@@ -40,17 +40,13 @@ def is_htmx(request):
 def assessment_list(request):
     if not may_open_assessments(request.user):
         raise NotAllowed(_("Penilaian dibuka oleh kepala Diskominfo, penilai dan administrator."))
-    form = AssessmentFilterForm(request.GET or None, user=request.user)
-    assessments = Assessment.objects.visible_to(request.user).for_list()
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["region"]:
-            assessments = assessments.filter(region=data["region"])
-        if data["year"]:
-            assessments = assessments.filter(year=data["year"])
-        if data["status"]:
-            assessments = assessments.filter(status=data["status"])
-    assessments = list(assessments[:500])
+    filterset = AssessmentListFilter(
+        request.GET,
+        queryset=Assessment.objects.visible_to(request.user).for_list(),
+        request=request,
+    )
+    form = filterset.form
+    assessments = list(filterset.shown()[:500])
     results = results_for(assessments)
     rows = [(assessment, results[assessment.pk]) for assessment in assessments]
     may_create = creatable_regions(request.user).exists()

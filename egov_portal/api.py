@@ -1,18 +1,46 @@
-"""API conventions shared by every app: pagination and error translation (throttling is in
-``egov_portal.throttling``, the token endpoints in ``egov_portal.auth_views``)."""
+"""API conventions shared by every app: routes, pagination and error translation (the schema's
+account of errors is ``egov_portal.schema``; throttling is in ``egov_portal.throttling``, the
+token endpoints in ``egov_portal.auth_views``)."""
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import register_converter
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from rest_framework import pagination, serializers, status
+from rest_framework import pagination, routers, serializers, status
 from rest_framework.exceptions import PermissionDenied as APIPermissionDenied
 from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from egov_portal.errors import Conflict
+from egov_portal.params import ApiIdConverter, ApiYearConverter
 from egov_portal.versions import StaleVersion
+
+
+class RegionCodeConverter:
+    """A Kemendagri code in a path (``62``, ``62.10``); anything else matches no route."""
+
+    regex = r"[0-9]{2}(?:\.[0-9]{2,4}){0,3}"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return str(value)
+
+
+# An id or a year out of range in an API path answers 400 with the reason (the pages' 404 says
+# the address names nothing; an API client sent a wrong request).
+register_converter(ApiIdConverter, "api_id")
+register_converter(ApiYearConverter, "api_year")
+register_converter(RegionCodeConverter, "region_code")
+
+
+def api_router():
+    """A router whose detail routes use path converters (each viewset's
+    ``lookup_value_converter``), so an id too large for the database never reaches it."""
+    return routers.SimpleRouter(use_regex_path=False)
 
 
 class PageNumberPagination(pagination.PageNumberPagination):

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "knox",
     "axes",
+    "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "crispy_forms",
@@ -86,6 +87,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "egov_portal.urls"
+# The API's clients read JSON: a refused CSRF check under /api/ answers like the API.
+CSRF_FAILURE_VIEW = "egov_portal.views.csrf_failure"
 
 TEMPLATES = [
     {
@@ -271,13 +274,19 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 REST_FRAMEWORK = {
+    # The token class comes first: DRF takes the first class's WWW-Authenticate header, so an
+    # anonymous request is told 401 and how to authenticate instead of a bare 403. A browser's
+    # session (with its CSRF check) works as before.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # The token first: an anonymous request is told how to authenticate (401 with
+        # WWW-Authenticate) instead of a bare 403.
         "knox.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "egov_portal.api.PageNumberPagination",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "egov_portal.schema.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "egov_portal.api.exception_handler",
     # Counted in Django's cache: the default (memory) cache keeps one count per process, so
     # with several gunicorn workers a client gets up to that many times the rate.
@@ -301,11 +310,22 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Request bodies get their own components, without the read-only fields of responses.
+    "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # One name for the assessment's states, wherever they appear (status, a transition's target).
-    "ENUM_NAME_OVERRIDES": {"AssessmentStatusEnum": "assessments.models.Assessment.Status"},
+    # Ids and years in a path are numbers within the range the converters accept.
+    "PATH_CONVERTER_OVERRIDES": {
+        "api_id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
+        "api_year": {"type": "integer", "minimum": 2000, "maximum": 2100},
+    },
+    # Several models have a "status"; each set of choices gets its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "AssessmentStatusEnum": "assessments.models.Assessment.Status",
+        "ApplicationStatusEnum": "opds.models.Application.Status",
+        "MasterPlanStatusEnum": "masterplan.models.MasterPlan.Status",
+    },
 }
 # API tokens are stored as SHA-512 digests and expire; the header keeps DRF's "Token" prefix.
 REST_KNOX = {

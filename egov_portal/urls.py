@@ -7,15 +7,19 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from egov_portal import params
 from egov_portal.auth_views import TokenLogoutView, TokenObtainView
-from egov_portal.views import healthz, page_not_found
+from egov_portal.views import (
+    bad_request,
+    healthz,
+    page_not_found,
+    permission_denied,
+    server_error,
+)
 from opds.forms import LoginForm
 
 # Ids and years in paths go through one parser per kind (``egov_portal.params``): a page
-# answers 404 for a value out of range, the API 400.
+# answers 404 for a value out of range; the API's converters (400) are in ``egov_portal.api``.
 register_converter(params.IdConverter, "id")
 register_converter(params.YearConverter, "year")
-register_converter(params.ApiIdConverter, "api_id")
-register_converter(params.ApiYearConverter, "api_year")
 
 api_v1 = [
     path("auth/token/", TokenObtainView.as_view(), name="api_token"),
@@ -52,4 +56,7 @@ urlpatterns = [
 admin.site.site_header = _("Administrasi Portal Kapabilitas e-Government")
 admin.site.site_title = _("Portal e-Gov Kalteng")
 
+handler400 = bad_request
+handler403 = permission_denied
 handler404 = page_not_found
+handler500 = server_error

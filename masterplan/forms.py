@@ -6,7 +6,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from masterplan.models import MasterPlan, Programme, Target
-from opds.forms import RegionFilterField
+from opds.forms import FilterForm
 from opds.models import OPD
 
 # "Rp 1.250.000", "1.250.000", "1,250,000", "1 250 000" or "1250000".
@@ -169,17 +169,8 @@ class RedraftForm(forms.Form):
         return [int(pk) for pk in self.cleaned_data["carry"]]
 
 
-class PlanFilterForm(forms.Form):
-    region = RegionFilterField()
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("", _("Semua status")), *MasterPlan.Status.choices],
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["region"].limit_to(user)
+class PlanFilterForm(FilterForm):
+    """Filters of the master-plan list (``masterplan.filters.MasterPlanFilter``)."""
 
 
 class ProgrammeForm(forms.ModelForm):

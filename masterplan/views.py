@@ -13,9 +13,9 @@ from egov_portal.errors import Conflict, NotAllowed, WrongState, messages_of, st
 from egov_portal.versions import StaleVersion, conflict_shown
 from masterplan import workflow
 from masterplan.access import may_open_plans, require_plan_editor
+from masterplan.filters import MasterPlanListFilter
 from masterplan.forms import (
     MasterPlanForm,
-    PlanFilterForm,
     ProgrammeForm,
     RedraftForm,
     TargetForm,
@@ -49,13 +49,13 @@ def masterplan_list(request):
         raise NotAllowed(
             _("Rencana induk dibuka oleh kepala Diskominfo, penilai dan administrator.")
         )
-    form = PlanFilterForm(request.GET or None, user=request.user)
-    plans = MasterPlan.objects.visible_to(request.user).for_list()
-    if form.is_valid():
-        if form.cleaned_data["region"]:
-            plans = plans.filter(region=form.cleaned_data["region"])
-        if form.cleaned_data["status"]:
-            plans = plans.filter(status=form.cleaned_data["status"])
+    filterset = MasterPlanListFilter(
+        request.GET,
+        queryset=MasterPlan.objects.visible_to(request.user).for_list(),
+        request=request,
+    )
+    form = filterset.form
+    plans = filterset.shown()
     paginator = Paginator(plans.prefetch_related("framework__dimensions"), PLANS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     year = current_year()

@@ -9,34 +9,40 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from egov_portal.params import InvalidNumber, parse_id
 from opds.access import home_region
 from opds.models import OPD, Application, Region
 
 
-class RegionFilterField(forms.ModelChoiceField):
-    """A filter on region, by Kemendagri code, offering the regencies and cities the user may
-    see once ``limit_to(user)`` is called."""
+class FilterForm(forms.Form):
+    """The look of a page's filters. Its fields and their validation are those of the page's
+    FilterSet (``<app>/filters.py``, shared with the API); this form offers the user's
+    choices: the regions they may see, in a list, and only those."""
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault("label", _("Wilayah"))
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("empty_label", _("Semua wilayah"))
-        super().__init__(queryset=Region.objects.none(), to_field_name="code", **kwargs)
+    # The catalogue is about any region; the other lists about regencies and cities.
+    offers_provinces = False
 
-    def limit_to(self, user):
-        self.queryset = Region.objects.visible_to(user).exclude(kind=Region.Kind.PROVINCE)
+    def for_user(self, user):
+        if "region" not in self.fields:
+            return
+        regions = Region.objects.visible_to(user)
+        if not self.offers_provinces:
+            regions = regions.exclude(kind=Region.Kind.PROVINCE)
+        offered = {region.code: region.name for region in regions}
+
+        def is_offered(code):
+            if code and code not in offered:
+                raise forms.ValidationError(
+                    _("Pilih salah satu wilayah yang ada di daftar."), code="invalid_choice"
+                )
+
+        field = self.fields["region"]
+        field.validators = [*field.validators, is_offered]
+        field.widget = forms.Select(choices=[("", _("Semua wilayah")), *offered.items()])
 
 
-class OPDFilterForm(forms.Form):
-    """Filters on the OPD list, offering only the regions the user may see."""
-
-    q = forms.CharField(label=_("Cari"), required=False, max_length=100)
-    region = RegionFilterField()
-    include_inactive = forms.BooleanField(label=_("Tampilkan OPD nonaktif"), required=False)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["region"].limit_to(user)
+class OPDFilterForm(FilterForm):
+    """Filters of the OPD list (``opds.filters.OPDListFilter``)."""
 
 
 class LoginForm(AuthenticationForm):
@@ -159,93 +165,38 @@ class ApplicationForm(forms.ModelForm):
         )
 
 
-class ApplicationFilterForm(forms.Form):
-    """Search, filters and sort order of the catalogue; also drives the export."""
+class ApplicationFilterForm(FilterForm):
+    """Search, filters and sort order of the catalogue (``opds.filters.CatalogueFilter``); also
+    drives the export. The catalogue is about one region when one is chosen, implied by the
+    chosen OPD, or the only one the user sees; then its OPDs are offered."""
 
-    SORTS = {
-        "name": ("name", "pk"),
-        "-name": ("-name", "-pk"),
-        "opd": ("opd__name", "name", "pk"),
-        "status": ("status", "name", "pk"),
-        "platform": ("platform", "name", "pk"),
-        "-year_built": ("-year_built", "name", "pk"),
-        "-changed_at": ("-changed_at", "pk"),
-    }
+    offers_provinces = True
 
-    q = forms.CharField(label=_("Cari nama atau deskripsi"), required=False, max_length=100)
-    region = RegionFilterField()
-    opd = forms.ModelChoiceField(
-        label=_("OPD pemilik"),
-        queryset=OPD.objects.none(),
-        required=False,
-        empty_label=_("Semua OPD"),
-    )
-    status = forms.ChoiceField(label=_("Status"), required=False)
-    platform = forms.ChoiceField(label=_("Platform"), required=False)
-    classification = forms.ChoiceField(label=_("Klasifikasi"), required=False)
-    service_type = forms.ChoiceField(label=_("Jenis layanan"), required=False)
-    hosting = forms.ChoiceField(label=_("Hosting"), required=False)
-    sort = forms.ChoiceField(
-        label=_("Urutkan"),
-        required=False,
-        choices=[
-            ("name", _("Nama (A–Z)")),
-            ("-name", _("Nama (Z–A)")),
-            ("opd", _("OPD pemilik")),
-            ("status", _("Status")),
-            ("platform", _("Platform")),
-            ("-year_built", _("Tahun dibangun (terbaru)")),
-            ("-changed_at", _("Terakhir diubah")),
-        ],
-    )
-
-    def __init__(self, data, *, user):
-        data = data.copy()
-        regions = Region.objects.visible_to(user)
-        self.region_choices = regions
-        super().__init__(data)
-        self.fields["region"].queryset = regions
-        everything = [("", _("Semua"))]
-        for name in ("status", "platform", "classification", "service_type", "hosting"):
-            self.fields[name].choices = everything + list(Application._meta.get_field(name).choices)
-        self.region = self._selected_region(data, user)
+    def for_user(self, user):
+        super().for_user(user)
+        self.region = self._selected_region(self.data, user)
         if self.region is not None:
+            data = self.data.copy()
             data.setdefault("region", self.region.code)
             self.data = data
-            self.fields["opd"].queryset = OPD.objects.filter(region=self.region).order_by("name")
+            opds = OPD.objects.filter(region=self.region).order_by("name")
+            self.fields["opd"].widget = forms.Select(
+                choices=[("", _("Semua OPD")), *((opd.pk, opd.name) for opd in opds)]
+            )
 
     def _selected_region(self, data, user):
-        """The one region the catalogue is about, if any: chosen, implied by the OPD, or
-        the only region the user sees."""
         code = data.get("region")
         if code:
             return Region.objects.visible_to(user).filter(code=code).first()
-        opd_id = data.get("opd")
-        if opd_id and str(opd_id).isdigit():
+        try:
+            opd_id = parse_id(data.get("opd", ""))
+        except InvalidNumber:
+            opd_id = None
+        if opd_id is not None:
             opd = OPD.objects.visible_to(user).select_related("region").filter(pk=opd_id).first()
             if opd is not None:
                 return opd.region
         return home_region(user)
-
-    def filter(self, applications):
-        """``applications`` narrowed and ordered by the valid parts of the form."""
-        if not self.is_valid():
-            return (
-                applications.none()
-                if self.errors.get("region")
-                else applications.order_by("name", "pk")
-            )
-        data = self.cleaned_data
-        if data["region"]:
-            applications = applications.filter(opd__region=data["region"])
-        if data["opd"]:
-            applications = applications.filter(opd=data["opd"])
-        if data["q"]:
-            applications = applications.search(data["q"])
-        for name in ("status", "platform", "classification", "service_type", "hosting"):
-            if data[name]:
-                applications = applications.filter(**{name: data[name]})
-        return applications.order_by(*self.SORTS.get(data["sort"] or "name"))
 
 
 class ImportForm(forms.Form):

@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -30,13 +29,8 @@ from opds.access import (
     own_opd,
     require_inventory_keeper,
 )
-from opds.forms import (
-    ApplicationFilterForm,
-    ApplicationForm,
-    HistoryFilterForm,
-    ImportForm,
-    OPDFilterForm,
-)
+from opds.filters import CatalogueFilter, OPDListFilter
+from opds.forms import ApplicationForm, HistoryFilterForm, ImportForm
 from opds.inventory.spreadsheet_read import Sheet
 from opds.models import OPD, Application, Region
 
@@ -93,21 +87,13 @@ class OPDListView(LoginRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        self.form = OPDFilterForm(self.request.GET or None, user=self.request.user)
-        queryset = OPD.objects.visible_to(self.request.user).for_list()
-        if self.form.is_valid():
-            data = self.form.cleaned_data
-            if data.get("region"):
-                queryset = queryset.filter(region=data["region"])
-            if data.get("q"):
-                queryset = queryset.filter(
-                    Q(name__icontains=data["q"]) | Q(short_name__icontains=data["q"])
-                )
-            if not data.get("include_inactive"):
-                queryset = queryset.filter(active=True)
-        else:
-            queryset = queryset.filter(active=True)
-        return queryset
+        filterset = OPDListFilter(
+            self.request.GET,
+            queryset=OPD.objects.visible_to(self.request.user).for_list(),
+            request=self.request,
+        )
+        self.form = filterset.form
+        return filterset.shown()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -126,8 +112,13 @@ class ApplicationListView(LoginRequiredMixin, ListView):
     paginate_by = 25
 
     def get_queryset(self):
-        self.form = ApplicationFilterForm(self.request.GET, user=self.request.user)
-        self.filtered = self.form.filter(Application.objects.visible_to(self.request.user))
+        filterset = CatalogueFilter(
+            self.request.GET,
+            queryset=Application.objects.visible_to(self.request.user),
+            request=self.request,
+        )
+        self.form = filterset.form
+        self.filtered = filterset.shown()
         return self.filtered.for_list()
 
     def get_context_data(self, **kwargs):
@@ -310,8 +301,9 @@ def application_retire(request, pk):
 
 @login_required
 def application_export(request, file_format):
-    form = ApplicationFilterForm(request.GET, user=request.user)
-    applications = form.filter(Application.objects.visible_to(request.user))
+    applications = CatalogueFilter(
+        request.GET, queryset=Application.objects.visible_to(request.user), request=request
+    ).shown()
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if file_format == "csv":
         stream = io.StringIO()

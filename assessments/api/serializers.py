@@ -136,8 +136,12 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
 
 class AnswerSerializer(serializers.ModelSerializer):
+    # A change needs the version last read (see egov_portal.schema).
+    required_to_change = ("version",)
     indicator = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    updated_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    updated_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     version = serializers.IntegerField(
         min_value=0,
         help_text="The version you last read (0 for an indicator not answered yet); "

@@ -1,5 +1,4 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
 
 from assessments.api.views import (
     AnswerDetailView,
@@ -8,8 +7,9 @@ from assessments.api.views import (
     AssessmentViewSet,
     FrameworkViewSet,
 )
+from egov_portal.api import api_router
 
-router = SimpleRouter()
+router = api_router()
 router.register("frameworks", FrameworkViewSet, basename="framework")
 router.register("assessments", AssessmentViewSet, basename="assessment")
 

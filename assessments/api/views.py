@@ -1,8 +1,7 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -15,6 +14,7 @@ from assessments.api.serializers import (
     FrameworkSerializer,
     TransitionSerializer,
 )
+from assessments.filters import AssessmentFilter
 from assessments.models import Answer, Assessment, Evidence, Framework, Indicator, Level
 from assessments.scoring import results_for
 from egov_portal.api import HistoryEntrySerializer, history_response
@@ -24,6 +24,7 @@ class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
     """Assessment frameworks: dimensions, (aspects,) indicators and level descriptors."""
 
     lookup_field = "code"
+    lookup_value_converter = "slug"
 
     def get_queryset(self):
         queryset = Framework.objects.all()
@@ -42,15 +43,6 @@ class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
         return FrameworkDetailSerializer if self.action == "retrieve" else FrameworkSerializer
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter("region", OpenApiTypes.STR, description="Kode Kemendagri wilayah"),
-            OpenApiParameter("year", OpenApiTypes.INT),
-            OpenApiParameter("status", OpenApiTypes.STR, enum=Assessment.Status.values),
-        ]
-    )
-)
 class AssessmentViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -60,17 +52,11 @@ class AssessmentViewSet(
     """Assessments of the regions the caller may see, with their scores."""
 
     serializer_class = AssessmentSerializer
+    filterset_class = AssessmentFilter
+    lookup_value_converter = "api_id"
 
     def get_queryset(self):
-        queryset = Assessment.objects.visible_to(self.request.user).for_list()
-        params = self.request.query_params
-        if params.get("region"):
-            queryset = queryset.filter(region__code=params["region"])
-        if params.get("year", "").isdigit():
-            queryset = queryset.filter(year=int(params["year"]))
-        if params.get("status"):
-            queryset = queryset.filter(status=params["status"])
-        return queryset
+        return Assessment.objects.visible_to(self.request.user).for_list()
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
@@ -114,6 +100,7 @@ class AnswerListView(generics.ListAPIView):
     """The saved answers of an assessment."""
 
     serializer_class = AnswerSerializer
+    filter_backends = []
 
     def get_queryset(self):
         assessment = visible_assessment(self.request, self.kwargs["assessment_pk"])
@@ -125,6 +112,7 @@ class AnswerDetailView(generics.GenericAPIView):
     ``version`` last read; an indicator not answered yet reads as version 0."""
 
     serializer_class = AnswerSerializer
+    filter_backends = []
 
     def current_representation(self, current):
         # An indicator never answered has nothing saved yet: its version 0 is current.
@@ -140,6 +128,10 @@ class AnswerDetailView(generics.GenericAPIView):
             assessment=assessment, indicator=indicator, version=0
         )
         return assessment, indicator, answer
+
+    def get_object(self):
+        # What OPTIONS (DRF's metadata) reads to describe a PUT: without it, a 500.
+        return self.target()[2]
 
     def get(self, request, *args, **kwargs):
         _assessment, _indicator, answer = self.target()
@@ -179,6 +171,7 @@ class AnswerHistoryView(generics.GenericAPIView):
     and each changed field's old and new value."""
 
     serializer_class = HistoryEntrySerializer
+    filter_backends = []
 
     @extend_schema(responses=HistoryEntrySerializer(many=True))
     def get(self, request, *args, **kwargs):

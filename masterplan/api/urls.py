@@ -1,8 +1,7 @@
-from rest_framework.routers import SimpleRouter
-
+from egov_portal.api import api_router
 from masterplan.api.views import MasterPlanViewSet
 
-router = SimpleRouter()
+router = api_router()
 router.register("masterplans", MasterPlanViewSet, basename="masterplan")
 
 urlpatterns = router.urls

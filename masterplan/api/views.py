@@ -1,6 +1,5 @@
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -14,33 +13,23 @@ from masterplan.api.serializers import (
     RealisationSerializer,
     TargetSerializer,
 )
+from masterplan.filters import MasterPlanFilter
 from masterplan.models import MasterPlan
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter("region", OpenApiTypes.STR, description="Kode Kemendagri wilayah"),
-            OpenApiParameter("status", OpenApiTypes.STR, enum=MasterPlan.Status.values),
-        ]
-    )
-)
 class MasterPlanViewSet(viewsets.ReadOnlyModelViewSet):
     """Master plans of the regions the caller may see, with programmes, yearly targets and
     progress figures (per cent achieved, budget absorption) from ``masterplan.progress``."""
 
+    filterset_class = MasterPlanFilter
+    lookup_value_converter = "api_id"
+
     def get_queryset(self):
-        queryset = (
+        return (
             MasterPlan.objects.visible_to(self.request.user)
             .for_overview()
             .prefetch_related("framework__dimensions")
         )
-        params = self.request.query_params
-        if params.get("region"):
-            queryset = queryset.filter(region__code=params["region"])
-        if params.get("status"):
-            queryset = queryset.filter(status=params["status"])
-        return queryset
 
     def get_serializer_class(self):
         if self.action == "retrieve":

@@ -6,7 +6,7 @@ from opds.models import OPD, Application, Region
 
 
 class RegionSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Region
@@ -24,6 +24,9 @@ class OPDSerializer(serializers.ModelSerializer):
 class ApplicationSerializer(serializers.ModelSerializer):
     """An inventory record. Only ``opd`` and ``name`` are needed to create one."""
 
+    # A change needs the version last read (see egov_portal.schema).
+    required_to_change = ("version",)
+
     opd = serializers.PrimaryKeyRelatedField(queryset=OPD.objects.none())
     region = serializers.CharField(source="opd.region.code", read_only=True)
     user_opds = serializers.PrimaryKeyRelatedField(
@@ -34,7 +37,9 @@ class ApplicationSerializer(serializers.ModelSerializer):
     )
     completeness = serializers.SerializerMethodField()
     missing_fields = serializers.SerializerMethodField()
-    changed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    changed_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     version = serializers.IntegerField(
         min_value=1,
         required=False,

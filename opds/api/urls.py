@@ -1,8 +1,7 @@
-from rest_framework.routers import SimpleRouter
-
+from egov_portal.api import api_router
 from opds.api.views import ApplicationViewSet, OPDViewSet, RegionViewSet
 
-router = SimpleRouter()
+router = api_router()
 router.register("regions", RegionViewSet, basename="region")
 router.register("opds", OPDViewSet, basename="opd")
 router.register("applications", ApplicationViewSet, basename="application")

@@ -1,4 +1,3 @@
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -10,6 +9,7 @@ from rest_framework.views import APIView
 from reports import documents, figures
 from reports.access import rankable_provinces
 from reports.api.serializers import RankingRowSerializer, VerificationSerializer
+from reports.filters import RankingQueryForm
 from reports.pdf import well_formed
 
 
@@ -18,11 +18,21 @@ class RankingView(generics.ListAPIView):
 
     serializer_class = RankingRowSerializer
 
+    # The query is not a queryset's filter: it is checked by its own form.
+    filter_backends = []
+
     @extend_schema(
         parameters=[
-            OpenApiParameter("year", OpenApiTypes.INT, required=True),
+            OpenApiParameter(
+                "year",
+                {"type": "integer", "minimum": 2000, "maximum": 2100},
+                description="Tahun penilaian; bawaan: tahun ini",
+            ),
             OpenApiParameter(
                 "province", OpenApiTypes.STR, description="Kode provinsi; bawaan: provinsi Anda"
+            ),
+            OpenApiParameter(
+                "framework", OpenApiTypes.STR, description="Kode kerangka penilaian; bawaan: pegi"
             ),
         ]
     )
@@ -30,17 +40,13 @@ class RankingView(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        params = self.request.query_params
-        try:
-            year = int(params.get("year", timezone.now().year))
-        except ValueError as error:
-            raise ValidationError(
-                {"year": [_("Tahun harus berupa angka, misalnya 2019.")]}
-            ) from error
+        query = RankingQueryForm(self.request.query_params)
+        if not query.is_valid():
+            raise ValidationError(query.errors)
+        year, code = query.cleaned_data["year"], query.cleaned_data["province"]
         provinces = rankable_provinces(self.request.user)
-        code = params.get("province")
         province = provinces.filter(code=code).first() if code else provinces.first()
-        framework = figures.framework_for(params.get("framework"))
+        framework = figures.framework_for(query.cleaned_data["framework"])
         if province is None or framework is None:
             raise NotFound
         return figures.province_ranking(
