@@ -494,6 +494,13 @@ def test_the_admin_is_for_administrators_only(client, world, name):
         except NoReverseMatch:
             continue
         break
+    # A few admin patterns (django-simple-history's) take positional arguments.
+    for count in range(1, 3):
+        if url is None:
+            try:
+                url = reverse(name, args=[pattern_kwargs["object_id"]] * count)
+            except NoReverseMatch:
+                continue
     assert url is not None
     for role in ROLES:
         user = world["users"][role]
@@ -504,7 +511,9 @@ def test_the_admin_is_for_administrators_only(client, world, name):
         if name == "admin:login":
             assert response.status_code < 400, (role, url)
         elif name == "admin:logout":
-            assert response.status_code == 405, (role, url)  # signing out is a POST
+            # Signing out is a POST: a GET signs nobody out (405, or a redirect when no one
+            # was signed in to the admin).
+            assert response.status_code in {302, 405}, (role, url)
         elif role == "admin":
             assert response.status_code < 500, (role, url)
             assert "/login/" not in response.get("Location", ""), (role, url)
