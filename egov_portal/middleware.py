@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.core.exceptions import RequestDataTooBig
-from django.http import HttpResponse, JsonResponse
+from django.core.exceptions import BadRequest, RequestDataTooBig
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
+from django.urls import resolve
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -169,3 +170,23 @@ def library_html(request, response) -> bool:
     # Django REST framework's browsable API ("api") and Swagger UI's page ("html").
     renderer = getattr(response, "accepted_renderer", None)
     return getattr(renderer, "format", None) in {"api", "html"}
+
+
+class ApiPathMiddleware:
+    """Answer an API address whose id or year is out of range (``egov_portal.params``) with a
+    JSON 400 before Django resolves it for the view. Raised from inside Django's own
+    resolution, the same refusal would also reach Django's debug error page, which resolves
+    the address again and fails on it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info.startswith("/api/"):
+            try:
+                resolve(request.path_info)
+            except BadRequest as error:
+                return JsonResponse({"detail": str(error)}, status=400)
+            except Http404:
+                pass
+        return self.get_response(request)

@@ -180,3 +180,12 @@ def draft(reviewer, gunung_mas):
 @pytest.fixture
 def indicators(draft):
     return {i.code: i for i in draft.framework.dimensions.first().indicators.all()}
+
+
+def test_an_out_of_range_api_id_is_400_json_in_debug_too(client, admin_user, settings):
+    # Django's debug error page resolves the address again; the refusal must not reach it.
+    settings.DEBUG = True
+    client.force_login(admin_user)
+    response = client.get(f"/api/v1/assessments/{'9' * 20}/")
+    assert response.status_code == 400
+    assert "ID" in response.json()["detail"]
