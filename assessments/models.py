@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from assessments.access import AnswerQuerySet, AssessmentQuerySet, EvidenceQuerySet
 from egov_portal.fields import limited_text
+from egov_portal.params import YEAR_VALIDATORS
 from opds.models import Region
 
 POSITIVE = MinValueValidator(Decimal("0.0001"))
@@ -198,9 +199,7 @@ class Assessment(models.Model):
     region = models.ForeignKey(
         Region, verbose_name=_("wilayah"), on_delete=models.PROTECT, related_name="assessments"
     )
-    year = models.PositiveSmallIntegerField(
-        _("tahun"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
-    )
+    year = models.PositiveSmallIntegerField(_("tahun"), validators=YEAR_VALIDATORS)
     framework = models.ForeignKey(
         Framework,
         verbose_name=_("kerangka penilaian"),

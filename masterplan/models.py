@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -11,10 +11,10 @@ from simple_history.models import HistoricalRecords
 
 from assessments.models import Dimension, Framework
 from egov_portal.fields import limited_text
+from egov_portal.params import YEAR_VALIDATORS
 from masterplan.access import MasterPlanQuerySet, ProgrammeQuerySet, TargetQuerySet
 from opds.models import OPD, Region
 
-YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
 NOT_NEGATIVE = MinValueValidator(0, message=_("Nilai tidak boleh negatif."))
 BUDGET_NOT_NEGATIVE = MinValueValidator(0, message=_("Anggaran tidak boleh negatif."))
 # A regional plan runs 4–5 years, some 10 (reference/README.md); longer is a typing error.
