@@ -15,11 +15,17 @@ from egov_portal.views import (
     server_error,
 )
 from opds.forms import LoginForm
+from reports.views import home
 
 # Ids and years in paths go through one parser per kind (``egov_portal.params``): a page
 # answers 404 for a value out of range; the API's converters (400) are in ``egov_portal.api``.
 register_converter(params.IdConverter, "id")
 register_converter(params.YearConverter, "year")
+
+# The home page keeps its place in the ``opds`` namespace; the reports app, the top layer,
+# draws it because it gathers every app's work inbox.
+opds_urls, _app_name, _namespace = include("opds.urls")
+opds_patterns = ([path("", home, name="home"), *opds_urls.urlpatterns], "opds")
 
 api_v1 = [
     path("auth/token/", TokenObtainView.as_view(), name="api_token"),
@@ -31,7 +37,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("", include("opds.urls")),
+    path("", include(opds_patterns)),
     path("assessments/", include("assessments.urls")),
     path("masterplans/", include("masterplan.urls")),
     path("reports/", include("reports.urls")),

@@ -20,12 +20,9 @@ from egov_portal.params import InvalidNumber, parse_id
 from egov_portal.versions import StaleVersion, conflict_shown
 from opds import inventory
 from opds.access import (
-    home_region,
     may_keep_inventory,
     may_keep_some_inventory,
-    may_open_region_list,
     may_read_history_log,
-    membership_of,
     own_opd,
     require_inventory_keeper,
 )
@@ -33,25 +30,6 @@ from opds.filters import CatalogueFilter, OPDListFilter
 from opds.forms import ApplicationForm, HistoryFilterForm, ImportForm
 from opds.inventory.spreadsheet_read import Sheet
 from opds.models import OPD, Application, Region
-
-
-@login_required
-def home(request):
-    """The landing page: each role sees its own scope."""
-    membership = membership_of(request.user)
-    context = {"membership": membership}
-    if membership is None:
-        return render(request, "opds/home.html", context)
-    regions = Region.objects.visible_to(request.user).with_opd_counts()
-    if may_open_region_list(request.user):
-        provinces = [r for r in regions if r.kind == Region.Kind.PROVINCE]
-        context["provinces"] = [
-            (province, [r for r in regions if r.parent_id == province.pk]) for province in provinces
-        ]
-    elif (region := home_region(request.user)) is not None:
-        context["opd"] = own_opd(request.user)
-        context["region"] = get_object_or_404(regions, pk=region.pk)
-    return render(request, "opds/home.html", context)
 
 
 class RegionListView(LoginRequiredMixin, ListView):

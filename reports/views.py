@@ -10,8 +10,11 @@ from django.views.decorators.http import require_POST
 
 from egov_portal.errors import WrongState
 from egov_portal.params import InvalidNumber, parse_year
+from opds.access import Role, home_region, membership_of, own_opd
+from opds.models import Region
 from reports import bundles, documents, exports, figures
 from reports.access import rankable_provinces, reportable_regions
+from reports.inbox import inbox_for, province_summaries
 from reports.models import BundleJob
 from reports.pdf import well_formed
 
@@ -22,6 +25,31 @@ class ReportNotFound(Http404):
     def __init__(self, message):
         super().__init__(message)
         self.user_message = message
+
+
+@login_required
+def home(request):
+    """Each role's home page: its work inbox, most urgent first, beside what it looks after."""
+    membership = membership_of(request.user)
+    context = {"membership": membership}
+    if membership is None:
+        return render(request, "reports/home.html", context)
+    today = timezone.localdate()
+    items = inbox_for(request.user, today)
+    context["rows"] = [
+        (item, item.days_overdue(today), item.days_left(today), item.days_waiting(today))
+        for item in items
+    ]
+    context["admin_home"] = membership.role == Role.ADMIN
+    if membership.role in {Role.ADMIN, Role.REVIEWER}:
+        provinces = Region.objects.visible_to(request.user).filter(kind=Region.Kind.PROVINCE)
+        context["summaries"] = province_summaries(provinces, year=today.year)
+        context["year"] = today.year
+    else:
+        region = home_region(request.user)
+        context["region"] = Region.objects.with_opd_counts().get(pk=region.pk)
+        context["opd"] = own_opd(request.user)
+    return render(request, "reports/home.html", context)
 
 
 def ranking_province(request, code):

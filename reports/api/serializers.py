@@ -41,3 +41,28 @@ class VerificationSerializer(serializers.Serializer):
     issued_at = serializers.DateTimeField(
         allow_null=True, help_text="When the portal first issued a report with this code."
     )
+
+
+class InboxItemSerializer(serializers.Serializer):
+    """One thing that needs the user now; the list is ordered most urgent first."""
+
+    kind = serializers.CharField(
+        help_text="A stable code: assessment_start, assessment_continue, assessment_submit, "
+        "assessment_returned, assessment_submitted, assessment_in_review, "
+        "realisation_missing, application_incomplete, application_stale, region_applications."
+    )
+    title = serializers.CharField(help_text="What to do, in the user's language.")
+    detail = serializers.CharField(allow_blank=True)
+    url = serializers.SerializerMethodField(help_text="The page where it is done.")
+    due = serializers.DateField(allow_null=True)
+    waiting_since = serializers.DateField(allow_null=True)
+    region = serializers.CharField(
+        allow_blank=True, help_text="Kemendagri code of the item's region."
+    )
+    object_id = serializers.IntegerField(
+        allow_null=True, help_text="Id of the object the kind names, if any."
+    )
+
+    def get_url(self, item) -> str:
+        request = self.context.get("request")
+        return request.build_absolute_uri(item.url) if request else item.url

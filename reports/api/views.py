@@ -8,8 +8,13 @@ from rest_framework.views import APIView
 
 from reports import documents, figures
 from reports.access import rankable_provinces
-from reports.api.serializers import RankingRowSerializer, VerificationSerializer
+from reports.api.serializers import (
+    InboxItemSerializer,
+    RankingRowSerializer,
+    VerificationSerializer,
+)
 from reports.filters import RankingQueryForm
+from reports.inbox import inbox_for
 from reports.pdf import well_formed
 
 
@@ -52,6 +57,17 @@ class RankingView(generics.ListAPIView):
         return figures.province_ranking(
             user=self.request.user, province=province, year=year, framework=framework
         )
+
+
+class InboxView(generics.ListAPIView):
+    """What needs the signed-in user now, most urgent first: overdue items, then by due date,
+    then the longest waiting (the same list as their home page)."""
+
+    serializer_class = InboxItemSerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        return inbox_for(self.request.user)
 
 
 class VerifyView(APIView):
