@@ -19,32 +19,6 @@ def test_anonymous_user_is_sent_to_login(client, db):
     assert response.url.startswith(reverse("login"))
 
 
-def test_reviewer_home_lists_the_province_regions_with_opd_counts(client, scoped_world, reviewer):
-    client.force_login(reviewer)
-    response = client.get(reverse("opds:home"))
-    assert response.status_code == 200
-    content = response.content.decode()
-    assert "Kabupaten Gunung Mas" in content
-    assert "Kabupaten Katingan" in content
-    assert "Kabupaten Tanah Laut" not in content
-    gunung_mas_row = content.split("Kabupaten Gunung Mas</a>", 1)[1].split("</tr>", 1)[0]
-    assert '<td class="text-end">2</td>' in gunung_mas_row
-
-
-def test_head_home_shows_own_region(client, scoped_world, head):
-    client.force_login(head)
-    content = client.get(reverse("opds:home")).content.decode()
-    assert "Kabupaten Gunung Mas" in content
-    assert "Kabupaten Katingan" not in content
-
-
-def test_opd_staff_home_shows_own_opd(client, scoped_world, opd_staff):
-    client.force_login(opd_staff)
-    content = client.get(reverse("opds:home")).content.decode()
-    assert "Dinas Komunikasi, Informatika, Statistik dan Persandian" in content
-    assert "Kabupaten Gunung Mas" in content
-
-
 def test_region_outside_scope_is_a_404(client, scoped_world, head):
     client.force_login(head)
     response = client.get(reverse("opds:region_detail", kwargs={"code": "62.06"}))

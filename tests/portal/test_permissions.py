@@ -305,6 +305,7 @@ MATRIX: dict[str, Entry] = {
         read_outside="401 405 405 405 405 405",
     ),
     "rankings": Entry(read="401 404 ok ok 404 404", query="?year=2019"),
+    "inbox": Entry(read="401 ok ok ok ok ok"),
 }
 
 # Reading a list answers 200 with what the user may see, so a list has no outside variant.

@@ -1,0 +1,202 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments import workflow
+from assessments.models import Indicator
+from opds.models import Application
+from reports.inbox import inbox_for
+from tests.assessments.factories import make_assessment, make_framework
+from tests.masterplan.factories import MasterPlanFactory, ProgrammeFactory, TargetFactory
+from tests.opds.factories import ApplicationFactory, OPDFactory, RegencyFactory, UserFactory
+
+TODAY = timezone.localdate()
+YEAR = TODAY.year
+INBOX_API = "/api/v1/inbox/"
+
+
+@pytest.fixture
+def framework(db):
+    return make_framework()
+
+
+def submit(head, region, framework, *, days_ago=0):
+    assessment = make_assessment(head, region, framework, year=YEAR)
+    for indicator in Indicator.objects.filter(dimension__framework=framework):
+        workflow.answer_save(assessment, indicator, user=head, version=0, self_level=2)
+    workflow.assessment_transition(assessment, user=head, to="submitted")
+    assessment.transitions.filter(to_status="submitted").update(
+        at=timezone.now() - datetime.timedelta(days=days_ago)
+    )
+    return assessment
+
+
+def grow(province, framework, admin_user, *, regions):
+    """``regions`` more regencies of ``province``, each with OPDs, incomplete applications,
+    a submitted and an in-review assessment, and a plan year without realisations."""
+    for number in range(regions):
+        regency = RegencyFactory(parent=province, code=f"{number + 30:02d}")
+        opd = OPDFactory(region=regency)
+        ApplicationFactory.create_batch(3, opd=opd)
+        submit(admin_user, regency, framework, days_ago=number)
+        review = make_assessment(admin_user, regency, framework, year=YEAR - 1)
+        workflow.assessment_transition(review, user=admin_user, to="in_review")
+        plan = MasterPlanFactory(region=regency, start_year=YEAR - 3, end_year=YEAR)
+        TargetFactory(programme=ProgrammeFactory(plan=plan), year=YEAR - 2)
+
+
+def test_a_heads_inbox_gathers_every_source_most_urgent_first(scoped_world, head):
+    gunung_mas = scoped_world["gunung_mas"]
+    plan = MasterPlanFactory(region=gunung_mas, start_year=YEAR - 3, end_year=YEAR)
+    TargetFactory(programme=ProgrammeFactory(plan=plan), year=YEAR - 2, realisation=None)
+    ApplicationFactory(opd=scoped_world["kominfo"])
+    items = inbox_for(head, TODAY)
+    # The plan year waits since the year after it ended, the assessment since this year
+    # began; the inventory item waits since no particular day.
+    assert [item.kind for item in items] == [
+        "realisation_missing",
+        "assessment_start",
+        "region_applications",
+    ]
+
+
+def test_a_reviewers_inbox_puts_the_longest_waiting_submission_first(
+    scoped_world, head, admin_user, reviewer, framework
+):
+    recent = submit(head, scoped_world["gunung_mas"], framework, days_ago=2)
+    older = submit(admin_user, scoped_world["katingan"], framework, days_ago=9)
+    submit(admin_user, scoped_world["other_regency"], framework, days_ago=30)
+    items = inbox_for(reviewer, TODAY)
+    assert [(i.kind, i.object_id) for i in items] == [
+        ("assessment_submitted", older.pk),
+        ("assessment_submitted", recent.pk),
+    ]
+
+
+def test_an_opd_operators_inbox_holds_their_opds_records(scoped_world, opd_staff):
+    mine = ApplicationFactory(opd=scoped_world["kominfo"])
+    ApplicationFactory(opd=scoped_world["dukcapil"])
+    assert [(i.kind, i.object_id) for i in inbox_for(opd_staff, TODAY)] == [
+        ("application_incomplete", mine.pk)
+    ]
+
+
+def test_an_administrator_has_no_items_of_their_own(scoped_world, admin_user, framework):
+    ApplicationFactory(opd=scoped_world["kominfo"])
+    submit(admin_user, scoped_world["gunung_mas"], framework)
+    assert inbox_for(admin_user, TODAY) == []
+
+
+def test_the_home_page_lists_the_items_with_days_waiting(
+    client, scoped_world, head, reviewer, framework
+):
+    submit(head, scoped_world["gunung_mas"], framework, days_ago=4)
+    client.force_login(reviewer)
+    content = client.get(reverse("opds:home")).content.decode()
+    assert 'data-kind="assessment_submitted"' in content
+    assert "Menunggu 4 hari" in content
+    assert "Verifikasi penilaian mandiri Kabupaten Gunung Mas" in content
+    assert 'data-testid="inbox-empty"' not in content
+
+
+def test_the_home_page_says_when_nothing_needs_the_user(client, scoped_world, reviewer):
+    client.force_login(reviewer)
+    content = client.get(reverse("opds:home")).content.decode()
+    assert 'data-testid="inbox-empty"' in content
+    assert "Tidak ada yang perlu Anda tangani sekarang." in content
+    assert "Provinsi Kalimantan Tengah" in content  # the scope, beside the inbox
+
+
+def test_a_head_home_keeps_the_region_card(client, scoped_world, head):
+    client.force_login(head)
+    content = client.get(reverse("opds:home")).content.decode()
+    assert "Kabupaten Gunung Mas" in content
+    assert "Kabupaten Katingan" not in content
+    assert 'data-kind="assessment_start"' in content
+
+
+def test_an_operator_home_keeps_the_opd_card(client, scoped_world, opd_staff):
+    client.force_login(opd_staff)
+    content = client.get(reverse("opds:home")).content.decode()
+    assert "Dinas Komunikasi, Informatika, Statistik dan Persandian" in content
+    assert f'href="/applications/?opd={scoped_world["kominfo"].pk}"' in content
+
+
+def test_an_administrator_home_summarises_each_province(
+    client, scoped_world, head, admin_user, framework
+):
+    submit(head, scoped_world["gunung_mas"], framework)
+    ApplicationFactory(opd=scoped_world["kominfo"])
+    ApplicationFactory(
+        opd=scoped_world["other_opd"],
+        description="Lengkap",
+        person_in_charge="Kepala Bidang",
+        url="https://tanahlautkab.go.id",
+    )
+    client.force_login(admin_user)
+    response = client.get(reverse("opds:home"))
+    summaries = {s.province.code: s for s in response.context["summaries"]}
+    assert summaries["62"].regions == 2
+    assert summaries["62"].waiting == 1
+    assert summaries["62"].incomplete_applications == 1
+    assert summaries["63"].regions == 1
+    assert summaries["63"].waiting == 0
+    assert summaries["63"].incomplete_applications == 0
+    content = response.content.decode()
+    assert content.count('data-testid="province-summary"') == 2
+    assert reverse("reports:province_ranking", kwargs={"code": "62"}) in content
+
+
+def test_the_api_gives_each_item_with_its_stable_fields(
+    client, scoped_world, head, reviewer, framework
+):
+    assessment = submit(head, scoped_world["gunung_mas"], framework, days_ago=3)
+    client.force_login(reviewer)
+    body = client.get(INBOX_API).json()
+    assert body["count"] == 1
+    [row] = body["results"]
+    assert row["kind"] == "assessment_submitted"
+    assert row["region"] == "62.10"
+    assert row["object_id"] == assessment.pk
+    assert row["due"] is None
+    assert row["url"] == f"http://testserver{assessment.get_absolute_url()}"
+    assert row["title"]
+    assert row["waiting_since"] == str(TODAY - datetime.timedelta(days=3))
+
+
+def test_the_api_is_for_signed_in_users_and_empty_without_a_role(client, scoped_world, db):
+    assert client.get(INBOX_API).status_code == 401
+    client.force_login(UserFactory())
+    assert client.get(INBOX_API).json()["results"] == []
+
+
+@pytest.mark.parametrize("user", ["admin_user", "reviewer", "head", "opd_staff"])
+@pytest.mark.parametrize("regions", [1, 6])
+def test_an_inbox_takes_a_fixed_number_of_queries(
+    client,
+    scoped_world,
+    request,
+    framework,
+    admin_user,
+    django_assert_max_num_queries,
+    user,
+    regions,
+):
+    province = scoped_world["gunung_mas"].parent
+    grow(province, framework, admin_user, regions=regions)
+    for opd in (scoped_world["kominfo"], scoped_world["dukcapil"]):
+        ApplicationFactory.create_batch(regions * 2, opd=opd)
+    Application.objects.update(changed_at=timezone.now() - datetime.timedelta(days=400))
+    plan = MasterPlanFactory(region=scoped_world["gunung_mas"], start_year=YEAR - 3, end_year=YEAR)
+    for year in range(YEAR - 3, YEAR):
+        TargetFactory(programme=ProgrammeFactory(plan=plan), year=year, realisation=None)
+    TargetFactory(programme=ProgrammeFactory(plan=plan), year=YEAR, realisation=Decimal(1))
+    client.force_login(request.getfixturevalue(user))
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("opds:home"))
+    with django_assert_max_num_queries(10):
+        api = client.get(INBOX_API)
+    assert page.status_code == api.status_code == 200
