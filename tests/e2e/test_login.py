@@ -11,7 +11,7 @@ from tests.e2e.conftest import log_in
     [
         (
             "reviewer",
-            ["Provinsi Kalimantan Tengah", "Kabupaten Gunung Mas", "Kota Palangka Raya"],
+            ["Provinsi Kalimantan Tengah", "Perlu perhatian Anda", "Peringkat provinsi"],
             [],
         ),
         ("kadis.gumas", ["Kabupaten Gunung Mas", "30 OPD aktif"], ["Kabupaten Katingan"]),

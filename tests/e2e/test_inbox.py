@@ -1,0 +1,25 @@
+import re
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import log_in
+
+
+def test_a_head_follows_the_most_urgent_item_of_the_inbox(page, demo_data):
+    log_in(page, "kadis.gumas", demo_data)
+    inbox = page.get_by_test_id("inbox")
+    first = inbox.locator("li").first
+    expect(first).to_have_attribute("data-kind", "realisation_missing")
+    expect(first).to_contain_text("Menunggu")
+    first.get_by_role("link").click()
+    expect(page).to_have_url(re.compile(r"/masterplans/\d+/$"))
+    expect(page.get_by_test_id("plan-status")).to_have_text("Berlaku")
+
+
+def test_an_operator_opens_their_incomplete_record_from_the_inbox(page, demo_data):
+    log_in(page, "opd.kominfo", demo_data)
+    item = page.locator('[data-kind="application_incomplete"]').first
+    expect(item).to_contain_text("Belum diisi")
+    item.get_by_role("link").click()
+    expect(page).to_have_url(re.compile(r"/applications/\d+/edit/$"))
+    expect(page.get_by_role("button", name="Simpan")).to_be_visible()
