@@ -17,6 +17,7 @@ import datetime
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -95,7 +96,10 @@ def head_items(region, *, today: datetime.date) -> list[Item]:
                 title=_("Mulai penilaian mandiri %(region)s %(year)s")
                 % {"region": region.name, "year": today.year},
                 detail=_("Belum ada penilaian tahun ini."),
-                url=reverse("assessments:assessment_create"),
+                url="{}?{}".format(
+                    reverse("assessments:assessment_create"),
+                    urlencode({"region": region.code, "year": today.year}),
+                ),
                 region=region.code,
                 badge=str(BADGE),
                 # The year's assessment has been open since the year began.

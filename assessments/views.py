@@ -59,7 +59,10 @@ def assessment_list(request):
 
 @login_required
 def assessment_create(request):
-    form = AssessmentCreateForm(request.POST or None, user=request.user)
+    # A link may name the region and year to start (the home page's inbox does); they are
+    # only a suggestion, checked like anything typed when the form is sent.
+    suggested = {name: request.GET[name] for name in ("region", "year") if name in request.GET}
+    form = AssessmentCreateForm(request.POST or None, user=request.user, initial=suggested)
     if not form.fields["region"].queryset.exists():
         raise PermissionDenied(_("Peran Anda tidak dapat membuat penilaian."))
     if request.method == "POST" and form.is_valid():

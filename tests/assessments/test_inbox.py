@@ -31,7 +31,7 @@ def test_a_head_without_this_years_assessment_is_asked_to_start_it(scoped_world,
     assert item.kind == "assessment_start"
     assert item.region == "62.10"
     assert item.object_id is None
-    assert item.url == "/assessments/new/"
+    assert item.url == f"/assessments/new/?region=62.10&year={YEAR}"
 
 
 def test_a_head_continues_a_draft_with_the_indicators_left(

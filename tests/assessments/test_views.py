@@ -274,3 +274,13 @@ def test_the_domain_refuses_a_note_beyond_its_limit_from_any_caller(draft, indic
     assert list(error.value.message_dict) == ["note"]
     with pytest.raises(ValidationError):
         workflow.assessment_transition(draft, user=reviewer, to="in_review", note="x" * 5001)
+
+
+def test_a_link_may_suggest_the_region_and_year_of_a_new_assessment(client, head, framework):
+    client.force_login(head)
+    response = client.get(
+        reverse("assessments:assessment_create"), {"region": "62.10", "year": "2031"}
+    )
+    content = response.content.decode()
+    assert '<option value="62.10" selected>' in content
+    assert 'value="2031"' in content
