@@ -11,7 +11,7 @@ from tests.e2e.conftest import log_in
     [
         (
             "reviewer",
-            ["Provinsi Kalimantan Tengah", "Perlu perhatian Anda", "Peringkat provinsi"],
+            ["Provinsi Kalimantan Tengah", "Perlu perhatian Anda", "Urutan indeks kabupaten/kota"],
             [],
         ),
         ("kadis.gumas", ["Kabupaten Gunung Mas", "30 OPD aktif"], ["Kabupaten Katingan"]),
