@@ -62,6 +62,27 @@ def may_set_verified_levels(user, assessment) -> bool:
     return acting_role(user, assessment.region) in {REVIEWER, ADMIN}
 
 
+def may_comment(user, assessment) -> bool:
+    """Clarification threads: the region's head and the province's reviewers (and admins)
+    write in them; everyone who may read the assessment reads them."""
+    return acting_role(user, assessment.region) in {HEAD, REVIEWER, ADMIN}
+
+
+def may_ask(user, assessment) -> bool:
+    """Questions (a new thread) come from the province's side: reviewers and admins."""
+    return acting_role(user, assessment.region) in {REVIEWER, ADMIN}
+
+
+def may_attach_to_reply(user, assessment) -> bool:
+    """A document attached to an answer becomes the region's evidence: the head (and admins)."""
+    return acting_role(user, assessment.region) in {HEAD, ADMIN}
+
+
+def may_close(user, assessment) -> bool:
+    """Either side may close a thread."""
+    return may_comment(user, assessment)
+
+
 def creatable_regions(user):
     """The regencies and cities where ``user`` may start an assessment."""
     regions = visible_regions(user).exclude(kind="province")
@@ -99,3 +120,13 @@ class EvidenceQuerySet(models.QuerySet):
         from assessments.models import Assessment
 
         return self.filter(answer__assessment__in=Assessment.objects.visible_to(user))
+
+
+class ClarificationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from assessments.models import Assessment
+
+        return self.filter(assessment__in=Assessment.objects.visible_to(user))
+
+    def open(self):
+        return self.filter(status="open")

@@ -105,6 +105,22 @@ class EvidenceForm(forms.ModelForm):
         pass
 
 
+class CommentForm(forms.Form):
+    """A question or an answer in a clarification thread; the head may attach a document."""
+
+    text = forms.CharField(
+        label=_("Pertanyaan atau jawaban"),
+        required=False,  # an empty comment is refused by assessments.clarifications
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    file = forms.FileField(
+        label=_("Lampiran (menjadi bukti dukung)"),
+        required=False,
+        help_text=_("Opsional. PDF, gambar atau dokumen perkantoran."),
+    )
+
+
 class TransitionForm(forms.Form):
     to = forms.ChoiceField(choices=Assessment.Status.choices, widget=forms.HiddenInput)
     note = forms.CharField(

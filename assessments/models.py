@@ -11,7 +11,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from assessments.access import AnswerQuerySet, AssessmentQuerySet, EvidenceQuerySet
+from assessments.access import (
+    AnswerQuerySet,
+    AssessmentQuerySet,
+    ClarificationQuerySet,
+    EvidenceQuerySet,
+)
 from egov_portal.fields import limited_text
 from egov_portal.params import YEAR_VALIDATORS
 from opds.models import Region
@@ -402,3 +407,129 @@ class Transition(models.Model):
 
     def __str__(self):
         return f"{self.assessment}: {self.from_status or '—'} → {self.to_status}"
+
+
+class Clarification(models.Model):
+    """A thread of questions and answers about one indicator of an assessment."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Terbuka")
+        CLOSED = "closed", _("Selesai")
+
+    class Side(models.TextChoices):
+        HEAD = "head", _("Kepala Diskominfo")
+        REVIEWER = "reviewer", _("Penilai")
+
+    assessment = models.ForeignKey(
+        Assessment,
+        verbose_name=_("penilaian"),
+        on_delete=models.CASCADE,
+        related_name="clarifications",
+    )
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("indikator"),
+        on_delete=models.PROTECT,
+        related_name="clarifications",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    # Whose move it is: the side that did not write the last comment.
+    waiting_on = models.CharField(
+        _("menunggu"), max_length=10, choices=Side.choices, default=Side.HEAD
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dibuka oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    opened_at = models.DateTimeField(_("dibuka"), auto_now_add=True)
+    last_comment_at = models.DateTimeField(_("komentar terakhir"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ditutup oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("ditutup"), null=True, blank=True)
+
+    objects = ClarificationQuerySet.as_manager()
+    history = HistoricalRecords(
+        excluded_fields=["waiting_on", "last_comment_at"],
+        verbose_name=_("riwayat klarifikasi"),
+    )
+
+    class Meta:
+        verbose_name = _("klarifikasi")
+        verbose_name_plural = _("klarifikasi")
+        ordering = ["-opened_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "indicator"],
+                condition=Q(status="open"),
+                name="assessments_clarification_one_open",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open", closed_at__isnull=True)
+                | Q(status="closed", closed_at__isnull=False),
+                name="assessments_clarification_closed_at",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.assessment} · {self.indicator.code}"
+
+    def get_absolute_url(self):
+        url = reverse(
+            "assessments:assessment_dimension",
+            kwargs={"pk": self.assessment_id, "dimension": self.indicator.dimension.code},
+        )
+        return f"{url}#clarification-{self.indicator.code}"
+
+    @property
+    def is_open(self):
+        return self.status == self.Status.OPEN
+
+
+class Comment(models.Model):
+    """One message of a clarification thread; an answer may bring a document as evidence."""
+
+    thread = models.ForeignKey(
+        Clarification,
+        verbose_name=_("klarifikasi"),
+        on_delete=models.CASCADE,
+        related_name="comments",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("penulis"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    side = models.CharField(_("pihak"), max_length=10, choices=Clarification.Side.choices)
+    text = limited_text(_("isi"))
+    evidence = models.ForeignKey(
+        Evidence,
+        verbose_name=_("bukti dukung"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="comments",
+    )
+    at = models.DateTimeField(_("waktu"), auto_now_add=True)
+
+    history = HistoricalRecords(verbose_name=_("riwayat komentar klarifikasi"))
+
+    class Meta:
+        verbose_name = _("komentar klarifikasi")
+        verbose_name_plural = _("komentar klarifikasi")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.thread} · {self.at:%Y-%m-%d %H:%M}"

@@ -15,6 +15,16 @@ urlpatterns = [
         views.evidence_create,
         name="evidence_create",
     ),
+    path(
+        "<id:pk>/answers/<slug:indicator>/comments/",
+        views.clarification_create,
+        name="clarification_create",
+    ),
+    path(
+        "<id:pk>/answers/<slug:indicator>/comments/close/",
+        views.clarification_close,
+        name="clarification_close",
+    ),
     path("evidence/<id:pk>/", views.evidence_download, name="evidence_download"),
     path("evidence/<id:pk>/delete/", views.evidence_delete, name="evidence_delete"),
     path("<id:pk>/<slug:dimension>/", views.assessment_dimension, name="assessment_dimension"),

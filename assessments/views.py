@@ -8,13 +8,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from assessments import workflow
+from assessments import clarifications, workflow
 from assessments.access import creatable_regions, may_open_assessments
 from assessments.evidence import attachment_disposition, download_name, download_type
 from assessments.filters import AssessmentListFilter
 from assessments.forms import (
     AnswerForm,
     AssessmentCreateForm,
+    CommentForm,
     EvidenceForm,
     TransitionForm,
 )
@@ -95,6 +96,7 @@ def assessment_detail(request, pk):
             "history": workflow.assessment_history(assessment),
             "actions": actions,
             "differing": differing,
+            "open_counts": clarifications.open_counts(assessment),
             "may_edit": workflow.may_edit(request.user, assessment),
             "transition_form": TransitionForm(),
         },
@@ -223,7 +225,12 @@ def render_dimension(request, assessment, dimension, *, bound=None, status=200):
         "assessment": assessment,
         "dimension": dimension,
         "dimensions": dimensions,
-        "cards": indicator_cards(assessment, dimension, request.user, bound=bound),
+        "cards": with_clarifications(
+            indicator_cards(assessment, dimension, request.user, bound=bound),
+            assessment,
+            request.user,
+        ),
+        "open_counts": clarifications.open_counts(assessment),
         **dimension_summary(assessment, dimension),
     }
     return render(request, "assessments/assessment_dimension.html", context, status=status)
@@ -244,6 +251,7 @@ def answer_target(request, pk, indicator):
 
 def respond_card(request, assessment, indicator, card, *, status=200):
     """The re-drawn card for htmx, or the whole dimension page without JavaScript."""
+    card.setdefault("clarification", clarification_context(assessment, indicator, request.user))
     if is_htmx(request):
         context = {"card": card, **dimension_summary(assessment, indicator.dimension)}
         return render(
@@ -400,3 +408,108 @@ def evidence_delete(request, pk):
         )
         + f"#indicator-{indicator.code}"
     )
+
+
+def clarification_context(assessment, indicator, user, *, panel=None, **extra):
+    """What the thread panel under an indicator's card shows: the threads, the form to ask or
+    answer (``form`` replaces a fresh one), an ``error`` or ``saved``."""
+    if panel is None:
+        panel = clarifications.panels(assessment, [indicator], user)[indicator.pk]
+    extra.setdefault("form", CommentForm(prefix=f"cl-{indicator.code}"))
+    return {"panel": panel, **extra}
+
+
+def with_clarifications(cards, assessment, user):
+    """The cards of a dimension page, each with its thread panel; a fixed number of queries."""
+    panels = clarifications.panels(assessment, [card["indicator"] for card in cards], user)
+    for card in cards:
+        card.setdefault(
+            "clarification",
+            clarification_context(
+                assessment, card["indicator"], user, panel=panels[card["indicator"].pk]
+            ),
+        )
+    return cards
+
+
+@login_required
+@require_POST
+def clarification_create(request, pk, indicator):
+    """Ask a question on an indicator, or answer its open thread (the head may attach a file)."""
+    assessment, indicator, answer = answer_target(request, pk, indicator)
+    form = CommentForm(request.POST, request.FILES, prefix=f"cl-{indicator.code}")
+    extra, status = {}, 200
+    if form.is_valid():
+        try:
+            clarifications.comment(
+                assessment,
+                indicator,
+                user=request.user,
+                text=form.cleaned_data["text"],
+                file=form.cleaned_data["file"],
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error("file" if form.cleaned_data.get("file") else None, error)
+            status = 400
+        except (Conflict, PermissionDenied) as error:
+            extra["error"] = " ".join(messages_of(error))
+            status = status_for(error)
+        else:
+            extra["saved"] = _("Terkirim.")
+            form = CommentForm(prefix=f"cl-{indicator.code}")
+    else:
+        status = 400
+    return respond_clarification(
+        request, assessment, indicator, answer, form=form, status=status, **extra
+    )
+
+
+@login_required
+@require_POST
+def clarification_close(request, pk, indicator):
+    """Close the open thread on an indicator."""
+    assessment, indicator, answer = answer_target(request, pk, indicator)
+    thread = clarifications.open_thread(assessment, indicator)
+    extra, status = {}, 200
+    try:
+        if thread is None:
+            raise Conflict(_("Tidak ada klarifikasi terbuka pada indikator ini."))
+        clarifications.close(thread, user=request.user)
+    except (Conflict, PermissionDenied) as error:
+        extra["error"] = " ".join(messages_of(error))
+        status = status_for(error)
+    else:
+        extra["saved"] = _("Klarifikasi ditutup.")
+    return respond_clarification(request, assessment, indicator, answer, status=status, **extra)
+
+
+def respond_clarification(request, assessment, indicator, answer, *, status, **extra):
+    """The re-drawn thread panel (and the dimension's count) for htmx; without JavaScript, the
+    dimension page at the indicator."""
+    context = clarification_context(assessment, indicator, request.user, **extra)
+    if is_htmx(request):
+        return render(
+            request,
+            "assessments/includes/_clarification_response.html",
+            {
+                "assessment": assessment,
+                "indicator": indicator,
+                "clarification": context,
+                "dimension": indicator.dimension,
+                "open_counts": clarifications.open_counts(assessment),
+            },
+            status=status,
+        )
+    if status == 200:
+        messages.success(request, extra.get("saved", ""))
+    may_self = workflow.may_set_self(request.user, assessment)
+    may_verify = workflow.may_set_verified(request.user, assessment)
+    form = answer_form(assessment, indicator, answer, may_self, may_verify)
+    card = card_context(
+        assessment, indicator, answer, form, may_self, may_verify, clarification=context
+    )
+    return respond_card(request, assessment, indicator, card, status=status)

@@ -278,6 +278,18 @@ def evidence_add(
     )
     if not may_edit(user, assessment):
         _refuse_change(user, assessment)
+    return evidence_store(assessment, indicator, user=user, title=title, file=file, url=url)
+
+
+def evidence_store(
+    assessment: Assessment, indicator, *, user, title="", file=None, url=""
+) -> Evidence:
+    """Check and keep a file or a link as evidence of the answer to ``indicator``.
+
+    The caller has locked ``assessment`` and decided that ``user`` may add it: the evidence
+    form (``evidence_add``) or an answer in a clarification thread
+    (``assessments.clarifications.reply``).
+    """
     if bool(file) == bool(url):
         raise ValidationError(_("Unggah satu berkas atau tuliskan satu tautan."))
     answer = Answer.objects.filter(assessment=assessment, indicator=indicator).first()

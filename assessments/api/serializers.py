@@ -1,6 +1,15 @@
 from rest_framework import serializers
 
-from assessments.models import Answer, Assessment, Dimension, Evidence, Framework, Indicator
+from assessments.models import (
+    Answer,
+    Assessment,
+    Clarification,
+    Comment,
+    Dimension,
+    Evidence,
+    Framework,
+    Indicator,
+)
 from assessments.scoring import assessment_result
 from egov_portal.fields import TEXT_MAX_LENGTH
 from opds.models import Region
@@ -176,3 +185,64 @@ class TransitionSerializer(serializers.Serializer):
     note = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=TEXT_MAX_LENGTH
     )
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    """One comment of a clarification thread on an indicator."""
+
+    thread = serializers.IntegerField(source="thread_id", read_only=True)
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    side = serializers.ChoiceField(
+        choices=Clarification.Side.choices,
+        read_only=True,
+        help_text="Who wrote it: the region's head or the province (a reviewer or an admin).",
+    )
+    evidence = EvidenceSerializer(
+        read_only=True, allow_null=True, help_text="The document attached to an answer."
+    )
+    status = serializers.ChoiceField(
+        source="thread.status",
+        choices=Clarification.Status.choices,
+        read_only=True,
+        help_text="The thread's status.",
+    )
+
+    class Meta:
+        model = Comment
+        fields = ["id", "thread", "author", "side", "at", "text", "evidence", "status"]
+        read_only_fields = ["at", "text"]
+
+
+class CommentRequestSerializer(serializers.Serializer):
+    text = serializers.CharField(
+        max_length=TEXT_MAX_LENGTH,
+        allow_blank=True,
+        help_text="A reviewer's question (it opens a thread when none is open) or an answer "
+        "to the open thread.",
+    )
+    file = serializers.FileField(
+        required=False,
+        help_text="A document attached to the head's answer; it becomes evidence of the "
+        "indicator's answer (multipart only).",
+    )
+
+
+class ClarificationSerializer(serializers.ModelSerializer):
+    """A clarification thread on an indicator."""
+
+    indicator = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    opened_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    closed_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Clarification
+        fields = [
+            "id",
+            "indicator",
+            "status",
+            "waiting_on",
+            "opened_by",
+            "opened_at",
+            "closed_by",
+            "closed_at",
+        ]

@@ -5,6 +5,8 @@ from assessments.api.views import (
     AnswerHistoryView,
     AnswerListView,
     AssessmentViewSet,
+    CommentCloseView,
+    CommentListView,
     FrameworkViewSet,
 )
 from egov_portal.api import api_router
@@ -29,5 +31,15 @@ urlpatterns = [
         "assessments/<api_id:assessment_pk>/answers/<slug:indicator>/history/",
         AnswerHistoryView.as_view(),
         name="assessment-answer-history",
+    ),
+    path(
+        "assessments/<api_id:assessment_pk>/answers/<slug:indicator>/comments/",
+        CommentListView.as_view(),
+        name="assessment-answer-comments",
+    ),
+    path(
+        "assessments/<api_id:assessment_pk>/answers/<slug:indicator>/comments/close/",
+        CommentCloseView.as_view(),
+        name="assessment-answer-comments-close",
     ),
 ]
