@@ -120,6 +120,11 @@ class CommentForm(forms.Form):
         help_text=_("Opsional. PDF, gambar atau dokumen perkantoran."),
     )
 
+    def __init__(self, *args, indicator, **kwargs):
+        # One form per indicator on a page: the ids differ, the field names stay plain.
+        kwargs.setdefault("auto_id", f"id_cl-{indicator.code}-%s")
+        super().__init__(*args, **kwargs)
+
 
 class TransitionForm(forms.Form):
     to = forms.ChoiceField(choices=Assessment.Status.choices, widget=forms.HiddenInput)

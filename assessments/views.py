@@ -415,7 +415,7 @@ def clarification_context(assessment, indicator, user, *, panel=None, **extra):
     answer (``form`` replaces a fresh one), an ``error`` or ``saved``."""
     if panel is None:
         panel = clarifications.panels(assessment, [indicator], user)[indicator.pk]
-    extra.setdefault("form", CommentForm(prefix=f"cl-{indicator.code}"))
+    extra.setdefault("form", CommentForm(indicator=indicator))
     return {"panel": panel, **extra}
 
 
@@ -437,7 +437,7 @@ def with_clarifications(cards, assessment, user):
 def clarification_create(request, pk, indicator):
     """Ask a question on an indicator, or answer its open thread (the head may attach a file)."""
     assessment, indicator, answer = answer_target(request, pk, indicator)
-    form = CommentForm(request.POST, request.FILES, prefix=f"cl-{indicator.code}")
+    form = CommentForm(request.POST, request.FILES, indicator=indicator)
     extra, status = {}, 200
     if form.is_valid():
         try:
@@ -460,7 +460,7 @@ def clarification_create(request, pk, indicator):
             status = status_for(error)
         else:
             extra["saved"] = _("Terkirim.")
-            form = CommentForm(prefix=f"cl-{indicator.code}")
+            form = CommentForm(indicator=indicator)
     else:
         status = 400
     return respond_clarification(

@@ -191,7 +191,12 @@ class CommentSerializer(serializers.ModelSerializer):
     """One comment of a clarification thread on an indicator."""
 
     thread = serializers.IntegerField(source="thread_id", read_only=True)
-    author = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    author = serializers.SlugRelatedField(
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="User name of who wrote it.",
+    )
     side = serializers.ChoiceField(
         choices=Clarification.Side.choices,
         read_only=True,
@@ -207,24 +212,25 @@ class CommentSerializer(serializers.ModelSerializer):
         help_text="The thread's status.",
     )
 
+    file = serializers.FileField(
+        write_only=True,
+        required=False,
+        help_text="A document attached to the head's answer (multipart); it becomes evidence "
+        "of the indicator's answer.",
+    )
+
     class Meta:
         model = Comment
-        fields = ["id", "thread", "author", "side", "at", "text", "evidence", "status"]
-        read_only_fields = ["at", "text"]
-
-
-class CommentRequestSerializer(serializers.Serializer):
-    text = serializers.CharField(
-        max_length=TEXT_MAX_LENGTH,
-        allow_blank=True,
-        help_text="A reviewer's question (it opens a thread when none is open) or an answer "
-        "to the open thread.",
-    )
-    file = serializers.FileField(
-        required=False,
-        help_text="A document attached to the head's answer; it becomes evidence of the "
-        "indicator's answer (multipart only).",
-    )
+        fields = ["id", "thread", "author", "side", "at", "text", "evidence", "status", "file"]
+        read_only_fields = ["at"]
+        extra_kwargs = {
+            "text": {
+                # An empty text is refused by assessments.clarifications, with its message.
+                "allow_blank": True,
+                "help_text": "A reviewer's question (it opens a thread when none is open) or "
+                "an answer to the open thread.",
+            }
+        }
 
 
 class ClarificationSerializer(serializers.ModelSerializer):
@@ -246,3 +252,4 @@ class ClarificationSerializer(serializers.ModelSerializer):
             "closed_by",
             "closed_at",
         ]
+        read_only_fields = fields

@@ -12,7 +12,6 @@ from assessments.api.serializers import (
     AnswerSerializer,
     AssessmentSerializer,
     ClarificationSerializer,
-    CommentRequestSerializer,
     CommentSerializer,
     FrameworkDetailSerializer,
     FrameworkSerializer,
@@ -192,7 +191,7 @@ def visible_indicator(assessment, code):
     return get_object_or_404(Indicator, dimension__framework=assessment.framework, code=code)
 
 
-class CommentListView(generics.GenericAPIView):
+class CommentListView(generics.ListAPIView):
     """The clarification threads on one indicator, as their comments, oldest first. POST asks
     (a reviewer; it opens a thread when none is open) or answers the open thread (the head may
     attach a ``file``, multipart, which becomes evidence of the indicator's answer)."""
@@ -201,20 +200,17 @@ class CommentListView(generics.GenericAPIView):
     filter_backends = []
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
-    def get_queryset(self):
+    def target(self):
         assessment = visible_assessment(self.request, self.kwargs["assessment_pk"])
-        indicator = visible_indicator(assessment, self.kwargs["indicator"])
-        return clarifications.comments_of(assessment, indicator)
+        return assessment, visible_indicator(assessment, self.kwargs["indicator"])
 
-    def get(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+    def get_queryset(self):
+        return clarifications.comments_of(*self.target())
 
-    @extend_schema(request=CommentRequestSerializer, responses={201: CommentSerializer})
+    @extend_schema(responses={201: CommentSerializer})
     def post(self, request, *args, **kwargs):
-        assessment = visible_assessment(request, self.kwargs["assessment_pk"])
-        indicator = visible_indicator(assessment, self.kwargs["indicator"])
-        body = CommentRequestSerializer(data=request.data)
+        assessment, indicator = self.target()
+        body = self.get_serializer(data=request.data)
         body.is_valid(raise_exception=True)
         comment = clarifications.comment(
             assessment,

@@ -24,7 +24,7 @@ from django.db import transaction
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from PIL import Image
 
-from assessments import workflow
+from assessments import clarifications, workflow
 from assessments.models import Indicator
 from opds.models import Membership, Region
 from reports.models import BundleJob
@@ -83,6 +83,22 @@ def api_answer_of(world, scope):
         "assessment_pk": world[scope]["assessment"].pk,
         "indicator": world[scope]["indicator"].code,
     }
+
+
+def open_thread_of(world, scope):
+    """The answer's address, with an open clarification thread on it."""
+    clarifications.ask(
+        world[scope]["assessment"],
+        world[scope]["indicator"],
+        user=world["users"]["admin"],
+        text="Mohon unggah SK.",
+    )
+    return answer_of(world, scope)
+
+
+def api_open_thread_of(world, scope):
+    open_thread_of(world, scope)
+    return api_answer_of(world, scope)
 
 
 def dimension_of(world, scope):
@@ -193,6 +209,20 @@ MATRIX: dict[str, Entry] = {
         write="login 404 ok ok ok 404",
         read_outside="login 405 405 405 405 405",
     ),
+    # The head answers a question but does not open one (403).
+    "assessments:clarification_create": Entry(
+        kwargs=answer_of,
+        read="login 405 405 405 405 405",
+        write="login 404 ok ok 403 404",
+        read_outside="login 405 405 405 405 405",
+        data={"text": "Mohon unggah SK."},
+    ),
+    "assessments:clarification_close": Entry(
+        kwargs=open_thread_of,
+        read="login 405 405 405 405 405",
+        write="login 404 ok ok ok 404",
+        read_outside="login 405 405 405 405 405",
+    ),
     # Master plans.
     "masterplan:masterplan_list": Entry(read="login 403 ok ok ok 403"),
     "masterplan:masterplan_detail": Entry(kwargs=pk_of("plan"), read="login 404 ok ok ok 404"),
@@ -296,6 +326,18 @@ MATRIX: dict[str, Entry] = {
         write_method="patch",
     ),
     "assessment-answer-history": Entry(kwargs=api_answer_of, read="401 404 ok ok ok 404"),
+    "assessment-answer-comments": Entry(
+        kwargs=api_answer_of,
+        read="401 404 ok ok ok 404",
+        write="401 404 ok ok 403 404",
+        data={"text": "Mohon unggah SK."},
+    ),
+    "assessment-answer-comments-close": Entry(
+        kwargs=api_open_thread_of,
+        read="401 405 405 405 405 405",
+        write="401 404 ok ok ok 404",
+        read_outside="401 405 405 405 405 405",
+    ),
     "masterplan-list": Entry(read="401 ok ok ok ok ok"),
     "masterplan-detail": Entry(kwargs=pk_of("plan"), read="401 404 ok ok ok 404"),
     "masterplan-realisation": Entry(
