@@ -414,7 +414,7 @@ class Clarification(models.Model):
 
     class Status(models.TextChoices):
         OPEN = "open", _("Terbuka")
-        CLOSED = "closed", _("Selesai")
+        CLOSED = "closed", _("Ditutup")
 
     class Side(models.TextChoices):
         HEAD = "head", _("Kepala Diskominfo")
