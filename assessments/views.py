@@ -489,7 +489,16 @@ def clarification_close(request, pk, indicator):
 
 def respond_clarification(request, assessment, indicator, answer, *, status, **extra):
     """The re-drawn thread panel (and the dimension's count) for htmx; without JavaScript, the
-    dimension page at the indicator."""
+    dimension page at the panel, or with the panel's error."""
+    if not is_htmx(request) and status == 200:
+        messages.success(request, extra["saved"])
+        return redirect(
+            reverse(
+                "assessments:assessment_dimension",
+                kwargs={"pk": assessment.pk, "dimension": indicator.dimension.code},
+            )
+            + f"#clarification-{indicator.code}"
+        )
     context = clarification_context(assessment, indicator, request.user, **extra)
     if is_htmx(request):
         return render(
@@ -504,8 +513,6 @@ def respond_clarification(request, assessment, indicator, answer, *, status, **e
             },
             status=status,
         )
-    if status == 200:
-        messages.success(request, extra.get("saved", ""))
     may_self = workflow.may_set_self(request.user, assessment)
     may_verify = workflow.may_set_verified(request.user, assessment)
     form = answer_form(assessment, indicator, answer, may_self, may_verify)

@@ -292,7 +292,7 @@ def test_without_javascript_a_comment_redirects_back_and_an_error_keeps_the_text
     url = page_url("clarification_create", draft, "policy-01")
     response = client.post(url, {"text": "Mohon unggah SK."})
     assert response.status_code == 302
-    assert response["Location"].endswith("#indicator-policy-01")
+    assert response["Location"].endswith("/policy/#clarification-policy-01")
     typed = "Surel go.id " * 500
     response = client.post(url, {"text": typed})
     assert response.status_code == 400
