@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, F, OuterRef, Q
-from django.db.models.functions import Trim
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -25,8 +24,8 @@ DIFFERS = (
     & Q(verified_level__isnull=False)
     & ~Q(self_level=F("verified_level"))
 )
-# Needs the answers annotated with ``reason_trimmed`` (``_with_reason``).
-UNEXPLAINED = DIFFERS & Q(reason_trimmed="")
+# A reason of blanks is no reason, as for the workflow's ``reason.strip()``.
+UNEXPLAINED = DIFFERS & ~Q(reason__regex=r"\S")
 
 
 @dataclass(frozen=True)
@@ -62,8 +61,7 @@ class Progress:
 
 
 def _answers(assessment: Assessment):
-    """The answers of ``assessment``, with the reason trimmed as ``UNEXPLAINED`` needs."""
-    return Answer.objects.filter(assessment=assessment).annotate(reason_trimmed=Trim("reason"))
+    return Answer.objects.filter(assessment=assessment)
 
 
 def progress(assessment: Assessment) -> Progress:
