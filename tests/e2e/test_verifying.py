@@ -1,20 +1,20 @@
 import os
-from pathlib import Path
+import re
 
 from playwright.sync_api import expect
 
 from assessments.models import Answer, Assessment
 from tests.e2e.conftest import log_in
 
-SHOTS = Path(os.environ.get("SCREENSHOT_DIR", "/tmp/screenshots/verifying"))
+SCREENSHOTS = os.environ.get("E2E_SCREENSHOTS")  # a folder to keep screenshots in, if set
 
 
 def shoot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for width in (1280, 768):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
+    if SCREENSHOTS:
+        for width in (1280, 768):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.screenshot(path=f"{SCREENSHOTS}/{name}-{width}.png", full_page=True)
+        page.set_viewport_size({"width": 1280, "height": 720})
 
 
 def test_reviewer_verifies_by_clicking_a_description_and_meets_the_final_confirmation(
@@ -64,3 +64,28 @@ def test_reviewer_verifies_by_clicking_a_description_and_meets_the_final_confirm
     draft.refresh_from_db()
     assert draft.status == "in_review"
     assert Answer.objects.get(assessment=draft, indicator=policy_01).verified_level == 3
+
+
+def test_head_picks_a_self_level_by_its_description_and_sees_coloured_statuses(page, demo_data):
+    draft = Assessment.objects.get(region__code="62.10", year=2020)
+    description = (
+        draft.framework.dimensions.get(code="policy")
+        .indicators.get(code="policy-01")
+        .levels.get(level=1)
+        .descriptor
+    )
+    log_in(page, "kadis.gumas", demo_data)
+    page.goto("/assessments/")
+    final = page.get_by_role("row", name=re.compile("2019")).first.get_by_test_id("status-badge")
+    draft_badge = page.get_by_role("row", name=re.compile("2020")).get_by_test_id("status-badge")
+    expect(final).to_have_text("Final")
+    expect(draft_badge).to_have_text("Draf")
+    colour = "getComputedStyle(el).backgroundColor"
+    assert final.evaluate(f"el => {colour}") != draft_badge.evaluate(f"el => {colour}")
+    shoot(page, "list")
+
+    page.goto(f"/assessments/{draft.pk}/policy/")
+    card = page.locator("#indicator-policy-01")
+    card.get_by_text(description, exact=True).click()
+    expect(card.get_by_label("Level mandiri 1")).to_be_checked()
+    expect(card.get_by_label("Level verifikasi 1")).not_to_be_checked()
