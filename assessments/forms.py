@@ -134,6 +134,8 @@ class TransitionForm(forms.Form):
         max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    # Set by the confirmation page of a move that needs one (making an assessment final).
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class AssessmentFilterForm(FilterForm):

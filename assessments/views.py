@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from assessments import clarifications, workflow
-from assessments.access import creatable_regions, may_open_assessments
+from assessments import clarifications, verification, workflow
+from assessments.access import creatable_regions, may_move, may_open_assessments
 from assessments.evidence import attachment_disposition, download_name, download_type
 from assessments.filters import AssessmentListFilter
 from assessments.forms import (
@@ -21,7 +21,7 @@ from assessments.forms import (
 )
 from assessments.models import Answer, Assessment, Dimension, Evidence, Indicator, Level
 from assessments.scoring import assessment_result, framework_spec, results_for
-from egov_portal.errors import Conflict, NotAllowed, messages_of, status_for
+from egov_portal.errors import Conflict, NotAllowed, WrongState, messages_of, status_for
 
 
 def visible_assessment(request, pk):
@@ -80,7 +80,7 @@ def assessment_detail(request, pk):
     dimensions = list(assessment.framework.dimensions.all())
     result = assessment_result(assessment)
     transitions = assessment.transitions.select_related("user")
-    differing = sum(1 for answer in assessment.answers.all() if answer.differs)
+    progress = verification.progress(assessment)
     actions = [
         (to, workflow.transition_label(assessment.status, to))
         for to in workflow.allowed_transitions(request.user, assessment)
@@ -91,11 +91,15 @@ def assessment_detail(request, pk):
         {
             "assessment": assessment,
             "result": result,
-            "dimension_rows": [(d, result.dimension(d.code)) for d in dimensions],
+            "dimension_rows": [
+                (d, result.dimension(d.code), progress.dimension(d.code)) for d in dimensions
+            ],
+            "progress": progress,
+            "show_verification": shows_verification(assessment, progress),
             "transitions": transitions,
             "history": workflow.assessment_history(assessment),
             "actions": actions,
-            "differing": differing,
+            "differing": progress.total.differing,
             "open_counts": clarifications.open_counts(assessment),
             "may_edit": workflow.may_edit(request.user, assessment),
             "transition_form": TransitionForm(),
@@ -112,6 +116,10 @@ def assessment_transition(request, pk):
         for message in form.errors.get("note") or [_("Langkah yang diminta tidak dikenal.")]:
             messages.error(request, message)
         return redirect(assessment)
+    to_final = form.cleaned_data["to"] == Assessment.Status.FINAL
+    if to_final and not form.cleaned_data["confirmed"]:
+        # Making an assessment final locks it: it always passes the confirmation page.
+        return redirect("assessments:assessment_finalise", pk=assessment.pk)
     try:
         workflow.assessment_transition(
             assessment,
@@ -119,11 +127,12 @@ def assessment_transition(request, pk):
             to=form.cleaned_data["to"],
             note=form.cleaned_data["note"],
         )
-    except ValidationError as error:
-        for message in error.messages:
+    except (ValidationError, Conflict) as error:
+        for message in messages_of(error):
             messages.error(request, message)
-    except Conflict as error:
-        messages.error(request, error.message)
+        if to_final and isinstance(error, ValidationError):
+            # Back to the confirmation, which lists what is left.
+            return redirect("assessments:assessment_finalise", pk=assessment.pk)
     else:
         assessment.refresh_from_db()
         messages.success(
@@ -134,13 +143,50 @@ def assessment_transition(request, pk):
     return redirect(assessment)
 
 
-def indicator_cards(assessment, dimension, user, *, bound=None):
-    """Everything the dimension page shows per indicator; ``bound`` replaces one card's form."""
+@login_required
+def assessment_finalise(request, pk):
+    """The confirmation before making an assessment final, with what is left to do."""
+    assessment = visible_assessment(request, pk)
+    status = Assessment.Status
+    if not may_move(request.user, assessment, (status.IN_REVIEW, status.FINAL)):
+        raise NotAllowed(_("Peran Anda tidak dapat melakukan langkah ini."))
+    if assessment.status != status.IN_REVIEW:
+        raise WrongState(
+            _("Penilaian berstatus %(status)s tidak dapat ditetapkan final.")
+            % {"status": assessment.get_status_display()}
+        )
+    check = verification.final_check(assessment)
+    return render(
+        request,
+        "assessments/assessment_finalise.html",
+        {
+            "assessment": assessment,
+            "check": check,
+            "progress": verification.progress(assessment),
+            "form": TransitionForm(initial={"to": Assessment.Status.FINAL, "confirmed": True}),
+        },
+    )
+
+
+def shows_verification(assessment, progress) -> bool:
+    """Whether the verification figures mean anything yet: once the review has started, or
+    once a reviewer has set a verified level (a province-led visit in draft)."""
+    return (
+        assessment.status in {Assessment.Status.IN_REVIEW, Assessment.Status.FINAL}
+        or progress.total.verified_levels > 0
+    )
+
+
+def indicator_cards(assessment, dimension, user, *, bound=None, show=""):
+    """Everything the dimension page shows per indicator; ``bound`` replaces one card's form;
+    ``show`` keeps only the indicators of one of ``verification.FILTERS``."""
     indicators = (
         Indicator.objects.filter(dimension=dimension)
         .select_related("aspect")
         .prefetch_related(Prefetch("levels", queryset=Level.objects.order_by("level")))
     )
+    if show:
+        indicators = verification.filter_indicators(indicators, assessment, show)
     answers = {
         answer.indicator_id: answer
         for answer in Answer.objects.filter(assessment=assessment, indicator__dimension=dimension)
@@ -198,17 +244,23 @@ def card_context(assessment, indicator, answer, form, may_self, may_verify, **ex
         "evidence_form": extra.pop("evidence_form", None)
         or EvidenceForm(prefix=f"ev-{indicator.code}"),
         "may_edit": may_self or may_verify,
+        # A click on a level's description picks the level the user may set: the verified
+        # level for a reviewer, the self level for the head.
+        "level_input": "verified" if may_verify else "self" if may_self else "",
         **extra,
     }
 
 
 def dimension_summary(assessment, dimension):
     result = assessment_result(assessment, spec=framework_spec(assessment.framework))
+    progress = verification.progress(assessment)
     return {
         "assessment": assessment,
         "dimension": dimension,
         "result": result,
         "dimension_result": result.dimension(dimension.code),
+        "counts": progress.dimension(dimension.code),
+        "show_verification": shows_verification(assessment, progress),
     }
 
 
@@ -221,16 +273,26 @@ def assessment_dimension(request, pk, dimension):
 
 def render_dimension(request, assessment, dimension, *, bound=None, status=200):
     dimensions = list(assessment.framework.dimensions.all())
+    show = request.GET.get("show", "")
+    filter_error = ""
+    if show and show not in verification.FILTERS:
+        filter_error = _("Filter “%(show)s” tidak dikenal; semua indikator ditampilkan.") % {
+            "show": show[:40]
+        }
+        show, status = "", 400
     context = {
         "assessment": assessment,
         "dimension": dimension,
         "dimensions": dimensions,
         "cards": with_clarifications(
-            indicator_cards(assessment, dimension, request.user, bound=bound),
+            indicator_cards(assessment, dimension, request.user, bound=bound, show=show),
             assessment,
             request.user,
         ),
         "open_counts": clarifications.open_counts(assessment),
+        "filters": verification.FILTERS,
+        "show": show,
+        "filter_error": filter_error,
         **dimension_summary(assessment, dimension),
     }
     return render(request, "assessments/assessment_dimension.html", context, status=status)

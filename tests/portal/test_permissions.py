@@ -190,6 +190,10 @@ MATRIX: dict[str, Entry] = {
         read_outside="login 405 405 405 405 405",
         data={"to": "submitted"},
     ),
+    # The world's assessments are drafts: the confirmation of making them final is 409.
+    "assessments:assessment_finalise": Entry(
+        kwargs=pk_of("assessment"), read="login 404 409 409 403 404"
+    ),
     "assessments:answer_update": Entry(
         kwargs=answer_of,
         read="login 405 405 405 405 405",
