@@ -10,7 +10,14 @@ class AssessmentsConfig(AppConfig):
     def ready(self):
         from django.urls import reverse
 
-        from assessments.models import Answer, Assessment, Evidence, Transition
+        from assessments.models import (
+            Answer,
+            Assessment,
+            Cycle,
+            CycleExtension,
+            Evidence,
+            Transition,
+        )
         from egov_portal import history
 
         def assessment_name(assessment, fallback_id):
@@ -73,4 +80,22 @@ class AssessmentsConfig(AppConfig):
             link=lambda record: assessment_link(record.assessment_id),
             select=["assessment__region"],
             hidden=["assessment"],
+        )
+        history.track(
+            Cycle,
+            kind="cycle",
+            label=_("Siklus penilaian"),
+            region="province",
+            describe=lambda record: f"{record.province} {record.year}",
+            link=lambda record: reverse("assessments:cycle_list"),
+            select=["province"],
+        )
+        history.track(
+            CycleExtension,
+            kind="cycle_extension",
+            label=_("Perpanjangan tenggat"),
+            region="region",
+            describe=lambda record: f"{record.region} · {record.get_stage_display()}",
+            link=lambda record: reverse("assessments:cycle_list"),
+            select=["region"],
         )

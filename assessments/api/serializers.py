@@ -1,6 +1,16 @@
 from rest_framework import serializers
 
-from assessments.models import Answer, Assessment, Dimension, Evidence, Framework, Indicator
+from assessments.models import (
+    Answer,
+    Assessment,
+    Cycle,
+    CycleExtension,
+    Dimension,
+    Evidence,
+    Framework,
+    Indicator,
+    Stage,
+)
 from assessments.scoring import assessment_result
 from egov_portal.fields import TEXT_MAX_LENGTH
 from opds.models import Region
@@ -176,3 +186,29 @@ class TransitionSerializer(serializers.Serializer):
     note = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=TEXT_MAX_LENGTH
     )
+
+
+class CycleStageSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=Stage.choices)
+    name = serializers.CharField()
+    starts = serializers.DateField()
+    ends = serializers.DateField()
+
+
+class CycleExtensionSerializer(serializers.ModelSerializer):
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = CycleExtension
+        fields = ["region", "stage", "until", "reason"]
+
+
+class CycleSerializer(serializers.ModelSerializer):
+    province = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    framework = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    stages = CycleStageSerializer(many=True, read_only=True)
+    extensions = CycleExtensionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Cycle
+        fields = ["id", "province", "year", "framework", "stages", "extensions"]

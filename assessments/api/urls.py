@@ -5,6 +5,7 @@ from assessments.api.views import (
     AnswerHistoryView,
     AnswerListView,
     AssessmentViewSet,
+    CycleViewSet,
     FrameworkViewSet,
 )
 from egov_portal.api import api_router
@@ -12,6 +13,7 @@ from egov_portal.api import api_router
 router = api_router()
 router.register("frameworks", FrameworkViewSet, basename="framework")
 router.register("assessments", AssessmentViewSet, basename="assessment")
+router.register("cycles", CycleViewSet, basename="cycle")
 
 urlpatterns = [
     *router.urls,
