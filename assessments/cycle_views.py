@@ -25,6 +25,11 @@ def add_errors(form, error: ValidationError):
         form.add_error(None, error)
 
 
+def posted(request):
+    # An empty POST is a form sent empty (400), not a page to show.
+    return request.POST if request.method == "POST" else None
+
+
 def visible_cycle(request, pk):
     return get_object_or_404(Cycle.objects.visible_to(request.user).for_list(), pk=pk)
 
@@ -77,7 +82,7 @@ def cycle_form_page(request, form, cycle=None):
 def cycle_create(request):
     if not manageable_provinces(request.user).exists():
         raise NotAllowed(_("Siklus penilaian ditetapkan oleh penilai provinsi."))
-    form = CycleForm(request.POST or None, user=request.user)
+    form = CycleForm(posted(request), user=request.user)
     return cycle_form_page(request, form)
 
 
@@ -85,7 +90,7 @@ def cycle_create(request):
 def cycle_update(request, pk):
     cycle = visible_cycle(request, pk)
     require_manager(request.user, cycle)
-    form = CycleForm(request.POST or None, instance=cycle, user=request.user)
+    form = CycleForm(posted(request), instance=cycle, user=request.user)
     return cycle_form_page(request, form, cycle)
 
 
@@ -93,7 +98,7 @@ def cycle_update(request, pk):
 def extension_create(request, pk):
     cycle = visible_cycle(request, pk)
     require_manager(request.user, cycle)
-    form = ExtensionForm(request.POST or None, cycle=cycle)
+    form = ExtensionForm(posted(request), cycle=cycle)
     if request.method == "POST" and form.is_valid():
         try:
             cycles.extension_grant(cycle, user=request.user, **form.cleaned_data)

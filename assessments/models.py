@@ -581,7 +581,7 @@ class CycleExtension(models.Model):
     )
     stage = models.CharField(_("tahap"), max_length=20, choices=Stage.choices)
     until = models.DateField(_("diperpanjang sampai"))
-    reason = limited_text(_("alasan"))
+    reason = limited_text(_("alasan"), error_messages={"blank": _("Tuliskan alasan perpanjangan.")})
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("diberikan oleh"),
@@ -617,7 +617,7 @@ class CycleExtension(models.Model):
 
     def clean(self):
         errors = {}
-        if not (self.reason or "").strip():
+        if self.reason and not self.reason.strip():
             errors["reason"] = _("Tuliskan alasan perpanjangan.")
         if self.cycle_id and self.region_id and self.region.parent_id != self.cycle.province_id:
             errors["region"] = _("Pilih kabupaten/kota di provinsi siklus ini.")
