@@ -55,13 +55,6 @@ STEPS = {
     Assessment.Status.IN_REVIEW: (Stage.FINALISATION, FINALISE, Role.REVIEWER),
     Assessment.Status.FINAL: (Stage.FINALISATION, DONE, None),
 }
-DATE_FIELDS = (
-    "self_assessment_opens",
-    "submission_deadline",
-    "verification_starts",
-    "verification_ends",
-    "finalisation_deadline",
-)
 
 
 @dataclass

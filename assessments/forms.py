@@ -165,7 +165,7 @@ class ExtensionForm(forms.Form):
     """A later deadline for one region and one stage of a cycle, with its reason."""
 
     region = forms.ModelChoiceField(
-        label=_("Kabupaten/kota"), queryset=Region.objects.none(), to_field_name="code"
+        label=_("Wilayah"), queryset=Region.objects.none(), to_field_name="code"
     )
     stage = forms.ChoiceField(label=_("Tenggat yang diperpanjang"), choices=Stage.choices)
     until = forms.DateField(label=_("Diperpanjang sampai"), widget=DateInput())

@@ -417,7 +417,7 @@ class Stage(models.TextChoices):
     """The dated stages of an evaluation cycle; the codes are stable (the API serves them)."""
 
     SELF_ASSESSMENT = "self_assessment", _("Penilaian mandiri")
-    VERIFICATION = "verification", _("Verifikasi")
+    VERIFICATION = "verification", _("Masa verifikasi")
     FINALISATION = "finalisation", _("Finalisasi")
 
 

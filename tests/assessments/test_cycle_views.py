@@ -209,7 +209,7 @@ def test_the_api_serves_cycles_with_stages_and_extensions(
         },
         {
             "code": "verification",
-            "name": "Verifikasi",
+            "name": "Masa verifikasi",
             "starts": "2020-10-05",
             "ends": "2020-11-27",
         },

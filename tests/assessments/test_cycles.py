@@ -1,7 +1,9 @@
 import datetime
+from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 
 from assessments import cycles
 from assessments.models import Assessment, Cycle, CycleExtension
@@ -253,3 +255,26 @@ def test_due_in_finds_the_steps_due_that_day_and_not_done(
 def test_a_reviewer_of_another_province_sees_no_cycle_of_ours(cycle, other_province):
     reviewer = user_with_role(Membership.Role.REVIEWER, region=other_province)
     assert not Cycle.objects.visible_to(reviewer).exists()
+
+
+def test_the_demo_has_kalimantan_tengahs_2019_and_2020_cycles_once(db):
+    call_command("load_demo", stdout=StringIO())
+    call_command("load_demo", stdout=StringIO())
+    assert list(Cycle.objects.values_list("province__code", "year")) == [("62", 2020), ("62", 2019)]
+    assert Cycle.history.count() == 2
+    extension = CycleExtension.objects.get()
+    assert (extension.region.code, extension.cycle.year, extension.stage) == (
+        "62.10",
+        2020,
+        "self_assessment",
+    )
+    gunung_mas_2020 = Assessment.objects.get(region__code="62.10", year=2020)
+    step = cycles.step_for(gunung_mas_2020, today=D(2020, 10, 20))
+    assert (step.action, step.due, step.late, step.extension) == (
+        "submit",
+        D(2020, 10, 30),
+        False,
+        extension,
+    )
+    gunung_mas_2019 = Assessment.objects.get(region__code="62.10", year=2019)
+    assert cycles.step_for(gunung_mas_2019).done
