@@ -154,6 +154,10 @@ class CycleForm(forms.ModelForm):
         new = not self.is_bound and not self.instance.pk
         if new and Framework.objects.filter(code="pegi").exists():
             self.initial.setdefault("framework", "pegi")
+        provinces = list(self.fields["province"].queryset[:2])
+        if new and len(provinces) == 1:
+            # A reviewer sets the cycles of one province: theirs.
+            self.initial.setdefault("province", provinces[0].code)
 
     def _post_clean(self):
         # Only the values are copied: the order of the stages and uniqueness are checked by

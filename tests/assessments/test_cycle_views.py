@@ -252,3 +252,9 @@ def test_the_api_filters_by_province(api, cycle, admin_user, other_province, fra
     api.force_authenticate(admin_user)
     body = api.get("/api/v1/cycles/?province=63").json()
     assert [c["province"] for c in body["results"]] == ["63"]
+
+
+def test_a_reviewers_new_cycle_form_offers_their_province_chosen(client, framework, reviewer):
+    client.force_login(reviewer)
+    page = client.get(CREATE).content.decode()
+    assert '<option value="62" selected>' in page
