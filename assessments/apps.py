@@ -15,6 +15,8 @@ class AssessmentsConfig(AppConfig):
             Assessment,
             Clarification,
             Comment,
+            Cycle,
+            CycleExtension,
             Evidence,
             Transition,
         )
@@ -112,4 +114,22 @@ class AssessmentsConfig(AppConfig):
             ),
             select=["thread__assessment__region", "thread__indicator__dimension"],
             hidden=["thread"],
+        )
+        history.track(
+            Cycle,
+            kind="cycle",
+            label=_("Siklus penilaian"),
+            region="province",
+            describe=lambda record: f"{record.province} {record.year}",
+            link=lambda record: reverse("assessments:cycle_list"),
+            select=["province"],
+        )
+        history.track(
+            CycleExtension,
+            kind="cycle_extension",
+            label=_("Perpanjangan tenggat"),
+            region="region",
+            describe=lambda record: f"{record.region} · {record.get_stage_display()}",
+            link=lambda record: reverse("assessments:cycle_list"),
+            select=["region"],
         )

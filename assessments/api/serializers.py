@@ -5,10 +5,13 @@ from assessments.models import (
     Assessment,
     Clarification,
     Comment,
+    Cycle,
+    CycleExtension,
     Dimension,
     Evidence,
     Framework,
     Indicator,
+    Stage,
 )
 from assessments.scoring import assessment_result
 from egov_portal.fields import TEXT_MAX_LENGTH
@@ -253,3 +256,29 @@ class ClarificationSerializer(serializers.ModelSerializer):
             "closed_at",
         ]
         read_only_fields = fields
+
+
+class CycleStageSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=Stage.choices)
+    name = serializers.CharField()
+    starts = serializers.DateField()
+    ends = serializers.DateField()
+
+
+class CycleExtensionSerializer(serializers.ModelSerializer):
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = CycleExtension
+        fields = ["region", "stage", "until", "reason"]
+
+
+class CycleSerializer(serializers.ModelSerializer):
+    province = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    framework = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    stages = CycleStageSerializer(many=True, read_only=True)
+    extensions = CycleExtensionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Cycle
+        fields = ["id", "province", "year", "framework", "stages", "extensions"]

@@ -7,6 +7,7 @@ from assessments.api.views import (
     AssessmentViewSet,
     CommentCloseView,
     CommentListView,
+    CycleViewSet,
     FrameworkViewSet,
 )
 from egov_portal.api import api_router
@@ -14,6 +15,7 @@ from egov_portal.api import api_router
 router = api_router()
 router.register("frameworks", FrameworkViewSet, basename="framework")
 router.register("assessments", AssessmentViewSet, basename="assessment")
+router.register("cycles", CycleViewSet, basename="cycle")
 
 urlpatterns = [
     *router.urls,

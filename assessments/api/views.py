@@ -13,12 +13,22 @@ from assessments.api.serializers import (
     AssessmentSerializer,
     ClarificationSerializer,
     CommentSerializer,
+    CycleSerializer,
     FrameworkDetailSerializer,
     FrameworkSerializer,
     TransitionSerializer,
 )
-from assessments.filters import AssessmentFilter
-from assessments.models import Answer, Assessment, Evidence, Framework, Indicator, Level
+from assessments.filters import AssessmentFilter, CycleFilter
+from assessments.models import (
+    Answer,
+    Assessment,
+    Cycle,
+    CycleExtension,
+    Evidence,
+    Framework,
+    Indicator,
+    Level,
+)
 from assessments.scoring import results_for
 from egov_portal.api import HistoryEntrySerializer, history_response
 from egov_portal.errors import WrongState
@@ -238,3 +248,20 @@ class CommentCloseView(generics.GenericAPIView):
             raise WrongState(_("Tidak ada klarifikasi terbuka pada indikator ini."))
         thread = clarifications.close(thread, user=request.user)
         return Response(self.get_serializer(thread).data)
+
+
+class CycleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The evaluation cycles of the provinces the caller sees: stages with their dates, and the
+    extensions granted to the regions the caller sees. Set on the cycles page."""
+
+    serializer_class = CycleSerializer
+    filterset_class = CycleFilter
+
+    def get_queryset(self):
+        extensions = CycleExtension.objects.visible_to(self.request.user).select_related("region")
+        return (
+            Cycle.objects.visible_to(self.request.user)
+            .for_list()
+            .prefetch_related(Prefetch("extensions", queryset=extensions))
+            .order_by("province__code", "-year", "pk")
+        )

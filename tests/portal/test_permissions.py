@@ -12,6 +12,7 @@ A URL pattern without an entry fails ``test_every_url_has_an_entry``.
 
 from __future__ import annotations
 
+import datetime
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -25,7 +26,7 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 from PIL import Image
 
 from assessments import clarifications, workflow
-from assessments.models import Indicator
+from assessments.models import Cycle, Indicator
 from opds.models import Membership, Region
 from reports.models import BundleJob
 from tests.assessments.factories import make_assessment
@@ -227,6 +228,17 @@ MATRIX: dict[str, Entry] = {
         write="login 404 ok ok ok 404",
         read_outside="login 405 405 405 405 405",
     ),
+    # Evaluation cycles: every role reads its province's; its reviewers and admins set them.
+    "assessments:cycle_list": Entry(read="login 403 ok ok ok ok"),
+    "assessments:cycle_create": Entry(
+        read="login 403 ok ok 403 403", write="login 403 400 400 403 403"
+    ),
+    "assessments:cycle_update": Entry(
+        kwargs=pk_of("cycle"), read="login 404 ok ok 403 403", write="login 404 400 400 403 403"
+    ),
+    "assessments:extension_create": Entry(
+        kwargs=pk_of("cycle"), read="login 404 ok ok 403 403", write="login 404 400 400 403 403"
+    ),
     # Master plans.
     "masterplan:masterplan_list": Entry(read="login 403 ok ok ok 403"),
     "masterplan:masterplan_detail": Entry(kwargs=pk_of("plan"), read="login 404 ok ok ok 404"),
@@ -351,6 +363,7 @@ MATRIX: dict[str, Entry] = {
         read_outside="401 405 405 405 405 405",
     ),
     "rankings": Entry(read="401 404 ok ok 404 404", query="?year=2019"),
+    "cycle-list": Entry(read="401 ok ok ok ok ok"),
 }
 
 # Reading a list answers 200 with what the user may see, so a list has no outside variant.
@@ -408,6 +421,16 @@ def scope_objects(region, opd, author):
     programme = ProgrammeFactory(plan=plan, opd=opd)
     target = TargetFactory(programme=programme, year=2017, target=Decimal(10))
     bundle = BundleJob.objects.create(province=region.parent, year=2019, status="done")
+    cycle = Cycle.objects.create(
+        province=region.parent,
+        year=2019,
+        framework=framework,
+        self_assessment_opens=datetime.date(2019, 7, 1),
+        submission_deadline=datetime.date(2019, 8, 30),
+        verification_starts=datetime.date(2019, 9, 2),
+        verification_ends=datetime.date(2019, 12, 6),
+        finalisation_deadline=datetime.date(2019, 12, 20),
+    )
     return {
         "region": region,
         "province": region.parent,
@@ -420,6 +443,7 @@ def scope_objects(region, opd, author):
         "programme": programme,
         "target": target,
         "bundle": bundle,
+        "cycle": cycle,
     }
 
 
