@@ -62,6 +62,27 @@ def may_set_verified_levels(user, assessment) -> bool:
     return acting_role(user, assessment.region) in {REVIEWER, ADMIN}
 
 
+def may_comment(user, assessment) -> bool:
+    """Clarification threads: the region's head and the province's reviewers (and admins)
+    write in them; everyone who may read the assessment reads them."""
+    return acting_role(user, assessment.region) in {HEAD, REVIEWER, ADMIN}
+
+
+def may_ask(user, assessment) -> bool:
+    """Questions (a new thread) come from the province's side: reviewers and admins."""
+    return acting_role(user, assessment.region) in {REVIEWER, ADMIN}
+
+
+def may_attach_to_reply(user, assessment) -> bool:
+    """A document attached to an answer becomes the region's evidence: the head (and admins)."""
+    return acting_role(user, assessment.region) in {HEAD, ADMIN}
+
+
+def may_close(user, assessment) -> bool:
+    """Either side may close a thread."""
+    return may_comment(user, assessment)
+
+
 def creatable_regions(user):
     """The regencies and cities where ``user`` may start an assessment."""
     regions = visible_regions(user).exclude(kind="province")
@@ -99,3 +120,77 @@ class EvidenceQuerySet(models.QuerySet):
         from assessments.models import Assessment
 
         return self.filter(answer__assessment__in=Assessment.objects.visible_to(user))
+
+
+class ClarificationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from assessments.models import Assessment
+
+        return self.filter(assessment__in=Assessment.objects.visible_to(user))
+
+    def open(self):
+        return self.filter(status="open")
+
+
+# Evaluation cycles: every role with a scope reads its province's cycles (heads and OPD staff
+# need the deadlines); the province's reviewers and admins set them.
+
+
+def may_open_cycles(user) -> bool:
+    """Whether the cycles page is a page for ``user``: every role has a province's deadlines."""
+    return role_of(user) is not None
+
+
+def manageable_provinces(user):
+    """The provinces whose cycles ``user`` may set: a reviewer's own province, every one for an
+    admin."""
+    from opds.models import Region
+
+    membership = membership_of(user)
+    if membership is None or membership.role not in {ADMIN, REVIEWER}:
+        return Region.objects.none()
+    provinces = Region.objects.filter(kind=Region.Kind.PROVINCE)
+    if membership.role == ADMIN:
+        return provinces
+    return provinces.filter(pk=membership.region_id)
+
+
+def may_manage_cycles(user, province) -> bool:
+    """The province's reviewers and admins set its cycles and grant extensions (no query)."""
+    membership = membership_of(user)
+    if membership is None:
+        return False
+    if membership.role == ADMIN:
+        return True
+    return membership.role == REVIEWER and membership.region_id == province.pk
+
+
+def readable_provinces(user):
+    """The provinces whose cycles ``user`` may read: those of every region they see."""
+    from opds.models import Region
+
+    if role_of(user) is None:
+        return Region.objects.none()
+    regions = visible_regions(user)
+    return Region.objects.filter(kind=Region.Kind.PROVINCE).filter(
+        models.Q(pk__in=regions.values("pk")) | models.Q(pk__in=regions.values("parent_id"))
+    )
+
+
+class CycleQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if role_of(user) == ADMIN:
+            return self
+        return self.filter(province__in=readable_provinces(user))
+
+    def for_list(self):
+        return self.select_related("province", "framework")
+
+
+class CycleExtensionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The extensions of the regions ``user`` sees: a head reads their own region's, not
+        their neighbours' reasons."""
+        if role_of(user) == ADMIN:
+            return self
+        return self.filter(region__in=visible_regions(user))

@@ -6,6 +6,8 @@ from assessments.models import (
     Answer,
     Aspect,
     Assessment,
+    Clarification,
+    Comment,
     Dimension,
     Evidence,
     Framework,
@@ -98,3 +100,18 @@ class EvidenceAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
     list_display = ["title", "answer", "content_type", "size", "uploaded_by", "uploaded_at"]
     list_select_related = ["answer__assessment__region", "answer__indicator", "uploaded_by"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+class CommentInline(ReadOnlyMixin, admin.TabularInline):
+    model = Comment
+    extra = 0
+    fields = ["at", "author", "side", "text", "evidence"]
+    readonly_fields = fields
+
+
+@admin.register(Clarification)
+class ClarificationAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+    list_display = ["assessment", "indicator", "status", "waiting_on", "opened_at", "closed_at"]
+    list_filter = ["status", "waiting_on"]
+    list_select_related = ["assessment__region", "indicator"]
+    inlines = [CommentInline]

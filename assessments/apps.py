@@ -10,7 +10,16 @@ class AssessmentsConfig(AppConfig):
     def ready(self):
         from django.urls import reverse
 
-        from assessments.models import Answer, Assessment, Evidence, Transition
+        from assessments.models import (
+            Answer,
+            Assessment,
+            Clarification,
+            Comment,
+            Cycle,
+            CycleExtension,
+            Evidence,
+            Transition,
+        )
         from egov_portal import history
 
         def assessment_name(assessment, fallback_id):
@@ -73,4 +82,54 @@ class AssessmentsConfig(AppConfig):
             link=lambda record: assessment_link(record.assessment_id),
             select=["assessment__region"],
             hidden=["assessment"],
+        )
+        history.track(
+            Clarification,
+            kind="clarification",
+            label=_("Klarifikasi indikator"),
+            region="assessment__region",
+            describe=lambda record: (
+                f"{assessment_name(record.assessment, record.assessment_id)} · "
+                f"{record.indicator.code if record.indicator else record.indicator_id}"
+            ),
+            link=lambda record: indicator_link(record.assessment_id, record.indicator),
+            select=["assessment__region", "indicator__dimension"],
+            hidden=["assessment", "indicator"],
+        )
+        history.track(
+            Comment,
+            kind="clarification_comment",
+            label=_("Komentar klarifikasi"),
+            region="thread__assessment__region",
+            describe=lambda record: (
+                f"{assessment_name(record.thread.assessment, record.thread.assessment_id)} · "
+                f"{record.thread.indicator.code}"
+                if record.thread
+                else f"#{record.thread_id}"
+            ),
+            link=lambda record: (
+                indicator_link(record.thread.assessment_id, record.thread.indicator)
+                if record.thread
+                else None
+            ),
+            select=["thread__assessment__region", "thread__indicator__dimension"],
+            hidden=["thread"],
+        )
+        history.track(
+            Cycle,
+            kind="cycle",
+            label=_("Siklus penilaian"),
+            region="province",
+            describe=lambda record: f"{record.province} {record.year}",
+            link=lambda record: reverse("assessments:cycle_list"),
+            select=["province"],
+        )
+        history.track(
+            CycleExtension,
+            kind="cycle_extension",
+            label=_("Perpanjangan tenggat"),
+            region="region",
+            describe=lambda record: f"{record.region} · {record.get_stage_display()}",
+            link=lambda record: reverse("assessments:cycle_list"),
+            select=["region"],
         )

@@ -1,6 +1,7 @@
 """Demo assessments: the PeGI framework, Gunung Mas 2018 and 2019 (final) and 2020 (draft),
-and 2019 finals for six other regions with different profiles. Idempotent: an assessment that
-exists is left as it is.
+and 2019 finals for six other regions with different profiles; the 2019 and 2020 evaluation
+cycles of Kalimantan Tengah, with the 2020 extension Gunung Mas was given. Idempotent: an
+assessment or a cycle that exists is left as it is.
 """
 
 import datetime
@@ -10,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from assessments.loader import FRAMEWORKS_DIR, load_framework_file
-from assessments.models import Answer, Assessment, Indicator, Transition
+from assessments.models import Answer, Assessment, Cycle, CycleExtension, Indicator, Transition
 from opds.models import Region
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -305,7 +306,52 @@ def load(*, stdout):
         )
         created += 1
 
+    cycles_created = load_cycles(framework, reviewer)
     stdout.write(
         f"Framework {framework.code} {framework.version}; assessments created: {created}, "
-        f"in all: {Assessment.objects.count()}"
+        f"in all: {Assessment.objects.count()}; cycles created: {cycles_created}"
     )
+
+
+# Kalimantan Tengah's cycles: self-assessment from July, verification visits in the autumn,
+# results final before the year's end (the 2019 visits of November and December fall inside).
+CYCLES = {
+    2019: ("2019-07-01", "2019-08-30", "2019-09-02", "2019-12-06", "2019-12-20"),
+    2020: ("2020-07-01", "2020-09-30", "2020-10-05", "2020-11-27", "2020-12-18"),
+}
+
+
+def load_cycles(framework, reviewer):
+    province = Region.objects.get(code="62")
+    created = 0
+    for year, dates in CYCLES.items():
+        if Cycle.objects.filter(province=province, year=year).exists():
+            continue
+        opens, submission, verification_starts, verification_ends, finalisation = (
+            datetime.date.fromisoformat(day) for day in dates
+        )
+        cycle = Cycle(
+            province=province,
+            year=year,
+            framework=framework,
+            self_assessment_opens=opens,
+            submission_deadline=submission,
+            verification_starts=verification_starts,
+            verification_ends=verification_ends,
+            finalisation_deadline=finalisation,
+            updated_by=reviewer,
+        )
+        cycle.full_clean()
+        cycle.save()
+        created += 1
+        if year == 2020:
+            CycleExtension.objects.create(
+                cycle=cycle,
+                region=Region.objects.get(code="62.10"),
+                stage="self_assessment",
+                until=datetime.date(2020, 10, 30),
+                reason="Pembatasan kegiatan selama pandemi COVID-19 menunda pengumpulan bukti "
+                "dukung dari OPD.",
+                created_by=reviewer,
+            )
+    return created

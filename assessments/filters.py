@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from assessments.forms import AssessmentFilterForm
-from assessments.models import Assessment
+from assessments.models import Assessment, Cycle
 from egov_portal.filters import ChoiceFilter, FilterSet, YearFilter
 from opds.filters import RegionCodeFilter
 
@@ -25,3 +25,12 @@ class AssessmentListFilter(AssessmentFilter):
 
     class Meta(AssessmentFilter.Meta):
         form = AssessmentFilterForm
+
+
+class CycleFilter(FilterSet):
+    province = RegionCodeFilter(field_name="province__code", label=_("Provinsi"))
+    year = YearFilter(field_name="year", label=_("Tahun"))
+
+    class Meta:
+        model = Cycle
+        fields = ["province", "year"]

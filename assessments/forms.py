@@ -1,11 +1,13 @@
 from django import forms
+from django.forms.models import construct_instance
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from assessments.access import creatable_regions
-from assessments.models import Answer, Assessment, Evidence, Framework
+from assessments.access import creatable_regions, manageable_provinces
+from assessments.models import Answer, Assessment, Cycle, Evidence, Framework, Stage
 from egov_portal.fields import TEXT_MAX_LENGTH
 from opds.forms import FilterForm
+from opds.models import Region
 
 
 class AssessmentCreateForm(forms.ModelForm):
@@ -105,6 +107,27 @@ class EvidenceForm(forms.ModelForm):
         pass
 
 
+class CommentForm(forms.Form):
+    """A question or an answer in a clarification thread; the head may attach a document."""
+
+    text = forms.CharField(
+        label=_("Pertanyaan atau jawaban"),
+        required=False,  # an empty comment is refused by assessments.clarifications
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    file = forms.FileField(
+        label=_("Lampiran (menjadi bukti dukung)"),
+        required=False,
+        help_text=_("Opsional. PDF, gambar atau dokumen perkantoran."),
+    )
+
+    def __init__(self, *args, indicator, **kwargs):
+        # One form per indicator on a page: the ids differ, the field names stay plain.
+        kwargs.setdefault("auto_id", f"id_cl-{indicator.code}-%s")
+        super().__init__(*args, **kwargs)
+
+
 class TransitionForm(forms.Form):
     to = forms.ChoiceField(choices=Assessment.Status.choices, widget=forms.HiddenInput)
     note = forms.CharField(
@@ -113,7 +136,73 @@ class TransitionForm(forms.Form):
         max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    # Set by the confirmation page of a move that needs one (making an assessment final).
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class AssessmentFilterForm(FilterForm):
     """Filters of the assessment list (``assessments.filters.AssessmentFilter``)."""
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class CycleForm(forms.ModelForm):
+    """A province's cycle for a year: its framework and stage dates."""
+
+    class Meta:
+        model = Cycle
+        fields = [
+            "province",
+            "year",
+            "framework",
+            "self_assessment_opens",
+            "submission_deadline",
+            "verification_starts",
+            "verification_ends",
+            "finalisation_deadline",
+        ]
+        widgets = {name: DateInput() for name in fields[3:]}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["province"].queryset = manageable_provinces(user)
+        self.fields["province"].to_field_name = "code"
+        self.fields["framework"].queryset = Framework.objects.all()
+        self.fields["framework"].to_field_name = "code"
+        new = not self.is_bound and not self.instance.pk
+        if new and Framework.objects.filter(code="pegi").exists():
+            self.initial.setdefault("framework", "pegi")
+        provinces = list(self.fields["province"].queryset[:2])
+        if new and len(provinces) == 1:
+            # A reviewer sets the cycles of one province: theirs.
+            self.initial.setdefault("province", provinces[0].code)
+
+    def _post_clean(self):
+        # Only the values are copied: the order of the stages and uniqueness are checked by
+        # assessments.cycles.cycle_save.
+        self.instance = construct_instance(self, self.instance, self._meta.fields)
+
+
+class ExtensionForm(forms.Form):
+    """A later deadline for one region and one stage of a cycle, with its reason."""
+
+    region = forms.ModelChoiceField(
+        label=_("Wilayah"), queryset=Region.objects.none(), to_field_name="code"
+    )
+    stage = forms.ChoiceField(label=_("Tenggat yang diperpanjang"), choices=Stage.choices)
+    until = forms.DateField(label=_("Diperpanjang sampai"), widget=DateInput())
+    reason = forms.CharField(
+        label=_("Alasan"),
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Tuliskan alasan perpanjangan.")},
+    )
+
+    def __init__(self, *args, cycle, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.filter(parent=cycle.province_id)

@@ -1,4 +1,6 @@
+import datetime
 import uuid
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -7,11 +9,19 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from assessments.access import AnswerQuerySet, AssessmentQuerySet, EvidenceQuerySet
+from assessments.access import (
+    AnswerQuerySet,
+    AssessmentQuerySet,
+    ClarificationQuerySet,
+    CycleExtensionQuerySet,
+    CycleQuerySet,
+    EvidenceQuerySet,
+)
 from egov_portal.fields import limited_text
 from egov_portal.params import YEAR_VALIDATORS
 from opds.models import Region
@@ -402,3 +412,347 @@ class Transition(models.Model):
 
     def __str__(self):
         return f"{self.assessment}: {self.from_status or '—'} → {self.to_status}"
+
+
+class Clarification(models.Model):
+    """A thread of questions and answers about one indicator of an assessment."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Terbuka")
+        CLOSED = "closed", _("Ditutup")
+
+    class Side(models.TextChoices):
+        HEAD = "head", _("Kepala Diskominfo")
+        REVIEWER = "reviewer", _("Penilai")
+
+    assessment = models.ForeignKey(
+        Assessment,
+        verbose_name=_("penilaian"),
+        on_delete=models.CASCADE,
+        related_name="clarifications",
+    )
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("indikator"),
+        on_delete=models.PROTECT,
+        related_name="clarifications",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    # Whose move it is: the side that did not write the last comment.
+    waiting_on = models.CharField(
+        _("menunggu"), max_length=10, choices=Side.choices, default=Side.HEAD
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dibuka oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    opened_at = models.DateTimeField(_("dibuka"), auto_now_add=True)
+    last_comment_at = models.DateTimeField(_("komentar terakhir"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ditutup oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("ditutup"), null=True, blank=True)
+
+    objects = ClarificationQuerySet.as_manager()
+    history = HistoricalRecords(
+        excluded_fields=["waiting_on", "last_comment_at"],
+        verbose_name=_("riwayat klarifikasi"),
+    )
+
+    class Meta:
+        verbose_name = _("klarifikasi")
+        verbose_name_plural = _("klarifikasi")
+        ordering = ["-opened_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "indicator"],
+                condition=Q(status="open"),
+                name="assessments_clarification_one_open",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open", closed_at__isnull=True)
+                | Q(status="closed", closed_at__isnull=False),
+                name="assessments_clarification_closed_at",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.assessment} · {self.indicator.code}"
+
+    def get_absolute_url(self):
+        url = reverse(
+            "assessments:assessment_dimension",
+            kwargs={"pk": self.assessment_id, "dimension": self.indicator.dimension.code},
+        )
+        return f"{url}#clarification-{self.indicator.code}"
+
+    @property
+    def is_open(self):
+        return self.status == self.Status.OPEN
+
+
+class Comment(models.Model):
+    """One message of a clarification thread; an answer may bring a document as evidence."""
+
+    thread = models.ForeignKey(
+        Clarification,
+        verbose_name=_("klarifikasi"),
+        on_delete=models.CASCADE,
+        related_name="comments",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("penulis"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    side = models.CharField(_("pihak"), max_length=10, choices=Clarification.Side.choices)
+    text = limited_text(_("isi"))
+    evidence = models.ForeignKey(
+        Evidence,
+        verbose_name=_("bukti dukung"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="comments",
+    )
+    at = models.DateTimeField(_("waktu"), auto_now_add=True)
+
+    history = HistoricalRecords(verbose_name=_("riwayat komentar klarifikasi"))
+
+    class Meta:
+        verbose_name = _("komentar klarifikasi")
+        verbose_name_plural = _("komentar klarifikasi")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.thread} · {self.at:%Y-%m-%d %H:%M}"
+
+
+class Stage(models.TextChoices):
+    """The dated stages of an evaluation cycle; the codes are stable (the API serves them)."""
+
+    SELF_ASSESSMENT = "self_assessment", _("Penilaian mandiri")
+    VERIFICATION = "verification", _("Masa verifikasi")
+    FINALISATION = "finalisation", _("Finalisasi")
+
+
+@dataclass(frozen=True)
+class CycleStage:
+    """One dated stage of a cycle."""
+
+    code: str
+    starts: datetime.date
+    ends: datetime.date
+
+    @property
+    def name(self) -> str:
+        return Stage(self.code).label
+
+
+# The date field that closes each stage: the deadline an extension moves.
+DEADLINES = {
+    Stage.SELF_ASSESSMENT: "submission_deadline",
+    Stage.VERIFICATION: "verification_ends",
+    Stage.FINALISATION: "finalisation_deadline",
+}
+
+
+class Cycle(models.Model):
+    """The evaluation cycle of one province for one year: its framework and its stage dates."""
+
+    province = models.ForeignKey(
+        Region,
+        verbose_name=_("provinsi"),
+        on_delete=models.PROTECT,
+        related_name="cycles",
+        limit_choices_to={"kind": "province"},
+    )
+    year = models.PositiveSmallIntegerField(_("tahun"), validators=YEAR_VALIDATORS)
+    framework = models.ForeignKey(
+        Framework,
+        verbose_name=_("kerangka penilaian"),
+        on_delete=models.PROTECT,
+        related_name="cycles",
+    )
+    self_assessment_opens = models.DateField(_("penilaian mandiri dibuka"))
+    submission_deadline = models.DateField(_("batas pengajuan"))
+    verification_starts = models.DateField(_("verifikasi dimulai"))
+    verification_ends = models.DateField(_("verifikasi berakhir"))
+    finalisation_deadline = models.DateField(_("batas finalisasi"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diubah oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    objects = CycleQuerySet.as_manager()
+    history = HistoricalRecords(
+        excluded_fields=["updated_by", "updated_at"], verbose_name=_("riwayat siklus penilaian")
+    )
+
+    class Meta:
+        verbose_name = _("siklus penilaian")
+        verbose_name_plural = _("siklus penilaian")
+        ordering = ["province__code", "-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "year"],
+                name="assessments_cycle_unique_province_year",
+                violation_error_message=_(
+                    "Provinsi ini sudah memiliki siklus penilaian untuk tahun tersebut."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(submission_deadline__gte=F("self_assessment_opens"))
+                & Q(verification_starts__gt=F("submission_deadline"))
+                & Q(verification_ends__gte=F("verification_starts"))
+                & Q(finalisation_deadline__gt=F("verification_ends")),
+                name="assessments_cycle_stage_order",
+                violation_error_message=_(
+                    "Tahapan harus berurutan: penilaian mandiri, verifikasi, lalu finalisasi."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.province} {self.year}"
+
+    def get_absolute_url(self):
+        return reverse("assessments:cycle_list") + f"#cycle-{self.pk}"
+
+    @property
+    def stages(self) -> list[CycleStage]:
+        """The stages in order. Finalisation starts the day after verification ends."""
+        return [
+            CycleStage(Stage.SELF_ASSESSMENT, self.self_assessment_opens, self.submission_deadline),
+            CycleStage(Stage.VERIFICATION, self.verification_starts, self.verification_ends),
+            CycleStage(
+                Stage.FINALISATION,
+                self.verification_ends + datetime.timedelta(days=1),
+                self.finalisation_deadline,
+            ),
+        ]
+
+    def deadline(self, stage) -> datetime.date:
+        return getattr(self, DEADLINES[stage])
+
+    def stage_on(self, day) -> CycleStage | None:
+        """The stage running on ``day``, or None before, between and after the stages."""
+        return next((stage for stage in self.stages if stage.starts <= day <= stage.ends), None)
+
+    def clean(self):
+        if self.province_id and self.province.kind != Region.Kind.PROVINCE:
+            raise ValidationError({"province": _("Siklus penilaian ditetapkan per provinsi.")})
+        errors = {}
+        # Each rule names the later date, the one a user moves to fix it.
+        rules = [
+            (
+                "submission_deadline",
+                "self_assessment_opens",
+                False,
+                _("Batas pengajuan tidak boleh sebelum penilaian mandiri dibuka."),
+            ),
+            (
+                "verification_starts",
+                "submission_deadline",
+                True,
+                _("Verifikasi dimulai setelah batas pengajuan."),
+            ),
+            (
+                "verification_ends",
+                "verification_starts",
+                False,
+                _("Verifikasi tidak boleh berakhir sebelum dimulai."),
+            ),
+            (
+                "finalisation_deadline",
+                "verification_ends",
+                True,
+                _("Batas finalisasi harus setelah verifikasi berakhir."),
+            ),
+        ]
+        for later, earlier, strict, message in rules:
+            end, start = getattr(self, later), getattr(self, earlier)
+            if end is None or start is None:
+                continue
+            if end < start or (strict and end == start):
+                errors[later] = message
+        if errors:
+            raise ValidationError(errors)
+
+
+class CycleExtension(models.Model):
+    """A later deadline for one stage of a cycle, for one regency or city, with its reason."""
+
+    cycle = models.ForeignKey(
+        Cycle, verbose_name=_("siklus"), on_delete=models.CASCADE, related_name="extensions"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("wilayah"), on_delete=models.PROTECT, related_name="+"
+    )
+    stage = models.CharField(_("tahap"), max_length=20, choices=Stage.choices)
+    until = models.DateField(_("diperpanjang sampai"))
+    reason = limited_text(_("alasan"), error_messages={"blank": _("Tuliskan alasan perpanjangan.")})
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diberikan oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("diberikan"), auto_now_add=True)
+
+    objects = CycleExtensionQuerySet.as_manager()
+    history = HistoricalRecords(
+        excluded_fields=["created_by", "created_at"], verbose_name=_("riwayat perpanjangan")
+    )
+
+    class Meta:
+        verbose_name = _("perpanjangan tenggat")
+        verbose_name_plural = _("perpanjangan tenggat")
+        ordering = ["cycle", "region__code", "stage"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "region", "stage"],
+                name="assessments_extension_unique_stage",
+                violation_error_message=_(
+                    "Wilayah ini sudah mendapat perpanjangan untuk tahap tersebut."
+                ),
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="assessments_extension_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.cycle} · {self.region} · {self.get_stage_display()}"
+
+    def clean(self):
+        errors = {}
+        if self.reason and not self.reason.strip():
+            errors["reason"] = _("Tuliskan alasan perpanjangan.")
+        if self.cycle_id and self.region_id and self.region.parent_id != self.cycle.province_id:
+            errors["region"] = _("Pilih kabupaten/kota di provinsi siklus ini.")
+        if self.cycle_id and self.stage in DEADLINES and self.until:
+            deadline = self.cycle.deadline(self.stage)
+            if self.until <= deadline:
+                errors["until"] = _(
+                    "Tanggal perpanjangan harus setelah tenggat yang diperpanjang (%(date)s)."
+                ) % {"date": formats.date_format(deadline, "j F Y")}
+        if errors:
+            raise ValidationError(errors)

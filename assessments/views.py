@@ -8,19 +8,20 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from assessments import workflow
-from assessments.access import creatable_regions, may_open_assessments
+from assessments import clarifications, verification, workflow
+from assessments.access import creatable_regions, may_move, may_open_assessments
 from assessments.evidence import attachment_disposition, download_name, download_type
 from assessments.filters import AssessmentListFilter
 from assessments.forms import (
     AnswerForm,
     AssessmentCreateForm,
+    CommentForm,
     EvidenceForm,
     TransitionForm,
 )
 from assessments.models import Answer, Assessment, Dimension, Evidence, Indicator, Level
 from assessments.scoring import assessment_result, framework_spec, results_for
-from egov_portal.errors import Conflict, NotAllowed, messages_of, status_for
+from egov_portal.errors import Conflict, NotAllowed, WrongState, messages_of, status_for
 
 
 def visible_assessment(request, pk):
@@ -82,7 +83,7 @@ def assessment_detail(request, pk):
     dimensions = list(assessment.framework.dimensions.all())
     result = assessment_result(assessment)
     transitions = assessment.transitions.select_related("user")
-    differing = sum(1 for answer in assessment.answers.all() if answer.differs)
+    progress = verification.progress(assessment)
     actions = [
         (to, workflow.transition_label(assessment.status, to))
         for to in workflow.allowed_transitions(request.user, assessment)
@@ -93,11 +94,16 @@ def assessment_detail(request, pk):
         {
             "assessment": assessment,
             "result": result,
-            "dimension_rows": [(d, result.dimension(d.code)) for d in dimensions],
+            "dimension_rows": [
+                (d, result.dimension(d.code), progress.dimension(d.code)) for d in dimensions
+            ],
+            "progress": progress,
+            "show_verification": shows_verification(assessment, progress),
             "transitions": transitions,
             "history": workflow.assessment_history(assessment),
             "actions": actions,
-            "differing": differing,
+            "differing": progress.total.differing,
+            "open_counts": clarifications.open_counts(assessment),
             "may_edit": workflow.may_edit(request.user, assessment),
             "transition_form": TransitionForm(),
         },
@@ -113,6 +119,10 @@ def assessment_transition(request, pk):
         for message in form.errors.get("note") or [_("Langkah yang diminta tidak dikenal.")]:
             messages.error(request, message)
         return redirect(assessment)
+    to_final = form.cleaned_data["to"] == Assessment.Status.FINAL
+    if to_final and not form.cleaned_data["confirmed"]:
+        # Making an assessment final locks it: it always passes the confirmation page.
+        return redirect("assessments:assessment_finalise", pk=assessment.pk)
     try:
         workflow.assessment_transition(
             assessment,
@@ -120,11 +130,12 @@ def assessment_transition(request, pk):
             to=form.cleaned_data["to"],
             note=form.cleaned_data["note"],
         )
-    except ValidationError as error:
-        for message in error.messages:
+    except (ValidationError, Conflict) as error:
+        for message in messages_of(error):
             messages.error(request, message)
-    except Conflict as error:
-        messages.error(request, error.message)
+        if to_final and isinstance(error, ValidationError):
+            # Back to the confirmation, which lists what is left.
+            return redirect("assessments:assessment_finalise", pk=assessment.pk)
     else:
         assessment.refresh_from_db()
         messages.success(
@@ -135,13 +146,50 @@ def assessment_transition(request, pk):
     return redirect(assessment)
 
 
-def indicator_cards(assessment, dimension, user, *, bound=None):
-    """Everything the dimension page shows per indicator; ``bound`` replaces one card's form."""
+@login_required
+def assessment_finalise(request, pk):
+    """The confirmation before making an assessment final, with what is left to do."""
+    assessment = visible_assessment(request, pk)
+    status = Assessment.Status
+    if not may_move(request.user, assessment, (status.IN_REVIEW, status.FINAL)):
+        raise NotAllowed(_("Peran Anda tidak dapat melakukan langkah ini."))
+    if assessment.status != status.IN_REVIEW:
+        raise WrongState(
+            _("Penilaian berstatus %(status)s tidak dapat ditetapkan final.")
+            % {"status": assessment.get_status_display()}
+        )
+    check = verification.final_check(assessment)
+    return render(
+        request,
+        "assessments/assessment_finalise.html",
+        {
+            "assessment": assessment,
+            "check": check,
+            "progress": verification.progress(assessment),
+            "form": TransitionForm(initial={"to": Assessment.Status.FINAL, "confirmed": True}),
+        },
+    )
+
+
+def shows_verification(assessment, progress) -> bool:
+    """Whether the verification figures mean anything yet: once the review has started, or
+    once a reviewer has set a verified level (a province-led visit in draft)."""
+    return (
+        assessment.status in {Assessment.Status.IN_REVIEW, Assessment.Status.FINAL}
+        or progress.total.verified_levels > 0
+    )
+
+
+def indicator_cards(assessment, dimension, user, *, bound=None, show=""):
+    """Everything the dimension page shows per indicator; ``bound`` replaces one card's form;
+    ``show`` keeps only the indicators of one of ``verification.FILTERS``."""
     indicators = (
         Indicator.objects.filter(dimension=dimension)
         .select_related("aspect")
         .prefetch_related(Prefetch("levels", queryset=Level.objects.order_by("level")))
     )
+    if show:
+        indicators = verification.filter_indicators(indicators, assessment, show)
     answers = {
         answer.indicator_id: answer
         for answer in Answer.objects.filter(assessment=assessment, indicator__dimension=dimension)
@@ -199,17 +247,23 @@ def card_context(assessment, indicator, answer, form, may_self, may_verify, **ex
         "evidence_form": extra.pop("evidence_form", None)
         or EvidenceForm(prefix=f"ev-{indicator.code}"),
         "may_edit": may_self or may_verify,
+        # A click on a level's description picks the level the user may set: the verified
+        # level for a reviewer, the self level for the head.
+        "level_input": "verified" if may_verify else "self" if may_self else "",
         **extra,
     }
 
 
 def dimension_summary(assessment, dimension):
     result = assessment_result(assessment, spec=framework_spec(assessment.framework))
+    progress = verification.progress(assessment)
     return {
         "assessment": assessment,
         "dimension": dimension,
         "result": result,
         "dimension_result": result.dimension(dimension.code),
+        "counts": progress.dimension(dimension.code),
+        "show_verification": shows_verification(assessment, progress),
     }
 
 
@@ -222,11 +276,26 @@ def assessment_dimension(request, pk, dimension):
 
 def render_dimension(request, assessment, dimension, *, bound=None, status=200):
     dimensions = list(assessment.framework.dimensions.all())
+    show = request.GET.get("show", "")
+    filter_error = ""
+    if show and show not in verification.FILTERS:
+        filter_error = _("Filter “%(show)s” tidak dikenal; semua indikator ditampilkan.") % {
+            "show": show[:40]
+        }
+        show, status = "", 400
     context = {
         "assessment": assessment,
         "dimension": dimension,
         "dimensions": dimensions,
-        "cards": indicator_cards(assessment, dimension, request.user, bound=bound),
+        "cards": with_clarifications(
+            indicator_cards(assessment, dimension, request.user, bound=bound, show=show),
+            assessment,
+            request.user,
+        ),
+        "open_counts": clarifications.open_counts(assessment),
+        "filters": verification.FILTERS,
+        "show": show,
+        "filter_error": filter_error,
         **dimension_summary(assessment, dimension),
     }
     return render(request, "assessments/assessment_dimension.html", context, status=status)
@@ -247,6 +316,7 @@ def answer_target(request, pk, indicator):
 
 def respond_card(request, assessment, indicator, card, *, status=200):
     """The re-drawn card for htmx, or the whole dimension page without JavaScript."""
+    card.setdefault("clarification", clarification_context(assessment, indicator, request.user))
     if is_htmx(request):
         context = {"card": card, **dimension_summary(assessment, indicator.dimension)}
         return render(
@@ -403,3 +473,115 @@ def evidence_delete(request, pk):
         )
         + f"#indicator-{indicator.code}"
     )
+
+
+def clarification_context(assessment, indicator, user, *, panel=None, **extra):
+    """What the thread panel under an indicator's card shows: the threads, the form to ask or
+    answer (``form`` replaces a fresh one), an ``error`` or ``saved``."""
+    if panel is None:
+        panel = clarifications.panels(assessment, [indicator], user)[indicator.pk]
+    extra.setdefault("form", CommentForm(indicator=indicator))
+    return {"panel": panel, **extra}
+
+
+def with_clarifications(cards, assessment, user):
+    """The cards of a dimension page, each with its thread panel; a fixed number of queries."""
+    panels = clarifications.panels(assessment, [card["indicator"] for card in cards], user)
+    for card in cards:
+        card.setdefault(
+            "clarification",
+            clarification_context(
+                assessment, card["indicator"], user, panel=panels[card["indicator"].pk]
+            ),
+        )
+    return cards
+
+
+@login_required
+@require_POST
+def clarification_create(request, pk, indicator):
+    """Ask a question on an indicator, or answer its open thread (the head may attach a file)."""
+    assessment, indicator, answer = answer_target(request, pk, indicator)
+    form = CommentForm(request.POST, request.FILES, indicator=indicator)
+    extra, status = {}, 200
+    if form.is_valid():
+        try:
+            clarifications.comment(
+                assessment,
+                indicator,
+                user=request.user,
+                text=form.cleaned_data["text"],
+                file=form.cleaned_data["file"],
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error("file" if form.cleaned_data.get("file") else None, error)
+            status = 400
+        except (Conflict, PermissionDenied) as error:
+            extra["error"] = " ".join(messages_of(error))
+            status = status_for(error)
+        else:
+            extra["saved"] = _("Terkirim.")
+            form = CommentForm(indicator=indicator)
+    else:
+        status = 400
+    return respond_clarification(
+        request, assessment, indicator, answer, form=form, status=status, **extra
+    )
+
+
+@login_required
+@require_POST
+def clarification_close(request, pk, indicator):
+    """Close the open thread on an indicator."""
+    assessment, indicator, answer = answer_target(request, pk, indicator)
+    thread = clarifications.open_thread(assessment, indicator)
+    extra, status = {}, 200
+    try:
+        if thread is None:
+            raise Conflict(_("Tidak ada klarifikasi terbuka pada indikator ini."))
+        clarifications.close(thread, user=request.user)
+    except (Conflict, PermissionDenied) as error:
+        extra["error"] = " ".join(messages_of(error))
+        status = status_for(error)
+    else:
+        extra["saved"] = _("Klarifikasi ditutup.")
+    return respond_clarification(request, assessment, indicator, answer, status=status, **extra)
+
+
+def respond_clarification(request, assessment, indicator, answer, *, status, **extra):
+    """The re-drawn thread panel (and the dimension's count) for htmx; without JavaScript, the
+    dimension page at the panel, or with the panel's error."""
+    if not is_htmx(request) and status == 200:
+        messages.success(request, extra["saved"])
+        return redirect(
+            reverse(
+                "assessments:assessment_dimension",
+                kwargs={"pk": assessment.pk, "dimension": indicator.dimension.code},
+            )
+            + f"#clarification-{indicator.code}"
+        )
+    context = clarification_context(assessment, indicator, request.user, **extra)
+    if is_htmx(request):
+        return render(
+            request,
+            "assessments/includes/_clarification_response.html",
+            {
+                "assessment": assessment,
+                "indicator": indicator,
+                "clarification": context,
+                "dimension": indicator.dimension,
+                "open_counts": clarifications.open_counts(assessment),
+            },
+            status=status,
+        )
+    may_self = workflow.may_set_self(request.user, assessment)
+    may_verify = workflow.may_set_verified(request.user, assessment)
+    form = answer_form(assessment, indicator, answer, may_self, may_verify)
+    card = card_context(
+        assessment, indicator, answer, form, may_self, may_verify, clarification=context
+    )
+    return respond_card(request, assessment, indicator, card, status=status)

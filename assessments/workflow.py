@@ -20,7 +20,7 @@ from django.db.models import F
 from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
-from assessments import access
+from assessments import access, verification
 from assessments.evidence import check_upload
 from assessments.models import Answer, Assessment, Evidence, Transition
 from egov_portal import history
@@ -130,15 +130,8 @@ def assessment_create(*, user, region, year, framework) -> Assessment:
 
 def answered_count(assessment: Assessment, *, verified: bool) -> tuple[int, int]:
     """(answered, total) indicators: verified level or N/A, else self level or N/A."""
-    from assessments.models import Indicator
-
-    total = Indicator.objects.filter(dimension__framework=assessment.framework_id).count()
-    level = "verified_level" if verified else "self_level"
-    answered = (
-        assessment.answers.filter(not_applicable=True).count()
-        + assessment.answers.filter(not_applicable=False, **{f"{level}__isnull": False}).count()
-    )
-    return answered, total
+    counts = verification.progress(assessment).total
+    return (counts.verified if verified else counts.answered), counts.total
 
 
 @transaction.atomic
@@ -168,25 +161,9 @@ def assessment_transition(assessment: Assessment, *, user, to: str, note: str = 
                 % {"missing": total - answered, "total": total}
             )
     if move == (Status.IN_REVIEW, Status.FINAL):
-        answered, total = answered_count(assessment, verified=True)
-        if answered < total:
-            raise ValidationError(
-                _(
-                    "Masih ada %(missing)s dari %(total)s indikator tanpa level verifikasi. "
-                    "Verifikasi semuanya (atau tandai tidak berlaku) sebelum menetapkan final."
-                )
-                % {"missing": total - answered, "total": total}
-            )
-        unexplained = [
-            a.indicator.code
-            for a in assessment.answers.select_related("indicator")
-            if a.differs and not a.reason.strip()
-        ]
-        if unexplained:
-            raise ValidationError(
-                _("Indikator %(codes)s: level verifikasi berbeda dari level mandiri tanpa alasan.")
-                % {"codes": ", ".join(sorted(unexplained))}
-            )
+        problems = verification.final_check(assessment).problems()
+        if problems:
+            raise ValidationError(problems)
     record = Transition(
         assessment=assessment, from_status=assessment.status, to_status=to, note=note, user=user
     )
@@ -278,6 +255,18 @@ def evidence_add(
     )
     if not may_edit(user, assessment):
         _refuse_change(user, assessment)
+    return evidence_store(assessment, indicator, user=user, title=title, file=file, url=url)
+
+
+def evidence_store(
+    assessment: Assessment, indicator, *, user, title="", file=None, url=""
+) -> Evidence:
+    """Check and keep a file or a link as evidence of the answer to ``indicator``.
+
+    The caller has locked ``assessment`` and decided that ``user`` may add it: the evidence
+    form (``evidence_add``) or an answer in a clarification thread
+    (``assessments.clarifications.reply``).
+    """
     if bool(file) == bool(url):
         raise ValidationError(_("Unggah satu berkas atau tuliskan satu tautan."))
     answer = Answer.objects.filter(assessment=assessment, indicator=indicator).first()

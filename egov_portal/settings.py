@@ -326,6 +326,9 @@ SPECTACULAR_SETTINGS = {
         "AssessmentStatusEnum": "assessments.models.Assessment.Status",
         "ApplicationStatusEnum": "opds.models.Application.Status",
         "MasterPlanStatusEnum": "masterplan.models.MasterPlan.Status",
+        "ClarificationStatusEnum": "assessments.models.Clarification.Status",
+        "ClarificationSideEnum": "assessments.models.Clarification.Side",
+        "CycleStageEnum": "assessments.models.Stage",
     },
 }
 # API tokens are stored as SHA-512 digests and expire; the header keeps DRF's "Token" prefix.

@@ -7,7 +7,7 @@ built on the access modules of the apps below.
 
 from django.db import models
 
-from assessments.access import may_open_assessments
+from assessments.access import may_open_assessments, may_open_cycles
 from egov_portal.errors import NotAllowed
 from masterplan.access import may_open_plans
 from opds.access import (
@@ -62,6 +62,7 @@ def navigation(user) -> dict:
         "region_list": may_open_region_list(user),
         "home_region": region,
         "assessments": may_open_assessments(user),
+        "cycles": may_open_cycles(user),
         "ranking_province": membership.region if role == Role.REVIEWER else None,
         "dashboard_region": region if role in REPORT_ROLES else None,
         "plans": may_open_plans(user),

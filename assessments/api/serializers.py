@@ -1,6 +1,18 @@
 from rest_framework import serializers
 
-from assessments.models import Answer, Assessment, Dimension, Evidence, Framework, Indicator
+from assessments.models import (
+    Answer,
+    Assessment,
+    Clarification,
+    Comment,
+    Cycle,
+    CycleExtension,
+    Dimension,
+    Evidence,
+    Framework,
+    Indicator,
+    Stage,
+)
 from assessments.scoring import assessment_result
 from egov_portal.fields import TEXT_MAX_LENGTH
 from opds.models import Region
@@ -176,3 +188,97 @@ class TransitionSerializer(serializers.Serializer):
     note = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=TEXT_MAX_LENGTH
     )
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    """One comment of a clarification thread on an indicator."""
+
+    thread = serializers.IntegerField(source="thread_id", read_only=True)
+    author = serializers.SlugRelatedField(
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="User name of who wrote it.",
+    )
+    side = serializers.ChoiceField(
+        choices=Clarification.Side.choices,
+        read_only=True,
+        help_text="Who wrote it: the region's head or the province (a reviewer or an admin).",
+    )
+    evidence = EvidenceSerializer(
+        read_only=True, allow_null=True, help_text="The document attached to an answer."
+    )
+    status = serializers.ChoiceField(
+        source="thread.status",
+        choices=Clarification.Status.choices,
+        read_only=True,
+        help_text="The thread's status.",
+    )
+
+    file = serializers.FileField(
+        write_only=True,
+        required=False,
+        help_text="A document attached to the head's answer (multipart); it becomes evidence "
+        "of the indicator's answer.",
+    )
+
+    class Meta:
+        model = Comment
+        fields = ["id", "thread", "author", "side", "at", "text", "evidence", "status", "file"]
+        read_only_fields = ["at"]
+        extra_kwargs = {
+            "text": {
+                # An empty text is refused by assessments.clarifications, with its message.
+                "allow_blank": True,
+                "help_text": "A reviewer's question (it opens a thread when none is open) or "
+                "an answer to the open thread.",
+            }
+        }
+
+
+class ClarificationSerializer(serializers.ModelSerializer):
+    """A clarification thread on an indicator."""
+
+    indicator = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    opened_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    closed_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Clarification
+        fields = [
+            "id",
+            "indicator",
+            "status",
+            "waiting_on",
+            "opened_by",
+            "opened_at",
+            "closed_by",
+            "closed_at",
+        ]
+        read_only_fields = fields
+
+
+class CycleStageSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=Stage.choices)
+    name = serializers.CharField()
+    starts = serializers.DateField()
+    ends = serializers.DateField()
+
+
+class CycleExtensionSerializer(serializers.ModelSerializer):
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = CycleExtension
+        fields = ["region", "stage", "until", "reason"]
+
+
+class CycleSerializer(serializers.ModelSerializer):
+    province = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    framework = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    stages = CycleStageSerializer(many=True, read_only=True)
+    extensions = CycleExtensionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Cycle
+        fields = ["id", "province", "year", "framework", "stages", "extensions"]

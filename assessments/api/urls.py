@@ -5,6 +5,9 @@ from assessments.api.views import (
     AnswerHistoryView,
     AnswerListView,
     AssessmentViewSet,
+    CommentCloseView,
+    CommentListView,
+    CycleViewSet,
     FrameworkViewSet,
 )
 from egov_portal.api import api_router
@@ -12,6 +15,7 @@ from egov_portal.api import api_router
 router = api_router()
 router.register("frameworks", FrameworkViewSet, basename="framework")
 router.register("assessments", AssessmentViewSet, basename="assessment")
+router.register("cycles", CycleViewSet, basename="cycle")
 
 urlpatterns = [
     *router.urls,
@@ -29,5 +33,15 @@ urlpatterns = [
         "assessments/<api_id:assessment_pk>/answers/<slug:indicator>/history/",
         AnswerHistoryView.as_view(),
         name="assessment-answer-history",
+    ),
+    path(
+        "assessments/<api_id:assessment_pk>/answers/<slug:indicator>/comments/",
+        CommentListView.as_view(),
+        name="assessment-answer-comments",
+    ),
+    path(
+        "assessments/<api_id:assessment_pk>/answers/<slug:indicator>/comments/close/",
+        CommentCloseView.as_view(),
+        name="assessment-answer-comments-close",
     ),
 ]

@@ -4,20 +4,34 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from assessments import workflow
+from assessments import clarifications, workflow
 from assessments.api.serializers import (
     AnswerSerializer,
     AssessmentSerializer,
+    ClarificationSerializer,
+    CommentSerializer,
+    CycleSerializer,
     FrameworkDetailSerializer,
     FrameworkSerializer,
     TransitionSerializer,
 )
-from assessments.filters import AssessmentFilter
-from assessments.models import Answer, Assessment, Evidence, Framework, Indicator, Level
+from assessments.filters import AssessmentFilter, CycleFilter
+from assessments.models import (
+    Answer,
+    Assessment,
+    Cycle,
+    CycleExtension,
+    Evidence,
+    Framework,
+    Indicator,
+    Level,
+)
 from assessments.scoring import results_for
 from egov_portal.api import HistoryEntrySerializer, history_response
+from egov_portal.errors import WrongState
 
 
 class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
@@ -181,3 +195,73 @@ class AnswerHistoryView(generics.GenericAPIView):
         )
         entries = workflow.answer_histories(assessment, [indicator])[indicator.pk]
         return history_response(self, entries)
+
+
+def visible_indicator(assessment, code):
+    return get_object_or_404(Indicator, dimension__framework=assessment.framework, code=code)
+
+
+class CommentListView(generics.ListAPIView):
+    """The clarification threads on one indicator, as their comments, oldest first. POST asks
+    (a reviewer; it opens a thread when none is open) or answers the open thread (the head may
+    attach a ``file``, multipart, which becomes evidence of the indicator's answer)."""
+
+    serializer_class = CommentSerializer
+    filter_backends = []
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def target(self):
+        assessment = visible_assessment(self.request, self.kwargs["assessment_pk"])
+        return assessment, visible_indicator(assessment, self.kwargs["indicator"])
+
+    def get_queryset(self):
+        return clarifications.comments_of(*self.target())
+
+    @extend_schema(responses={201: CommentSerializer})
+    def post(self, request, *args, **kwargs):
+        assessment, indicator = self.target()
+        body = self.get_serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        comment = clarifications.comment(
+            assessment,
+            indicator,
+            user=request.user,
+            text=body.validated_data["text"],
+            file=body.validated_data.get("file"),
+        )
+        saved = clarifications.comments_of(assessment, indicator).get(pk=comment.pk)
+        return Response(self.get_serializer(saved).data, status=status.HTTP_201_CREATED)
+
+
+class CommentCloseView(generics.GenericAPIView):
+    """Close the open clarification thread on one indicator (the head or a reviewer)."""
+
+    serializer_class = ClarificationSerializer
+    filter_backends = []
+
+    @extend_schema(request=None, responses=ClarificationSerializer)
+    def post(self, request, *args, **kwargs):
+        assessment = visible_assessment(request, self.kwargs["assessment_pk"])
+        indicator = visible_indicator(assessment, self.kwargs["indicator"])
+        thread = clarifications.open_thread(assessment, indicator)
+        if thread is None:
+            raise WrongState(_("Tidak ada klarifikasi terbuka pada indikator ini."))
+        thread = clarifications.close(thread, user=request.user)
+        return Response(self.get_serializer(thread).data)
+
+
+class CycleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The evaluation cycles of the provinces the caller sees: stages with their dates, and the
+    extensions granted to the regions the caller sees. Set on the cycles page."""
+
+    serializer_class = CycleSerializer
+    filterset_class = CycleFilter
+
+    def get_queryset(self):
+        extensions = CycleExtension.objects.visible_to(self.request.user).select_related("region")
+        return (
+            Cycle.objects.visible_to(self.request.user)
+            .for_list()
+            .prefetch_related(Prefetch("extensions", queryset=extensions))
+            .order_by("province__code", "-year", "pk")
+        )

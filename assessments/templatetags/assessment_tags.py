@@ -33,3 +33,9 @@ def signed_score(value):
         return DASH
     sign = "+" if value > 0 else "−" if value < 0 else "±"
     return f"{sign}{floatformat(abs(value), 2)}"
+
+
+@register.filter
+def for_dimension(counts, dimension):
+    """The figure of ``dimension`` in a dict by dimension id (``open_counts|for_dimension:d``)."""
+    return counts.get(dimension.pk, 0) if counts else 0

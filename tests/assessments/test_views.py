@@ -235,12 +235,18 @@ def test_pages_take_a_bounded_number_of_queries(
     client.force_login(reviewer)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("assessments:assessment_list")).status_code == 200
-    # Six of them read the history of the assessment, its answers and evidence.
-    with django_assert_max_num_queries(19):
+    # Six of them read the history of the assessment, its answers and evidence; one counts
+    # the open clarification threads, two the verification per dimension, up to two the
+    # cycle's step in the banner (``assessments.cycles.step_for``).
+    with django_assert_max_num_queries(23):
         assert client.get(target.get_absolute_url()).status_code == 200
-    # Three of them read the history under the cards, whatever its length.
-    with django_assert_max_num_queries(19):
+    # Three of them read the history under the cards, whatever its length; three the
+    # clarification threads and their count, two the verification, up to two the cycle's step.
+    with django_assert_max_num_queries(26):
         assert client.get(dimension_url(target, "policy")).status_code == 200
+    for show in ("unverified", "differing"):
+        with django_assert_max_num_queries(26):
+            assert client.get(dimension_url(target, "policy"), {"show": show}).status_code == 200
     assert answer.version == 1
 
 

@@ -12,6 +12,7 @@ A URL pattern without an entry fails ``test_every_url_has_an_entry``.
 
 from __future__ import annotations
 
+import datetime
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -24,8 +25,8 @@ from django.db import transaction
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from PIL import Image
 
-from assessments import workflow
-from assessments.models import Indicator
+from assessments import clarifications, workflow
+from assessments.models import Cycle, Indicator
 from opds.models import Membership, Region
 from reports.models import BundleJob
 from tests.assessments.factories import make_assessment
@@ -83,6 +84,22 @@ def api_answer_of(world, scope):
         "assessment_pk": world[scope]["assessment"].pk,
         "indicator": world[scope]["indicator"].code,
     }
+
+
+def open_thread_of(world, scope):
+    """The answer's address, with an open clarification thread on it."""
+    clarifications.ask(
+        world[scope]["assessment"],
+        world[scope]["indicator"],
+        user=world["users"]["admin"],
+        text="Mohon unggah SK.",
+    )
+    return answer_of(world, scope)
+
+
+def api_open_thread_of(world, scope):
+    open_thread_of(world, scope)
+    return api_answer_of(world, scope)
 
 
 def dimension_of(world, scope):
@@ -174,6 +191,10 @@ MATRIX: dict[str, Entry] = {
         read_outside="login 405 405 405 405 405",
         data={"to": "submitted"},
     ),
+    # The world's assessments are drafts: the confirmation of making them final is 409.
+    "assessments:assessment_finalise": Entry(
+        kwargs=pk_of("assessment"), read="login 404 409 409 403 404"
+    ),
     "assessments:answer_update": Entry(
         kwargs=answer_of,
         read="login 405 405 405 405 405",
@@ -192,6 +213,31 @@ MATRIX: dict[str, Entry] = {
         read="login 405 405 405 405 405",
         write="login 404 ok ok ok 404",
         read_outside="login 405 405 405 405 405",
+    ),
+    # The head answers a question but does not open one (403).
+    "assessments:clarification_create": Entry(
+        kwargs=answer_of,
+        read="login 405 405 405 405 405",
+        write="login 404 ok ok 403 404",
+        read_outside="login 405 405 405 405 405",
+        data={"text": "Mohon unggah SK."},
+    ),
+    "assessments:clarification_close": Entry(
+        kwargs=open_thread_of,
+        read="login 405 405 405 405 405",
+        write="login 404 ok ok ok 404",
+        read_outside="login 405 405 405 405 405",
+    ),
+    # Evaluation cycles: every role reads its province's; its reviewers and admins set them.
+    "assessments:cycle_list": Entry(read="login 403 ok ok ok ok"),
+    "assessments:cycle_create": Entry(
+        read="login 403 ok ok 403 403", write="login 403 400 400 403 403"
+    ),
+    "assessments:cycle_update": Entry(
+        kwargs=pk_of("cycle"), read="login 404 ok ok 403 403", write="login 404 400 400 403 403"
+    ),
+    "assessments:extension_create": Entry(
+        kwargs=pk_of("cycle"), read="login 404 ok ok 403 403", write="login 404 400 400 403 403"
     ),
     # Master plans.
     "masterplan:masterplan_list": Entry(read="login 403 ok ok ok 403"),
@@ -296,6 +342,18 @@ MATRIX: dict[str, Entry] = {
         write_method="patch",
     ),
     "assessment-answer-history": Entry(kwargs=api_answer_of, read="401 404 ok ok ok 404"),
+    "assessment-answer-comments": Entry(
+        kwargs=api_answer_of,
+        read="401 404 ok ok ok 404",
+        write="401 404 ok ok 403 404",
+        data={"text": "Mohon unggah SK."},
+    ),
+    "assessment-answer-comments-close": Entry(
+        kwargs=api_open_thread_of,
+        read="401 405 405 405 405 405",
+        write="401 404 ok ok ok 404",
+        read_outside="401 405 405 405 405 405",
+    ),
     "masterplan-list": Entry(read="401 ok ok ok ok ok"),
     "masterplan-detail": Entry(kwargs=pk_of("plan"), read="401 404 ok ok ok 404"),
     "masterplan-realisation": Entry(
@@ -306,6 +364,7 @@ MATRIX: dict[str, Entry] = {
     ),
     "rankings": Entry(read="401 404 ok ok 404 404", query="?year=2019"),
     "inbox": Entry(read="401 ok ok ok ok ok"),
+    "cycle-list": Entry(read="401 ok ok ok ok ok"),
 }
 
 # Reading a list answers 200 with what the user may see, so a list has no outside variant.
@@ -363,6 +422,16 @@ def scope_objects(region, opd, author):
     programme = ProgrammeFactory(plan=plan, opd=opd)
     target = TargetFactory(programme=programme, year=2017, target=Decimal(10))
     bundle = BundleJob.objects.create(province=region.parent, year=2019, status="done")
+    cycle = Cycle.objects.create(
+        province=region.parent,
+        year=2019,
+        framework=framework,
+        self_assessment_opens=datetime.date(2019, 7, 1),
+        submission_deadline=datetime.date(2019, 8, 30),
+        verification_starts=datetime.date(2019, 9, 2),
+        verification_ends=datetime.date(2019, 12, 6),
+        finalisation_deadline=datetime.date(2019, 12, 20),
+    )
     return {
         "region": region,
         "province": region.parent,
@@ -375,6 +444,7 @@ def scope_objects(region, opd, author):
         "programme": programme,
         "target": target,
         "bundle": bundle,
+        "cycle": cycle,
     }
 
 
