@@ -4,14 +4,23 @@
   yet), continue the self-assessment (indicators left), submit it (all answered), or rework
   it when a reviewer returned it (with the reviewer's note).
 - A reviewer: the submitted assessments of their province, waiting for them since the day
-  they were submitted; those in review, with how many indicators are left to verify.
+  they were submitted; those in review, with how many indicators are left to verify; the
+  regions of a running cycle that have not submitted by a deadline less than two weeks away
+  (or already passed).
+- Both: the clarification threads waiting for their move (a question for the head, an answer
+  for the reviewer).
 
-Each role's items take a fixed number of queries (two or three) whatever the number of
-assessments, answers or transitions.
+Where the province has an evaluation cycle (``assessments.cycles``), the head works on the
+assessment of the current cycle's year and each step carries its deadline (``due``, with the
+region's extension); without one, on this year's, without a deadline.
+
+Each role's items take a fixed number of queries whatever the number of assessments, answers,
+transitions or threads.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 
 from django.db.models import Count, OuterRef, Q, Subquery
@@ -21,9 +30,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from assessments.models import Assessment, Indicator, Transition
+from assessments import clarifications, cycles
+from assessments.models import Assessment, Clarification, Indicator, Transition
 from egov_portal.inbox import Item
 from opds.access import Role, membership_of
+from opds.models import Region
 
 ASSESSMENT_START = "assessment_start"
 ASSESSMENT_CONTINUE = "assessment_continue"
@@ -31,9 +42,16 @@ ASSESSMENT_SUBMIT = "assessment_submit"
 ASSESSMENT_RETURNED = "assessment_returned"
 ASSESSMENT_SUBMITTED = "assessment_submitted"
 ASSESSMENT_IN_REVIEW = "assessment_in_review"
+DEADLINE_SUBMISSION = "deadline_submission"
+CLARIFICATION_QUESTION = "clarification_question"
+CLARIFICATION_ANSWER = "clarification_answer"
+# How far ahead a reviewer sees a submission deadline coming.
+DEADLINE_HORIZON = datetime.timedelta(days=14)
 
 Status = Assessment.Status
 BADGE = gettext_lazy("Penilaian")
+DEADLINE_BADGE = gettext_lazy("Tenggat")
+CLARIFICATION_BADGE = gettext_lazy("Klarifikasi")
 
 
 def indicator_totals() -> dict[int, int]:
@@ -76,10 +94,36 @@ def _label(assessment: Assessment) -> dict:
     return {"region": assessment.region.name, "year": assessment.year}
 
 
+def with_due(items: list[Item], steps, role) -> list[Item]:
+    """``items`` with the deadline of the step their assessment is at, where that step is
+    ``role``'s to take."""
+    due = {
+        step.assessment.pk: step.due
+        for step in steps
+        if step.assessment is not None and step.actor_role == role
+    }
+    return [
+        dataclasses.replace(item, due=due[item.object_id]) if item.object_id in due else item
+        for item in items
+    ]
+
+
 def head_items(region, *, today: datetime.date) -> list[Item]:
-    """This year's assessments of ``region`` that wait for its head, or the one to start."""
+    """The assessments of ``region`` that wait for its head, or the one to start: of the current
+    cycle's year and with its deadline, or of this year where the province has no cycle."""
+    step = cycles.current_steps([region], today).get(region.pk)
+    year = step.cycle.year if step else today.year
+    items = _head_items(region, year=year)
+    if step is None or step.actor_role != Role.HEAD:
+        return items
+    if step.assessment is None:
+        return [dataclasses.replace(item, due=step.due) for item in items]
+    return with_due(items, [step], Role.HEAD)
+
+
+def _head_items(region, *, year: int) -> list[Item]:
     assessments = list(
-        Assessment.objects.filter(region=region, year=today.year)
+        Assessment.objects.filter(region=region, year=year)
         .select_related("region", "framework")
         .annotate(
             self_answered=answered("self_level"),
@@ -94,16 +138,16 @@ def head_items(region, *, today: datetime.date) -> list[Item]:
             Item(
                 kind=ASSESSMENT_START,
                 title=_("Mulai penilaian mandiri %(region)s %(year)s")
-                % {"region": region.name, "year": today.year},
+                % {"region": region.name, "year": year},
                 detail=_("Belum ada penilaian tahun ini."),
                 url="{}?{}".format(
                     reverse("assessments:assessment_create"),
-                    urlencode({"region": region.code, "year": today.year}),
+                    urlencode({"region": region.code, "year": year}),
                 ),
                 region=region.code,
                 badge=str(BADGE),
                 # The year's assessment has been open since the year began.
-                waiting_since=datetime.date(today.year, 1, 1),
+                waiting_since=datetime.date(year, 1, 1),
             )
         ]
     totals = indicator_totals()
@@ -212,13 +256,83 @@ def reviewer_items(assessments) -> list[Item]:
     return items
 
 
+def deadline_items(steps, *, today: datetime.date) -> list[Item]:
+    """For a reviewer: per running cycle, the regions that have not submitted their
+    self-assessment by a deadline less than ``DEADLINE_HORIZON`` away or already passed."""
+    pending = {}
+    for step in steps:
+        if step.actor_role != Role.HEAD or step.cycle.finalisation_deadline < today:
+            continue
+        if step.due - today > DEADLINE_HORIZON:
+            continue
+        pending.setdefault(step.cycle, []).append(step)
+    items = []
+    for cycle, waiting in pending.items():
+        waiting.sort(key=lambda step: (step.due, step.region.code))
+        count = len(waiting)
+        items.append(
+            Item(
+                kind=DEADLINE_SUBMISSION,
+                title=ngettext(
+                    "%(count)s kabupaten/kota belum mengajukan penilaian mandiri %(year)s",
+                    "%(count)s kabupaten/kota belum mengajukan penilaian mandiri %(year)s",
+                    count,
+                )
+                % {"count": count, "year": cycle.year},
+                detail=", ".join(step.region.name for step in waiting[:5])
+                + (" …" if count > 5 else ""),
+                url=reverse("assessments:cycle_list"),
+                due=waiting[0].due,
+                region=cycle.province.code,
+                object_id=cycle.pk,
+                badge=str(DEADLINE_BADGE),
+            )
+        )
+    return items
+
+
+def clarification_items(user) -> list[Item]:
+    """The open clarification threads waiting for ``user``'s move; one query."""
+    items = []
+    for thread in clarifications.awaiting(user):
+        assessment = thread.assessment
+        label = {
+            "indicator": thread.indicator.code,
+            "region": assessment.region.name,
+            "year": assessment.year,
+        }
+        question = thread.waiting_on == Clarification.Side.HEAD
+        items.append(
+            Item(
+                kind=CLARIFICATION_QUESTION if question else CLARIFICATION_ANSWER,
+                title=(
+                    _("Jawab klarifikasi %(indicator)s, %(region)s %(year)s")
+                    if question
+                    else _("Tanggapi jawaban klarifikasi %(indicator)s, %(region)s %(year)s")
+                )
+                % label,
+                detail=thread.indicator.label,
+                url=thread.get_absolute_url(),
+                region=assessment.region.code,
+                object_id=thread.pk,
+                badge=str(CLARIFICATION_BADGE),
+                waiting_since=_local_date(thread.last_comment_at),
+                priority=1,
+            )
+        )
+    return items
+
+
 def inbox_items(user, *, today: datetime.date) -> list[Item]:
     """The assessment workflow's items for ``user`` (heads and reviewers)."""
     membership = membership_of(user)
     if membership is None:
         return []
     if membership.role == Role.HEAD:
-        return head_items(membership.region, today=today)
+        return head_items(membership.region, today=today) + clarification_items(user)
     if membership.role == Role.REVIEWER:
-        return reviewer_items(Assessment.objects.visible_to(user))
+        regions = Region.objects.filter(parent=membership.region_id)
+        steps = list(cycles.current_steps(regions, today).values())
+        items = with_due(reviewer_items(Assessment.objects.visible_to(user)), steps, Role.REVIEWER)
+        return items + deadline_items(steps, today=today) + clarification_items(user)
     return []

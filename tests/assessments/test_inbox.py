@@ -2,8 +2,8 @@ import datetime
 
 from django.utils import timezone
 
-from assessments import inbox, workflow
-from assessments.models import Transition
+from assessments import clarifications, cycles, inbox, workflow
+from assessments.models import Assessment, Cycle, Transition
 from tests.assessments.factories import make_assessment
 
 TODAY = timezone.localdate()
@@ -105,3 +105,96 @@ def test_another_provinces_assessments_never_reach_a_reviewer(
 def test_operators_and_admins_get_no_assessment_items(scoped_world, opd_staff, admin_user):
     assert inbox.inbox_items(opd_staff, today=TODAY) == []
     assert inbox.inbox_items(admin_user, today=TODAY) == []
+
+
+# Deadlines from the province's evaluation cycle, and clarification threads.
+
+
+def running_cycle(province, framework, user, *, year=YEAR, submission_in=5):
+    day = datetime.timedelta(days=1)
+    cycle = Cycle(
+        province=province,
+        year=year,
+        framework=framework,
+        self_assessment_opens=TODAY - 30 * day,
+        submission_deadline=TODAY + submission_in * day,
+        verification_starts=TODAY + (submission_in + 1) * day,
+        verification_ends=TODAY + (submission_in + 15) * day,
+        finalisation_deadline=TODAY + (submission_in + 25) * day,
+    )
+    return cycles.cycle_save(cycle, user=user)
+
+
+def test_a_heads_step_carries_the_cycles_deadline_and_the_regions_extension(
+    scoped_world, head, reviewer, framework
+):
+    gunung_mas = scoped_world["gunung_mas"]
+    cycle = running_cycle(gunung_mas.parent, framework, reviewer)
+    [item] = inbox.inbox_items(head, today=TODAY)
+    assert (item.kind, item.due) == ("assessment_start", cycle.submission_deadline)
+    draft = make_assessment(head, gunung_mas, framework, year=YEAR)
+    later = TODAY + datetime.timedelta(days=12)
+    cycles.extension_grant(
+        cycle,
+        user=reviewer,
+        region=gunung_mas,
+        stage="self_assessment",
+        until=later,
+        reason="Banjir bandang di Kuala Kurun.",
+    )
+    [item] = inbox.inbox_items(head, today=TODAY)
+    assert (item.kind, item.object_id, item.due) == ("assessment_continue", draft.pk, later)
+
+
+def test_a_head_works_on_the_current_cycles_year_not_the_calendars(
+    scoped_world, head, reviewer, framework
+):
+    gunung_mas = scoped_world["gunung_mas"]
+    running_cycle(gunung_mas.parent, framework, reviewer, year=YEAR - 1, submission_in=-3)
+    draft = make_assessment(head, gunung_mas, framework, year=YEAR - 1)
+    [item] = inbox.inbox_items(head, today=TODAY)
+    assert (item.kind, item.object_id) == ("assessment_continue", draft.pk)
+    assert item.is_overdue(TODAY)
+
+
+def test_a_reviewer_sees_the_regions_that_have_not_submitted_before_a_coming_deadline(
+    scoped_world, head, reviewer, framework, indicators
+):
+    gunung_mas = scoped_world["gunung_mas"]
+    cycle = running_cycle(gunung_mas.parent, framework, reviewer)
+    items = inbox.inbox_items(reviewer, today=TODAY)
+    [deadline] = [item for item in items if item.kind == "deadline_submission"]
+    assert deadline.due == cycle.submission_deadline
+    assert gunung_mas.name in deadline.detail
+    assert deadline.url == "/assessments/cycles/"
+    # Once every region has submitted, the item is gone and the submitted one has its deadline.
+    regions = gunung_mas.parent.children.all()
+    for region in regions:
+        assessment = make_assessment(reviewer, region, framework, year=YEAR)
+        Assessment.objects.filter(pk=assessment.pk).update(status="submitted")
+    items = inbox.inbox_items(reviewer, today=TODAY)
+    assert "deadline_submission" not in kinds(items)
+    assert {item.due for item in items if item.kind == "assessment_submitted"} == {
+        cycle.verification_ends
+    }
+
+
+def test_a_deadline_months_away_is_not_yet_in_a_reviewers_inbox(scoped_world, reviewer, framework):
+    running_cycle(scoped_world["gunung_mas"].parent, framework, reviewer, submission_in=40)
+    assert "deadline_submission" not in kinds(inbox.inbox_items(reviewer, today=TODAY))
+
+
+def test_a_question_waits_for_the_head_and_the_answer_for_the_reviewer(
+    scoped_world, head, reviewer, framework, indicators
+):
+    draft = make_assessment(head, scoped_world["gunung_mas"], framework, year=YEAR)
+    indicator = list(indicators.values())[0]
+    comment = clarifications.ask(draft, indicator, user=reviewer, text="Mohon unggah SK.")
+    [question] = [i for i in inbox.inbox_items(head, today=TODAY) if i.kind.startswith("clar")]
+    assert (question.kind, question.object_id) == ("clarification_question", comment.thread.pk)
+    assert question.url == comment.thread.get_absolute_url()
+    assert "clarification_answer" not in kinds(inbox.inbox_items(reviewer, today=TODAY))
+    clarifications.reply(comment.thread, user=head, text="SK terlampir.")
+    assert "clarification_question" not in kinds(inbox.inbox_items(head, today=TODAY))
+    [answer] = [i for i in inbox.inbox_items(reviewer, today=TODAY) if i.kind.startswith("clar")]
+    assert answer.kind == "clarification_answer"
