@@ -15,7 +15,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assessments.models import Answer, Assessment, Indicator
+from assessments.models import Answer, Assessment, Clarification, Indicator
 
 ANSWERED = Q(not_applicable=True) | Q(self_level__isnull=False)
 VERIFIED = Q(not_applicable=True) | Q(verified_level__isnull=False)
@@ -107,7 +107,12 @@ def progress(assessment: Assessment) -> Progress:
 FILTERS = {
     "unverified": gettext_lazy("Belum diverifikasi"),
     "differing": gettext_lazy("Berbeda dari mandiri"),
+    "clarification": gettext_lazy("Klarifikasi terbuka"),
 }
+
+
+def _open_threads(assessment: Assessment):
+    return Clarification.objects.open().filter(assessment=assessment, indicator=OuterRef("pk"))
 
 
 def filter_indicators(indicators, assessment: Assessment, show: str):
@@ -118,6 +123,8 @@ def filter_indicators(indicators, assessment: Assessment, show: str):
         return indicators.exclude(Exists(answers.filter(VERIFIED)))
     if show == "differing":
         return indicators.filter(Exists(answers.filter(DIFFERS)))
+    if show == "clarification":
+        return indicators.filter(Exists(_open_threads(assessment)))
     raise ValueError(f"unknown filter: {show}")
 
 
@@ -134,14 +141,17 @@ class Item:
 class FinalCheck:
     """What is left before ``assessment`` may be made final.
 
-    ``unverified`` and ``unexplained`` block the move; a new item to show in the
-    confirmation (open clarifications, say) is a field here, a line in ``problems`` when it
-    blocks, and a line in ``assessments/assessment_finalise.html``.
+    ``unverified`` and ``unexplained`` block the move; ``open_threads`` (indicators with an
+    open clarification thread) does not, but the confirmation lists them so that no question is
+    left unanswered by mistake (a final assessment's threads take no more comments). A new item
+    is a field here, a line in ``problems`` when it blocks, and a line in
+    ``assessments/assessment_finalise.html``.
     """
 
     total: int
     unverified: list[Item] = field(default_factory=list)
     unexplained: list[Item] = field(default_factory=list)
+    open_threads: list[Item] = field(default_factory=list)
 
     @property
     def ready(self) -> bool:
@@ -168,23 +178,37 @@ class FinalCheck:
 
 def final_check(assessment: Assessment) -> FinalCheck:
     """The indicators still without a verified level (or N/A) and those whose verified level
-    differs from the self level without a reason; one query."""
+    differs from the self level without a reason, and those with an open clarification thread;
+    one query."""
     answers = _answers(assessment).filter(indicator=OuterRef("pk"))
     rows = (
         Indicator.objects.filter(dimension__framework=assessment.framework_id)
         .annotate(
             is_verified=Exists(answers.filter(VERIFIED)),
             is_unexplained=Exists(answers.filter(UNEXPLAINED)),
+            is_asked=Exists(_open_threads(assessment)),
         )
         .order_by("dimension__order", "dimension__code", "order", "code")
-        .values_list("code", "name", "name_en", "dimension__code", "is_verified", "is_unexplained")
+        .values_list(
+            "code",
+            "name",
+            "name_en",
+            "dimension__code",
+            "is_verified",
+            "is_unexplained",
+            "is_asked",
+        )
     )
-    unverified, unexplained, total = [], [], 0
-    for code, name, name_en, dimension, is_verified, is_unexplained in rows:
+    unverified, unexplained, asked, total = [], [], [], 0
+    for code, name, name_en, dimension, is_verified, is_unexplained, is_asked in rows:
         total += 1
         item = Item(code, Indicator(name=name, name_en=name_en).label, dimension)
         if not is_verified:
             unverified.append(item)
         if is_unexplained:
             unexplained.append(item)
-    return FinalCheck(total=total, unverified=unverified, unexplained=unexplained)
+        if is_asked:
+            asked.append(item)
+    return FinalCheck(
+        total=total, unverified=unverified, unexplained=unexplained, open_threads=asked
+    )

@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from assessments import workflow
+from assessments import clarifications, workflow
 from assessments.models import Answer, Assessment
 from tests.assessments.test_views import dimension_url, text_of
 
@@ -264,3 +264,32 @@ def test_a_level_description_labels_nothing_for_who_may_not_change_it(client, in
     content = client.get(dimension_url(in_review, "policy")).content.decode()
     assert label_targets(content, "policy-01") == []
     assert "Deskripsi level 1" in content
+
+
+def test_the_clarification_filter_shows_the_indicators_with_an_open_thread(
+    client, in_review, indicators, reviewer, head
+):
+    asked = clarifications.ask(in_review, indicators["policy-02"], user=reviewer, text="SK?")
+    client.force_login(reviewer)
+    content = client.get(dimension_url(in_review, "policy"), {"show": "clarification"}).content
+    assert cards(content.decode()) == ["policy-02"]
+    clarifications.close(asked.thread, user=head)
+    content = client.get(dimension_url(in_review, "policy"), {"show": "clarification"}).content
+    assert cards(content.decode()) == []
+
+
+def test_the_confirmation_lists_open_threads_without_blocking(
+    client, in_review, indicators, reviewer
+):
+    save(in_review, indicators["policy-02"], reviewer, reason="Perbup baru sudah berlaku.")
+    save(in_review, indicators["planning-02"], reviewer, verified_level=2)
+    clarifications.ask(in_review, indicators["planning-02"], user=reviewer, text="Renstra?")
+    client.force_login(reviewer)
+    content = client.get(finalise_url(in_review)).content.decode()
+    assert "1 klarifikasi masih terbuka" in content
+    assert "?show=clarification#clarification-planning-02" in content
+    assert "Ya, tetapkan final walau klarifikasi masih terbuka" in content
+    response = client.post(transition_url(in_review), {"to": "final", "confirmed": "True"})
+    assert response["Location"] == in_review.get_absolute_url()
+    in_review.refresh_from_db()
+    assert in_review.status == Status.FINAL
