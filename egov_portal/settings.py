@@ -11,6 +11,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from egov_portal.email_url import parse_email_url, portal_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -369,6 +371,23 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.5,
     "interval_max": 1,
 }
+
+# --- E-mail and notifications ------------------------------------------------------------------
+# Where e-mail goes (egov_portal/email_url.py): console:// (written to the log, the default),
+# smtp://user:password@host:port?starttls=1, smtps://…, or file:///folder. An address the
+# parser cannot read stops the portal from starting, with the reason.
+EMAIL_URL = os.environ.get("EMAIL_URL", "").strip() or "console://"
+# EMAIL_BACKEND and the EMAIL_HOST, EMAIL_PORT … settings of the backend it names.
+globals().update(parse_email_url(EMAIL_URL))
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", "Portal e-Gov Kalteng <noreply@localhost>"
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The portal's address as people reach it, for the links in e-mails.
+PORTAL_URL = portal_url(os.environ.get("PORTAL_URL", "http://127.0.0.1:8000"))
+# Attempts at sending one notification's e-mail before it is given up (send_pending_mail).
+NOTIFICATION_MAIL_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATION_MAIL_MAX_ATTEMPTS", 10))
+# --- end of e-mail and notifications -------------------------------------------------------------
 
 # Seconds after which a report bundle that no worker has started is reported as stuck.
 BUNDLE_STALE_AFTER = int(os.environ.get("BUNDLE_STALE_AFTER", 180))
