@@ -106,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "opds.context_processors.membership",
                 "reports.context_processors.menu",
+                "egov_portal.context_processors.notifications",
             ],
         },
     },

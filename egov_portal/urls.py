@@ -41,6 +41,7 @@ urlpatterns = [
     path("assessments/", include("assessments.urls")),
     path("masterplans/", include("masterplan.urls")),
     path("reports/", include("reports.urls")),
+    path("notifications/", include("egov_portal.notification_urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

@@ -95,3 +95,21 @@ def scoped_world(gunung_mas, katingan, other_province_regency, kominfo, dukcapil
 @pytest.fixture
 def dukcapil_staff(dukcapil):
     return user_with_role(Membership.Role.OPD_STAFF, opd=dukcapil, username="opd.dukcapil")
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on a free local port, with the portal's e-mail settings pointed at
+    it as ``EMAIL_URL`` would (``egov_portal.email_url``). ``smtp_server.messages`` is what
+    arrived; the test may ``stop()`` and ``start()`` it again on the same port."""
+    from egov_portal.email_url import parse_email_url
+    from tests.mail import SMTPServer
+
+    server = SMTPServer()
+    for name, value in parse_email_url(server.url).items():
+        setattr(settings, name, value)
+    settings.DEFAULT_FROM_EMAIL = "Portal e-Gov Kalteng <portal@kalteng.go.id>"
+    settings.PORTAL_URL = "https://egov.kalteng.go.id"
+    server.start()
+    yield server
+    server.stop()

@@ -27,6 +27,7 @@ from PIL import Image
 
 from assessments import clarifications, workflow
 from assessments.models import Cycle, Indicator
+from egov_portal.models import Notification
 from opds.models import Membership, Region
 from reports.models import BundleJob
 from tests.assessments.factories import make_assessment
@@ -293,6 +294,19 @@ MATRIX: dict[str, Entry] = {
     "reports:bundle_download": Entry(kwargs=pk_of("bundle"), read="login 404 404 404 404 404"),
     "reports:region_dashboard": Entry(kwargs=code_of("region"), read="login 404 ok ok ok 404"),
     "reports:region_report": Entry(kwargs=region_year("region"), read="login 404 ok ok ok 404"),
+    # Notifications: each user's own; one opened answers a redirect to what it is about.
+    "notifications:notification_list": Entry(read="login ok ok ok ok ok"),
+    "notifications:notification_open": Entry(
+        kwargs=pk_of("notification"),
+        read="login 404 404 404 ok 404",
+        read_outside="login 404 ok 404 404 404",
+    ),
+    "notifications:notification_read_all": Entry(
+        read="login 405 405 405 405 405", write="login ok ok ok ok ok"
+    ),
+    "notifications:preferences": Entry(
+        read="login ok ok ok ok ok", write="login ok ok ok ok ok", data={"language": "en"}
+    ),
     # The API.
     "region-list": Entry(read="401 ok ok ok ok ok"),
     "region-detail": Entry(
@@ -445,6 +459,10 @@ def scope_objects(region, opd, author):
         "target": target,
         "bundle": bundle,
         "cycle": cycle,
+        # The author's own: the head's inside, the admin's outside.
+        "notification": Notification.objects.create(
+            recipient=author, kind="assessment_final", language="id", title="Final", url="/"
+        ),
     }
 
 
