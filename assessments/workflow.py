@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from assessments import access, verification
 from assessments.evidence import check_upload
 from assessments.models import Answer, Assessment, Evidence, Transition
+from assessments.notices import transition_notify
 from egov_portal import history
 from egov_portal.errors import NotAllowed, WrongState
 from egov_portal.versions import StaleVersion
@@ -176,6 +177,7 @@ def assessment_transition(assessment: Assessment, *, user, to: str, note: str = 
     _touch(assessment)
     if to == Status.FINAL:
         assessment_finalised.send(sender=Assessment, assessment=assessment, user=user)
+    transition_notify(assessment, move=move, user=user, note=note)
     return record
 
 

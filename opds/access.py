@@ -195,3 +195,21 @@ class ApplicationQuerySet(models.QuerySet):
 
     def for_detail(self):
         return self.for_list().prefetch_related("integrations", "integrations__opd")
+
+
+def _active_members(role, region):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(
+        is_active=True, membership__role=role, membership__region=region
+    )
+
+
+def reviewers_of(province):
+    """The active reviewers of ``province`` (a Region or its pk; a regency's is its parent)."""
+    return _active_members(Role.REVIEWER, province)
+
+
+def heads_of(region):
+    """The active heads (Kepala Diskominfo) of ``region`` (a Region or its pk)."""
+    return _active_members(Role.HEAD, region)
