@@ -374,7 +374,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 
 # --- E-mail and notifications ------------------------------------------------------------------
-# Where e-mail goes (egov_portal/email_url.py): console:// (written to the log, the default),
+# Where e-mail goes (egov_portal/email_url.py): console:// (printed, not sent; the default),
 # smtp://user:password@host:port?starttls=1, smtps://…, or file:///folder. An address the
 # parser cannot read stops the portal from starting, with the reason.
 EMAIL_URL = os.environ.get("EMAIL_URL", "").strip() or "console://"
