@@ -216,8 +216,9 @@ def fill(scoped_world, framework, admin_user, *, regions):
             TargetFactory(programme=ProgrammeFactory(plan=plan), year=year, realisation=None)
 
 
-# Queries of a page beyond the inbox: session, user, membership, the scope card or summaries.
-PAGE_QUERIES = {"admin_user": 7, "reviewer": 14, "head": 12, "opd_staff": 5}
+# Queries of a page beyond the inbox: session, user, membership, the scope card or summaries,
+# the navigation's unread notifications.
+PAGE_QUERIES = {"admin_user": 8, "reviewer": 15, "head": 13, "opd_staff": 6}
 API_QUERIES = {"admin_user": 3, "reviewer": 10, "head": 11, "opd_staff": 4}
 
 
