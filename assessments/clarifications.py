@@ -29,7 +29,7 @@ from django.db.models import Count, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments import access, workflow
+from assessments import access, notices, workflow
 from assessments.models import Assessment, Clarification, Comment, Indicator
 from egov_portal import history
 from egov_portal.errors import NotAllowed, WrongState
@@ -119,6 +119,7 @@ def _add_comment(thread: Clarification, *, user, side: str, text: str, evidence=
     Clarification.objects.filter(pk=thread.pk).update(
         waiting_on=thread.waiting_on, last_comment_at=thread.last_comment_at
     )
+    notices.clarification_notify(comment)
     return comment
 
 

@@ -10,31 +10,9 @@ from django.urls import reverse
 from assessments import workflow
 from assessments.models import Answer, Assessment
 from egov_portal.models import Notification, Preferences
-from opds.models import Membership
 from tests.mail import body_of
-from tests.opds.factories import user_with_role
 
 Status = Assessment.Status
-
-
-@pytest.fixture
-def people(reviewer, head, other_province_regency, gunung_mas):
-    """Everyone with an address: the province's reviewers and the region's head, and others
-    who must hear nothing."""
-    second_reviewer = user_with_role(
-        Membership.Role.REVIEWER, region=gunung_mas.parent, username="reviewer2"
-    )
-    elsewhere = user_with_role(
-        Membership.Role.REVIEWER, region=other_province_regency.parent, username="kalsel"
-    )
-    retired = user_with_role(Membership.Role.REVIEWER, region=gunung_mas.parent, username="pensiun")
-    retired.is_active = False
-    retired.save()
-    for user in (reviewer, second_reviewer, elsewhere, retired, head):
-        user.email = f"{user.username}@kalteng.go.id"
-        user.first_name = user.username.title()
-        user.save()
-    return {"reviewer": reviewer, "reviewer2": second_reviewer, "head": head}
 
 
 def fill(assessment, indicators, user, field):
