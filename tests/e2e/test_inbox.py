@@ -8,10 +8,14 @@ from tests.e2e.conftest import log_in
 def test_a_head_follows_the_most_urgent_item_of_the_inbox(page, demo_data):
     log_in(page, "kadis.gumas", demo_data)
     inbox = page.get_by_test_id("inbox")
+    # The 2020 self-assessment is past its (extended) deadline of 30 October 2020.
     first = inbox.locator("li").first
-    expect(first).to_have_attribute("data-kind", "realisation_missing")
-    expect(first).to_contain_text("Menunggu")
-    first.get_by_role("link").click()
+    expect(first).to_have_attribute("data-kind", re.compile(r"^assessment_"))
+    expect(first).to_contain_text("Lewat tenggat")
+    expect(first).to_contain_text("30 Okt 2020")
+    plan = inbox.locator('[data-kind="realisation_missing"]').first
+    expect(plan).to_contain_text("Menunggu")
+    plan.get_by_role("link").click()
     expect(page).to_have_url(re.compile(r"/masterplans/\d+/$"))
     expect(page.get_by_test_id("plan-status")).to_have_text("Berlaku")
 
