@@ -1,4 +1,5 @@
-"""Demo assessments: the PeGI framework, Gunung Mas 2018 and 2019 (final) and 2020 (draft),
+"""Demo assessments: the PeGI framework, Gunung Mas 2018 and 2019 (final) and 2020 (draft, with
+a question from the province waiting for the head), Palangka Raya 2020 (submitted),
 and 2019 finals for six other regions with different profiles; the 2019 and 2020 evaluation
 cycles of Kalimantan Tengah, with the 2020 extension Gunung Mas was given. Idempotent: an
 assessment or a cycle that exists is left as it is.
@@ -11,7 +12,16 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from assessments.loader import FRAMEWORKS_DIR, load_framework_file
-from assessments.models import Answer, Assessment, Cycle, CycleExtension, Indicator, Transition
+from assessments.models import (
+    Answer,
+    Assessment,
+    Clarification,
+    Comment,
+    Cycle,
+    CycleExtension,
+    Indicator,
+    Transition,
+)
 from opds.models import Region
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -306,11 +316,58 @@ def load(*, stdout):
         )
         created += 1
 
+    if not exists("62.71", 2020):
+        # Palangka Raya submitted its 2020 self-assessment on time; it waits for verification.
+        region = Region.objects.get(code="62.71")
+        assessment = create(region, 2020, framework, reviewer)
+        Answer.objects.bulk_create(
+            Answer(
+                assessment=assessment,
+                indicator=indicator,
+                self_level=min(4, level + (1 if dimension == "applications" else 0)),
+                updated_by=reviewer,
+            )
+            for dimension, row in zip(ORDER, PROFILES[("62.71", 2019)], strict=True)
+            for indicator, level in zip(by_dimension[dimension], row, strict=True)
+        )
+        submitted = Transition.objects.create(
+            assessment=assessment, from_status="draft", to_status="submitted", user=reviewer
+        )
+        Transition.objects.filter(pk=submitted.pk).update(at=at(2020, 9, 28))
+        assessment.status = "submitted"
+        assessment.save(update_fields=["status"])
+        created += 1
+
+    ask_gunung_mas(framework, reviewer, indicators)
     cycles_created = load_cycles(framework, reviewer)
     stdout.write(
         f"Framework {framework.code} {framework.version}; assessments created: {created}, "
         f"in all: {Assessment.objects.count()}; cycles created: {cycles_created}"
     )
+
+
+def ask_gunung_mas(framework, reviewer, indicators):
+    """The province's question on Gunung Mas's 2020 draft, waiting for the head's answer."""
+    assessment = Assessment.objects.get(region__code="62.10", year=2020, framework=framework)
+    indicator = indicators["planning-01"]
+    if Clarification.objects.filter(assessment=assessment, indicator=indicator).exists():
+        return
+    thread = Clarification.objects.create(
+        assessment=assessment,
+        indicator=indicator,
+        opened_by=reviewer,
+        waiting_on=Clarification.Side.HEAD,
+    )
+    comment = Comment.objects.create(
+        thread=thread,
+        author=reviewer,
+        side=Clarification.Side.REVIEWER,
+        text="Mohon unggah peta jalan tahunan rencana induk yang disebut pada penilaian 2019, "
+        "beserta berita acara reviunya.",
+    )
+    asked = at(2020, 10, 20)
+    Comment.objects.filter(pk=comment.pk).update(at=asked)
+    Clarification.objects.filter(pk=thread.pk).update(opened_at=asked, last_comment_at=asked)
 
 
 # Kalimantan Tengah's cycles: self-assessment from July, verification visits in the autumn,

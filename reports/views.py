@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from assessments import cycles
 from egov_portal.errors import WrongState
 from egov_portal.params import InvalidNumber, parse_year
 from opds.access import Role, home_region, membership_of, own_opd
@@ -42,9 +43,13 @@ def home(request):
     ]
     context["admin_home"] = membership.role == Role.ADMIN
     if membership.role in {Role.ADMIN, Role.REVIEWER}:
-        provinces = Region.objects.visible_to(request.user).filter(kind=Region.Kind.PROVINCE)
-        context["summaries"] = province_summaries(provinces, year=today.year)
-        context["year"] = today.year
+        provinces = list(Region.objects.visible_to(request.user).filter(kind=Region.Kind.PROVINCE))
+        # The year of the evaluation under way: the provinces' current cycle (the latest of
+        # them), this calendar year where none has a cycle.
+        running = cycles.current_cycles([province.pk for province in provinces], today)
+        year = max((cycle.year for cycle in running.values()), default=today.year)
+        context["summaries"] = province_summaries(provinces, year=year)
+        context["year"] = year
     else:
         region = home_region(request.user)
         context["region"] = Region.objects.with_opd_counts().get(pk=region.pk)

@@ -42,7 +42,9 @@ def test_reviewer_asks_for_a_document_and_the_head_answers_with_it_and_closes(
 
     page.reload()
     expect(page.get_by_test_id("evidence-policy-01")).to_contain_text("perbup-tik.pdf")
-    assert Clarification.objects.get(assessment=draft).status == "closed"
+    assert (
+        Clarification.objects.get(assessment=draft, indicator__code="policy-01").status == "closed"
+    )
     assert Evidence.objects.get(answer__assessment=draft, title="perbup-tik.pdf").comments.exists()
 
 
@@ -62,7 +64,7 @@ def test_a_question_travels_through_both_inboxes_and_ends_in_a_verified_indicato
     page.get_by_role("button", name="Keluar").click()
 
     log_in(page, "kadis.gumas", demo_data)
-    question = page.locator('[data-kind="clarification_question"]')
+    question = page.locator('[data-kind="clarification_question"]', has_text="institutions-01")
     expect(question).to_contain_text("Jawab klarifikasi institutions-01")
     question.get_by_role("link").click()
     pdf = tmp_path / "sk-tim-tik.pdf"
@@ -75,7 +77,9 @@ def test_a_question_travels_through_both_inboxes_and_ends_in_a_verified_indicato
         "menunggu tanggapan penilai"
     )
     page.goto("/")
-    expect(page.locator('[data-kind="clarification_question"]')).to_have_count(0)
+    expect(
+        page.locator('[data-kind="clarification_question"]', has_text="institutions-01")
+    ).to_have_count(0)
     page.get_by_role("button", name="Keluar").click()
 
     log_in(page, "reviewer", demo_data)

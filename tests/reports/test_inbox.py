@@ -218,7 +218,7 @@ def fill(scoped_world, framework, admin_user, *, regions):
 
 # Queries of a page beyond the inbox: session, user, membership, the scope card or summaries,
 # the navigation's unread notifications.
-PAGE_QUERIES = {"admin_user": 8, "reviewer": 15, "head": 13, "opd_staff": 6}
+PAGE_QUERIES = {"admin_user": 9, "reviewer": 16, "head": 13, "opd_staff": 6}
 API_QUERIES = {"admin_user": 3, "reviewer": 10, "head": 11, "opd_staff": 4}
 
 
