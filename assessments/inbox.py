@@ -23,14 +23,14 @@ from __future__ import annotations
 import dataclasses
 import datetime
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from assessments import clarifications, cycles
+from assessments import clarifications, cycles, verification
 from assessments.models import Assessment, Clarification, Indicator, Transition
 from egov_portal.inbox import Item
 from opds.access import Role, membership_of
@@ -61,15 +61,6 @@ def indicator_totals() -> dict[int, int]:
         .values_list("dimension__framework")
         .annotate(n=Count("pk"))
         .values_list("dimension__framework", "n")
-    )
-
-
-def answered(level: str) -> Count:
-    """The number of an assessment's indicators answered at ``level`` (or marked N/A)."""
-    return Count(
-        "answers",
-        filter=Q(answers__not_applicable=True)
-        | Q(answers__not_applicable=False, **{f"answers__{level}__isnull": False}),
     )
 
 
@@ -126,7 +117,7 @@ def _head_items(region, *, year: int) -> list[Item]:
         Assessment.objects.filter(region=region, year=year)
         .select_related("region", "framework")
         .annotate(
-            self_answered=answered("self_level"),
+            self_answered=verification.answer_count(verification.ANSWERED),
             last_from=_last_transition("from_status"),
             last_note=_last_transition("note"),
             last_at=_last_transition("at"),
@@ -209,7 +200,10 @@ def reviewer_items(assessments) -> list[Item]:
     rows = list(
         assessments.filter(status__in=[Status.SUBMITTED, Status.IN_REVIEW])
         .select_related("region", "framework")
-        .annotate(verified=answered("verified_level"), entered=_entered_status())
+        .annotate(
+            verified=verification.answer_count(verification.VERIFIED),
+            entered=_entered_status(),
+        )
         .order_by("region__code", "year")
     )
     if not rows:

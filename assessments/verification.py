@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -64,6 +65,19 @@ def _answers(assessment: Assessment):
     return Answer.objects.filter(assessment=assessment)
 
 
+def answer_count(rule: Q):
+    """For annotating a list of assessments: how many of each one's answers match ``rule``
+    (``ANSWERED``, ``VERIFIED`` …), 0 when none; one subquery, however many assessments."""
+    matching = (
+        Answer.objects.filter(rule, assessment=OuterRef("pk"))
+        .order_by()
+        .values("assessment")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(matching), 0)
+
+
 def progress(assessment: Assessment) -> Progress:
     """Answered, verified, to verify and differing (with and without a reason) per dimension
     and in total; two queries."""
@@ -102,8 +116,7 @@ def progress(assessment: Assessment) -> Progress:
 
 
 # The filters of the dimension page: each keeps the indicators whose answer in the assessment
-# matches. ``clarification`` (indicators with an open clarification thread) is connected when
-# the clarification threads arrive; until then the page does not offer it.
+# matches, or (``clarification``) that have an open clarification thread.
 FILTERS = {
     "unverified": gettext_lazy("Belum diverifikasi"),
     "differing": gettext_lazy("Berbeda dari mandiri"),
