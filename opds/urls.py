@@ -22,9 +22,7 @@ urlpatterns = [
         views.application_import_preview,
         name="application_import_preview",
     ),
-    path(
-        "applications/<id:pk>/", views.ApplicationDetailView.as_view(), name="application_detail"
-    ),
+    path("applications/<id:pk>/", views.ApplicationDetailView.as_view(), name="application_detail"),
     path("applications/<id:pk>/edit/", views.application_update, name="application_update"),
     path("applications/<id:pk>/retire/", views.application_retire, name="application_retire"),
 ]

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from egov_portal.inbox import Item
 from opds.access import Role, membership_of
+from opds.inventory.records import applies_filter, field_applies
 from opds.models import Application
 
 APPLICATION_INCOMPLETE = "application_incomplete"
@@ -34,23 +35,15 @@ STALE_AFTER = datetime.timedelta(days=365)
 OPDS_NAMED = 5
 IN_USE = [Application.Status.ACTIVE, Application.Status.DEVELOPMENT]
 
-# Each essential field, and to which records it applies (a filter on Application).
-ESSENTIALS = (
-    ("description", Q()),
-    ("person_in_charge", Q()),
-    ("url", Q(platform=Application.Platform.WEB)),
-    ("vendor_name", Q(developer=Application.Developer.VENDOR)),
-)
-APPLIES = {
-    "url": lambda app: app.platform == Application.Platform.WEB,
-    "vendor_name": lambda app: app.developer == Application.Developer.VENDOR,
-}
+# The fields the inbox chases, of those the completeness bar counts; each applies to the
+# records ``records.field_applies`` says.
+ESSENTIALS = ("description", "person_in_charge", "url", "vendor_name")
 BADGE = gettext_lazy("Inventaris")
 
 
 def incomplete_condition() -> Q:
     """A filter on Application for records that lack an essential field."""
-    parts = [applies & Q(**{name: ""}) for name, applies in ESSENTIALS]
+    parts = [applies_filter(name) & Q(**{name: ""}) for name in ESSENTIALS]
     condition = parts[0]
     for part in parts[1:]:
         condition |= part
@@ -63,12 +56,11 @@ def stale_condition(today: datetime.date) -> Q:
 
 def missing_essentials(application: Application) -> list[str]:
     """The labels of the essential fields ``application`` lacks (no query)."""
-    missing = []
-    for name, _applies in ESSENTIALS:
-        applies = APPLIES.get(name, lambda app: True)
-        if applies(application) and not getattr(application, name):
-            missing.append(str(Application._meta.get_field(name).verbose_name))
-    return missing
+    return [
+        str(Application._meta.get_field(name).verbose_name)
+        for name in ESSENTIALS
+        if field_applies(application, name) and not getattr(application, name)
+    ]
 
 
 def needing_work(applications: QuerySet[Application], *, today: datetime.date) -> QuerySet:

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -247,22 +248,40 @@ def _label(name: str) -> str:
     return str(Application._meta.get_field(name).verbose_name)
 
 
-# Each entry: field, and whether it applies to an application (vendor name only for a
-# vendor's application, URL only for a web application).
+# Fields that apply to some records only: field → (attribute, value) the record must have (the
+# vendor's name only for a vendor's application, the address only for a web application).
+ONLY_FOR = {
+    "url": ("platform", Application.Platform.WEB),
+    "vendor_name": ("developer", Application.Developer.VENDOR),
+}
+
+
+def field_applies(application: Application, name: str) -> bool:
+    """Whether the inventory field ``name`` applies to ``application`` (no query)."""
+    condition = ONLY_FOR.get(name)
+    return condition is None or getattr(application, condition[0]) == condition[1]
+
+
+def applies_filter(name: str) -> Q:
+    """The records the inventory field ``name`` applies to, as a filter on Application."""
+    condition = ONLY_FOR.get(name)
+    return Q(**{condition[0]: condition[1]}) if condition else Q()
+
+
 COMPLETENESS_FIELDS = (
-    ("description", None),
-    ("classification", None),
-    ("service_type", None),
-    ("url", lambda app: app.platform == Application.Platform.WEB),
-    ("vendor_name", lambda app: app.developer == Application.Developer.VENDOR),
-    ("year_built", None),
-    ("legal_basis", None),
-    ("data_handled", None),
-    ("database_engine", None),
-    ("programming_language", None),
-    ("hosting", None),
-    ("person_in_charge", None),
-    ("user_opds", None),
+    "description",
+    "classification",
+    "service_type",
+    "url",
+    "vendor_name",
+    "year_built",
+    "legal_basis",
+    "data_handled",
+    "database_engine",
+    "programming_language",
+    "hosting",
+    "person_in_charge",
+    "user_opds",
 )
 
 
@@ -270,8 +289,8 @@ def application_completeness(application: Application) -> Completeness:
     """Share of the applicable inventory fields filled in (``user_opds`` read as prefetched)."""
     applicable = missing = 0
     missing_labels = []
-    for name, applies in COMPLETENESS_FIELDS:
-        if applies is not None and not applies(application):
+    for name in COMPLETENESS_FIELDS:
+        if not field_applies(application, name):
             continue
         applicable += 1
         if name == "user_opds":
