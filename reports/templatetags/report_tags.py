@@ -48,7 +48,6 @@ def sort_header(context, key, label, numeric=True, css=""):
         state = None
         link = f"-{key}" if numeric else key
     return {
-        "key": key,
         "label": label,
         "state": state,
         "link": link,
