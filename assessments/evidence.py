@@ -348,6 +348,10 @@ def check_upload(upload) -> CheckedUpload:
 
 # Characters that no file system, or no browser saving a download, takes in a name.
 UNSAFE_IN_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+# Slashes of other scripts and of mathematics: a file system takes them, but a name showing
+# "12∕2020" reads as a folder and a file. Full-width forms ("／", "：") are caught by folding
+# them to the ASCII character they stand for (NFKC), which a plain-ASCII name would become.
+SLASH_LIKE = {"\u2044", "\u2215", "\u29f8", "\u29f9"}
 WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {
     f"{prefix}{number}" for prefix in ("COM", "LPT") for number in range(10)
 }
@@ -357,6 +361,15 @@ MAX_NAME_CHARACTERS = 120
 def download_type(content_type: str) -> str:
     """The type a stored file is served as: the checked type it was stored with, or bytes."""
     return content_type if content_type in DOWNLOAD_EXTENSIONS else "application/octet-stream"
+
+
+def _refused_as_itself(character: str) -> str:
+    """A character that stands for one a file name cannot hold becomes that one (to be
+    replaced in turn); any other stays."""
+    if character in SLASH_LIKE:
+        return "/"
+    folded = unicodedata.normalize("NFKC", character)
+    return folded if UNSAFE_IN_NAME.fullmatch(folded) else character
 
 
 def download_name(title: str, content_type: str) -> str:
@@ -372,6 +385,7 @@ def download_name(title: str, content_type: str) -> str:
         extension = suffix if suffix in OLE_TYPES else ""
     stem = unicodedata.normalize("NFC", title)
     stem = "".join(" " if unicodedata.category(c).startswith(("Z", "C")) else c for c in stem)
+    stem = "".join(_refused_as_itself(c) for c in stem)
     stem = UNSAFE_IN_NAME.sub("-", stem)
     stem = re.sub(r"\s+", " ", stem).strip(" .-")
     if extension and stem.lower().endswith(extension):
@@ -388,7 +402,11 @@ def attachment_disposition(filename: str) -> str:
     """``Content-Disposition`` for a download: a plain ASCII name for every client, and the
     exact name (RFC 5987/6266) for those that read it when it is not plain ASCII."""
     fallback = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode("ascii")
-    fallback = re.sub(r"[^\x20-\x7e]|[\"\\%]", "", fallback).strip() or "bukti-dukung"
+    # Folding may bring back a separator (a "／" is a "/" in ASCII): a client that reads only
+    # this name would keep what follows the last one, so it becomes a dash like in the name.
+    fallback = UNSAFE_IN_NAME.sub("-", fallback)
+    fallback = re.sub(r"[^\x20-\x7e]|%", "", fallback)
+    fallback = re.sub(r"\s+", " ", fallback).strip() or "bukti-dukung"
     if fallback.startswith("."):
         fallback = "bukti-dukung" + fallback
     header = f'attachment; filename="{fallback}"'

@@ -753,6 +753,6 @@ class CycleExtension(models.Model):
             if self.until <= deadline:
                 errors["until"] = _(
                     "Tanggal perpanjangan harus setelah tenggat yang diperpanjang (%(date)s)."
-                ) % {"date": formats.date_format(deadline, "j F Y")}
+                ) % {"date": formats.date_format(deadline, "DATE_FORMAT")}
         if errors:
             raise ValidationError(errors)

@@ -218,7 +218,7 @@ def _remind(recipients, url, sent, *, title, body) -> int:
 
 
 def _long_date(day: datetime.date) -> str:
-    return formats.date_format(day, "j F Y")
+    return formats.date_format(day, "DATE_FORMAT")
 
 
 # Read in the recipient's language (month names), as ``text`` renders it.

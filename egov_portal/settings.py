@@ -213,6 +213,8 @@ LANGUAGE_CODE = "id"
 # Each language is named in itself, so a reader finds their own in the switcher.
 LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates in one format on every page, per language (egov_portal/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["egov_portal.formats"]
 USE_I18N = True
 TIME_ZONE = "Asia/Jakarta"
 USE_TZ = True

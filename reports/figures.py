@@ -85,6 +85,38 @@ def province_ranking(
     return rows
 
 
+# How the ranking table may be ordered: a column's key, ascending, or "-" and the key,
+# descending. The ranking's own order (highest index first) is the default.
+RANKING_SORT_DEFAULT = "-index"
+RANKING_SORT_COLUMNS = ("index", "name", "change")
+
+
+def ranking_sort(value: str | None, dimension_codes) -> str:
+    """``value`` when it names a column of the ranking (``name``, ``-index``, a dimension's
+    code…), else the default order; "rank", the order by rank, is the default too."""
+    key = (value or "").removeprefix("-")
+    if key in RANKING_SORT_COLUMNS or key in dimension_codes:
+        return value
+    return RANKING_SORT_DEFAULT
+
+
+def sorted_ranking(rows: list[RankingRow], sort: str) -> list[RankingRow]:
+    """``rows`` in the order ``sort`` (a value of ``ranking_sort``) names. Regions without
+    the figure come last either way; ties keep the ranking's order."""
+    key = sort.removeprefix("-")
+
+    def value(row):
+        if key == "name":
+            return row.region.name.casefold()
+        if key in {"index", "change"}:
+            return getattr(row, key)
+        return row.score(key)
+
+    known = [row for row in rows if value(row) is not None]
+    known.sort(key=value, reverse=sort.startswith("-"))
+    return known + [row for row in rows if value(row) is None]
+
+
 def dimension_averages(rows: list[RankingRow], dimensions) -> dict[str, Decimal | None]:
     """Mean score per dimension over the ranked regions that have one (province averages)."""
     return {

@@ -86,16 +86,6 @@ def year_param(request, default) -> int:
         raise Http404 from error
 
 
-def sorted_rows(rows, sort, dimension_codes):
-    if sort in dimension_codes:
-        return sorted(rows, key=lambda row: (row.score(sort) is None, -(row.score(sort) or 0)))
-    if sort == "name":
-        return sorted(rows, key=lambda row: row.region.name)
-    if sort == "change":
-        return sorted(rows, key=lambda row: (row.change is None, -(row.change or 0)))
-    return rows
-
-
 @login_required
 def province_ranking(request, code):
     province = ranking_province(request, code)
@@ -111,8 +101,8 @@ def province_ranking(request, code):
         user=request.user, province=province, year=year, framework=framework
     )
     dimensions = list(framework.dimensions.all())
-    sort = request.GET.get("sort", "rank")
-    rows = sorted_rows(rows, sort, [d.code for d in dimensions])
+    sort = figures.ranking_sort(request.GET.get("sort"), [d.code for d in dimensions])
+    rows = figures.sorted_ranking(rows, sort)
     export = request.GET.get("format")
     if export in {"csv", "xlsx"}:
         return exports.ranking_response(

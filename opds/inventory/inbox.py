@@ -17,7 +17,7 @@ import datetime
 
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -93,7 +93,8 @@ def _application_item(application: Application, *, today: datetime.date) -> Item
     return Item(
         kind=APPLICATION_STALE,
         title=_("Perbarui data aplikasi %(name)s") % {"name": application.name},
-        detail=_("Tidak berubah sejak %(date)s") % {"date": changed.strftime("%d-%m-%Y")},
+        detail=_("Tidak berubah sejak %(date)s")
+        % {"date": formats.date_format(changed, "DATE_FORMAT")},
         url=reverse("opds:application_update", kwargs={"pk": application.pk}),
         region=region,
         object_id=application.pk,

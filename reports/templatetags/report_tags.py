@@ -32,3 +32,25 @@ def change(current, before):
 @register.filter
 def get(mapping, key):
     return mapping.get(key)
+
+
+@register.inclusion_tag("reports/includes/_sort_header.html", takes_context=True)
+def sort_header(context, key, label, numeric=True, css=""):
+    """A column header of the ranking that sorts by ``key``: marked with its direction when it
+    is the sorted column, a click reversing it; otherwise a click sorts it, numbers highest
+    first and names from A."""
+    sort = context["sort"]
+    descending = sort.startswith("-")
+    if sort.removeprefix("-") == key:
+        state = "descending" if descending else "ascending"
+        link = key if descending else f"-{key}"
+    else:
+        state = None
+        link = f"-{key}" if numeric else key
+    return {
+        "label": label,
+        "state": state,
+        "link": link,
+        "css": css,
+        "year": context["year"],
+    }

@@ -30,3 +30,28 @@ document.addEventListener("change", function (event) {
   var field = event.target;
   if (field.matches("select[data-submit-on-change]") && field.form) field.form.submit();
 });
+
+// A table wider than its box says so (data-scroll-cue on the box around .table-responsive,
+// naming the hint's id): a shade at each edge it continues past, and the hint shown, only
+// while it overflows. Checked again when the box is resized or scrolled.
+(function () {
+  function update(cue, box) {
+    var overflowing = box.scrollWidth > box.clientWidth + 1;
+    cue.classList.toggle("is-overflowing", overflowing);
+    cue.classList.toggle("at-start", box.scrollLeft <= 1);
+    cue.classList.toggle("at-end", box.scrollLeft + box.clientWidth >= box.scrollWidth - 1);
+    var hint = document.getElementById(cue.dataset.scrollCue);
+    if (hint) hint.hidden = !overflowing;
+  }
+  document.querySelectorAll("[data-scroll-cue]").forEach(function (cue) {
+    var box = cue.querySelector(".table-responsive");
+    if (!box) return;
+    var check = function () {
+      update(cue, box);
+    };
+    check();
+    box.addEventListener("scroll", check, { passive: true });
+    if (window.ResizeObserver) new ResizeObserver(check).observe(box);
+    else window.addEventListener("resize", check);
+  });
+})();

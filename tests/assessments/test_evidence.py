@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assessments import workflow
-from assessments.evidence import DOCX, ODT, PDF, XLSX, download_name, sniff
+from assessments.evidence import DOCX, ODT, PDF, XLSX, attachment_disposition, download_name, sniff
 from assessments.models import Evidence
 from tests.assessments.conftest import MINIMAL_PDF
 
@@ -258,6 +258,8 @@ def test_real_office_documents_pass_and_keep_their_own_type(draft, indicators, r
     ("title", "content_type", "expected"),
     [
         ("SK Walikota 12/2020", PDF, "SK Walikota 12-2020.pdf"),
+        ("SK Walikota 12／2020", PDF, "SK Walikota 12-2020.pdf"),
+        ("Perda 3∕2019 ＼ lampiran：peta", PDF, "Perda 3-2019 - lampiran-peta.pdf"),
         ("perbup.pdf", PDF, "perbup.pdf"),
         ("Foto rapat.JPEG", "image/jpeg", "Foto rapat.jpg"),
         ("Notulen: rapat\tkoordinasi? <final>", DOCX, "Notulen- rapat koordinasi- -final.docx"),
@@ -281,6 +283,13 @@ def test_download_names_keep_any_alphabet_and_are_bounded():
         "Laporan Évaluasi Ñusantara 2019-2020.pdf"
     )
     assert len(download_name("x" * 1000, PDF)) == 120 + len(".pdf")
+
+
+def test_the_plain_name_of_a_download_never_holds_a_separator():
+    # Full-width letters fold to ASCII for clients that read only the plain name: a "／"
+    # would come back as "/", and such a client keeps only what follows it.
+    header = attachment_disposition("Ｒｅｋａｐ １２／２０２０ ｆｉｎａｌ.pdf")
+    assert header.startswith('attachment; filename="Rekap 12-2020 final.pdf"; filename*=')
 
 
 def test_a_download_is_always_an_attachment_named_after_its_title(

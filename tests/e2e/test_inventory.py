@@ -58,3 +58,11 @@ def test_catalogue_points_out_the_two_letter_applications(page, demo_data):
     expect(duplicates).to_contain_text("E-Office Surat Elektronik")
     expect(duplicates).to_contain_text("SIMASURAT DPRD")
     expect(page.get_by_test_id("total")).to_have_text("30")
+    # The list comes first; the breakdown of the count opens on demand.
+    platform = page.get_by_role("table", name="Menurut platform")
+    expect(platform).to_be_hidden()
+    page.get_by_test_id("total").click()
+    expect(platform).to_be_visible()
+    page.get_by_role("link", name="Mungkin duplikat").first.click()
+    expect(page).to_have_url(re.compile("#duplicates$"))
+    expect(duplicates).to_be_in_viewport()

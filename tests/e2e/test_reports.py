@@ -33,8 +33,18 @@ def test_reviewer_sorts_the_ranking_and_opens_a_region(page, demo_data, settings
     log_in(page, "reviewer", demo_data)
     page.get_by_role("link", name="Peringkat").click()
     expect(page.get_by_test_id("rank-62.71")).to_contain_text("3,17")
+    applications = page.get_by_role("columnheader", name="Aplikasi", exact=True)
+    expect(applications).not_to_have_attribute("aria-sort", re.compile("."))
     page.get_by_role("link", name="Aplikasi", exact=True).click()
     expect(page.locator("tbody tr").first).to_contain_text("Kota Palangka Raya")
+    expect(applications).to_have_attribute("aria-sort", "descending")
+    # A second click on the same header turns the order round; unscored regions stay last.
+    page.get_by_role("link", name="Aplikasi", exact=True).click()
+    expect(applications).to_have_attribute("aria-sort", "ascending")
+    expect(page.locator("tbody tr").first).to_contain_text("Kabupaten Murung Raya")
+    expect(page.get_by_role("link", name="Unduh CSV")).to_have_attribute(
+        "href", re.compile(r"sort=applications&format=csv")
+    )
     page.get_by_role("link", name="Kabupaten Gunung Mas").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Kabupaten Gunung Mas · 2019")
 
@@ -65,3 +75,44 @@ def test_reviewer_builds_the_report_bundle_and_sees_it_being_built(
     with zipfile.ZipFile(path) as archive:
         assert len(archive.namelist()) == 7
         assert all(archive.read(name).startswith(b"%PDF") for name in archive.namelist())
+
+
+def right_shade(page, opacity):
+    """Wait until the shade at the table's right edge has ``opacity`` (it fades)."""
+    page.wait_for_function(
+        "opacity => getComputedStyle(document.querySelector('[data-scroll-cue]'), '::after')"
+        ".opacity === opacity",
+        arg=opacity,
+    )
+
+
+def test_a_ranking_wider_than_a_tablet_says_it_scrolls(browser, live_server, demo_data):
+    def ranking_at(width):
+        context = browser.new_context(
+            base_url=live_server.url, locale="id-ID", viewport={"width": width, "height": 900}
+        )
+        page = context.new_page()
+        log_in(page, "reviewer", demo_data)
+        page.goto("/reports/provinces/62/ranking/?year=2019")
+        return context, page
+
+    context, page = ranking_at(768)
+    box = page.get_by_role("region", name="Peringkat tahun 2019")
+    assert box.evaluate("box => box.scrollWidth > box.clientWidth")
+    hint = page.get_by_text("Geser tabel ke samping untuk melihat kolom lain.")
+    expect(hint).to_be_visible()
+    cue = page.locator("[data-scroll-cue]")
+    expect(cue).to_have_class(re.compile(r"\bis-overflowing\b"))
+    right_shade(page, "1")
+    # Scrolled to the last column, the shade on the right goes: nothing more there.
+    box.evaluate("box => { box.scrollLeft = box.scrollWidth; }")
+    expect(cue).to_have_class(re.compile(r"\bat-end\b"))
+    right_shade(page, "0")
+    context.close()
+
+    context, page = ranking_at(1400)
+    box = page.get_by_role("region", name="Peringkat tahun 2019")
+    assert box.evaluate("box => box.scrollWidth <= box.clientWidth")
+    expect(page.get_by_text("Geser tabel ke samping untuk melihat kolom lain.")).to_be_hidden()
+    right_shade(page, "0")
+    context.close()

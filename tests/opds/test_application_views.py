@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -129,6 +130,35 @@ def test_catalogue_flags_likely_duplicates_of_different_opds(client, scoped_worl
     flagged = {app.name for app, _c, is_duplicate in response.context["rows"] if is_duplicate}
     assert flagged == {"E-Office Surat Elektronik", "Surat Menyurat Dukcapil"}
     assert "Mungkin duplikat" in response.content.decode()
+
+
+def test_the_catalogue_list_comes_before_its_folded_summary_and_duplicates(
+    client, scoped_world, head
+):
+    ApplicationFactory(opd=scoped_world["kominfo"], name="E-Office Surat Elektronik")
+    ApplicationFactory(opd=scoped_world["dukcapil"], name="E-Office Surat Dukcapil")
+    client.force_login(head)
+    content = client.get(LIST).content.decode()
+    summary = content.index('<details class="catalogue-summary')
+    table = content.index('<table class="table table-hover align-middle catalogue-table">')
+    duplicates = content.index('id="duplicates"')
+    # Folded: only the count shows above the list until the reader opens the breakdown.
+    assert summary < table < duplicates
+    assert (
+        "<details open" not in content
+        and '<details class="catalogue-summary card mb-3">' in content
+    )
+    assert '<span data-testid="total">2</span>' in content[summary:table]
+    assert content.index("Menurut platform") < table
+
+
+def test_the_catalogue_export_buttons_look_active(client, catalogue, head):
+    client.force_login(head)
+    content = client.get(LIST).content.decode()
+    for label in ("Ekspor CSV", "Ekspor XLSX"):
+        button = re.search(rf'<a class="([^"]*)" href="[^"]*">{label}</a>', content)
+        assert "btn-outline-primary" in button[1].split()
+        assert "secondary" not in button[1] and "disabled" not in button[1]
 
 
 def test_catalogue_takes_a_bounded_number_of_queries(

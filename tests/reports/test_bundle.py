@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from egov_portal.celery import app as celery_app
 from opds.models import Membership, Region
@@ -219,7 +219,7 @@ def test_a_job_no_worker_has_picked_up_says_so_after_bundle_stale_after(
     created = timezone.now() - timedelta(seconds=181)
     BundleJob.objects.filter(pk=job.pk).update(created_at=created)
     page = client.get(job_url(job), headers={"HX-Request": "true"}).content.decode()
-    since = timezone.localtime(created).strftime("%H:%M")
+    since = formats.date_format(timezone.localtime(created), "DATETIME_FORMAT")
     assert "Belum ada worker yang mengambil paket ini sejak" in page
     assert since in page
     assert polls(page)

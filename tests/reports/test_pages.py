@@ -5,6 +5,8 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
@@ -41,9 +43,74 @@ def test_ranking_page_shows_every_region_with_scores(client, demo):
 
 def test_ranking_sorts_by_a_dimension(client, demo):
     login(client, "reviewer")
-    rows = client.get(ranking_url(sort="applications")).context["rows"]
+    rows = client.get(ranking_url(sort="-applications")).context["rows"]
     scores = [row.score("applications") for row in rows if row.result]
     assert scores == sorted(scores, reverse=True)
+    assert all(row.result is None for row in rows[len(scores) :])
+
+
+def header(content, label):
+    """The <th> of the ranking's column headed ``label``."""
+    return next(
+        th for th in re.findall(r"<th scope=\"col\"[^>]*>.*?</th>", content) if f">{label}<" in th
+    )
+
+
+def test_the_sorted_column_is_marked_and_a_second_click_reverses_it(client, demo):
+    login(client, "reviewer")
+    content = client.get(ranking_url()).content.decode()
+    # By default the ranking's order, highest index first: the index column says so.
+    assert content.count("aria-sort=") == 1
+    index = header(content, "Indeks")
+    assert 'aria-sort="descending"' in index and "▼" in index
+    assert "sort=index" in index
+    assert "aria-sort" not in header(content, "Aplikasi")
+    assert "sort=-applications" in header(content, "Aplikasi")
+    assert "sort=name" in header(content, "Kabupaten/kota")
+
+    response = client.get(ranking_url(sort="index"))
+    content = response.content.decode()
+    index = header(content, "Indeks")
+    assert 'aria-sort="ascending"' in index and "▲" in index and "sort=-index" in index
+    rows = response.context["rows"]
+    scored = [row.index for row in rows if row.result]
+    assert scored == sorted(scored) and scored[0] < scored[-1]
+    assert all(row.result is None for row in rows[len(scored) :])
+    assert rows[0].rank == len(scored)  # each row keeps its rank, whatever the order
+
+    names = [row.region.name for row in client.get(ranking_url(sort="name")).context["rows"]]
+    assert names == sorted(names)
+    response = client.get(ranking_url(sort="-name"))
+    assert [row.region.name for row in response.context["rows"]] == names[::-1]
+    kabupaten = header(response.content.decode(), "Kabupaten/kota")
+    assert 'aria-sort="descending"' in kabupaten and "sort=name" in kabupaten
+
+
+def test_the_export_links_carry_the_current_order(client, demo):
+    login(client, "reviewer")
+    content = client.get(ranking_url(sort="-planning")).content.decode()
+    assert "sort=-planning&amp;format=csv" in content
+    assert "sort=-planning&amp;format=xlsx" in content
+
+
+@pytest.mark.parametrize("sort", ["", "rank", "bogus", "--index", "-", "index;drop", "<b>"])
+def test_an_unknown_order_falls_back_to_the_ranking(client, demo, sort):
+    login(client, "reviewer")
+    default = [row.region.code for row in client.get(ranking_url()).context["rows"]]
+    response = client.get(ranking_url(sort=sort))
+    assert response.status_code == 200
+    assert [row.region.code for row in response.context["rows"]] == default
+    assert 'aria-sort="descending"' in header(response.content.decode(), "Indeks")
+
+
+def test_sorting_the_ranking_costs_no_extra_query(client, demo):
+    login(client, "reviewer")
+    counts = []
+    for sort in ["", "index", "-name", "-applications", "change"]:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(ranking_url(sort=sort)).status_code == 200
+        counts.append(len(queries))
+    assert len(set(counts)) == 1, counts
 
 
 def test_ranking_exports_the_same_numbers_as_csv_and_xlsx(client, demo):
