@@ -122,6 +122,69 @@ def _load(cert_path: str, key_path: str, password: str, _stamps) -> ReportSigner
     )
 
 
+DEMO_COMMON_NAME = "DEMO — bukan sertifikat resmi (Portal Kapabilitas e-Government)"
+
+
+def make_demo_certificate(directory: Path, *, password: str = "") -> tuple[Path, Path]:
+    """Write a self-signed certificate (``certificate.pem``) and its key (``key.pem``, readable
+    by the owner only, encrypted when ``password`` is given) into ``directory``. Its name says
+    it is a demonstration certificate: a reader trusts nothing it signs."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "ID"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "DEMO Portal Kapabilitas e-Government"),
+            x509.NameAttribute(NameOID.COMMON_NAME, DEMO_COMMON_NAME),
+        ]
+    )
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=5 * 365))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    directory.mkdir(parents=True, exist_ok=True)
+    cert_path, key_path = directory / "certificate.pem", directory / "key.pem"
+    encryption = (
+        serialization.BestAvailableEncryption(password.encode())
+        if password
+        else serialization.NoEncryption()
+    )
+    key_path.touch(mode=0o600)
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption)
+    )
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    return cert_path, key_path
+
+
 def _read(path: str, name: str) -> bytes:
     try:
         return Path(path).read_bytes()
