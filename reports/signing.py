@@ -122,7 +122,7 @@ def _load(cert_path: str, key_path: str, password: str, _stamps) -> ReportSigner
     )
 
 
-DEMO_COMMON_NAME = "DEMO — bukan sertifikat resmi (Portal Kapabilitas e-Government)"
+DEMO_COMMON_NAME = "DEMO — bukan sertifikat resmi (Portal e-Government)"
 
 
 def make_demo_certificate(directory: Path, *, password: str = "") -> tuple[Path, Path]:
