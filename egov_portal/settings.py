@@ -332,6 +332,8 @@ SPECTACULAR_SETTINGS = {
         "ClarificationStatusEnum": "assessments.models.Clarification.Status",
         "ClarificationSideEnum": "assessments.models.Clarification.Side",
         "CycleStageEnum": "assessments.models.Stage",
+        # The kind of report a verification names (the code and the file checks alike).
+        "ReportKindEnum": ["region", "province"],
     },
 }
 # API tokens are stored as SHA-512 digests and expire; the header keeps DRF's "Token" prefix.
