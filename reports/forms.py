@@ -15,7 +15,7 @@ class ReportFileForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        self.data_read = documents.check_report_file(upload)
+        self.pdf_bytes = documents.check_report_file(upload)
         return upload
 
     @property

@@ -200,6 +200,7 @@ def cached_pdf(
                 "verification_qr": data_uri(qr_png(url), "image/png"),
             },
         )
+        keep = True
         if signer is not None:
             reason = _(
                 "Laporan resmi penilaian final, diterbitkan Portal Kapabilitas e-Government; "
@@ -208,13 +209,11 @@ def cached_pdf(
             try:
                 data = signing.sign_pdf(data, signer=signer, reason=reason, location=place)
             except Exception:
-                # A report is never refused for its signature: it goes out unsigned, and is
-                # signed again at the next request.
+                # A report is never refused for its signature: it goes out unsigned, is not
+                # kept under the signed file's name, and is signed at the next request.
                 logger.exception("Report %s issued unsigned: signing failed", version.code)
-                signer = None
-            else:
-                default_storage.save(name, ContentFile(data))
-        else:
+                signer, keep = None, False
+        if keep:
             default_storage.save(name, ContentFile(data))
     # Recorded on every issue, not only when rendered: the record is the portal's word that it
     # issued these bytes, and must hold whatever became of an earlier database.

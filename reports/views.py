@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments import cycles
 from egov_portal.errors import WrongState
@@ -185,6 +185,7 @@ def province_report(request, code, year):
     return pdf_response(data, f"laporan-egov-{province.code}-{year}.pdf")
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def verify(request):
     """Anyone holding a printed report can check its code: whether the portal issued it, for
     which region or province and year, and whether its figures are still the current ones.
@@ -197,7 +198,7 @@ def verify(request):
         context = {
             "file_form": ReportFileForm(),
             "file_name": form.cleaned_data["file"].name,
-            "file_result": documents.verify_file(form.data_read),
+            "file_result": documents.verify_file(form.pdf_bytes),
         }
         return render(request, "reports/verify.html", context)
     code = request.GET.get("code", "").strip()[:200]
