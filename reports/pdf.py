@@ -141,7 +141,6 @@ def data_uri(data: bytes, content_type: str) -> str:
 class Pdf:
     content: bytes
     code: str
-    signed: bool = False
 
 
 def record_issue(version: ReportVersion):
@@ -218,4 +217,4 @@ def cached_pdf(
     # Recorded on every issue, not only when rendered: the record is the portal's word that it
     # issued these bytes, and must hold whatever became of an earlier database.
     record_file(report, data, language=language, signed=signer is not None)
-    return Pdf(data, version.code, signed=signer is not None)
+    return Pdf(data, version.code)
