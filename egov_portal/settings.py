@@ -334,6 +334,8 @@ SPECTACULAR_SETTINGS = {
         "ClarificationStatusEnum": "assessments.models.Clarification.Status",
         "ClarificationSideEnum": "assessments.models.Clarification.Side",
         "CycleStageEnum": "assessments.models.Stage",
+        # The kind of report a verification names (the code and the file checks alike).
+        "ReportKindEnum": ["region", "province"],
     },
 }
 # API tokens are stored as SHA-512 digests and expire; the header keeps DRF's "Token" prefix.
@@ -400,6 +402,22 @@ REPORT_ISSUER = os.environ.get(
     "REPORT_ISSUER", "Dinas Komunikasi, Informatika, Persandian dan Statistik"
 )
 REPORT_ADDRESS = os.environ.get("REPORT_ADDRESS", "")
+# The PDF reports of final assessments are signed (PAdES) with this certificate (PEM: the
+# signer's certificate first, then its issuers) and private key (PEM, encrypted with the
+# password when one is given). Unset, reports are issued unsigned. With debug on and nothing
+# configured, the demo certificate `manage.py make_demo_certificate` writes (`make run` does) is
+# used when it exists: it says in its name that it is no official certificate.
+DEMO_SIGNING_DIR = BASE_DIR / "var" / "demo-signing"
+REPORT_SIGNING_CERT = os.environ.get("REPORT_SIGNING_CERT", "").strip()
+REPORT_SIGNING_KEY = os.environ.get("REPORT_SIGNING_KEY", "").strip()
+REPORT_SIGNING_KEY_PASSWORD = os.environ.get("REPORT_SIGNING_KEY_PASSWORD", "")
+if (
+    DEBUG
+    and not (REPORT_SIGNING_CERT or REPORT_SIGNING_KEY)
+    and (DEMO_SIGNING_DIR / "certificate.pem").exists()
+):
+    REPORT_SIGNING_CERT = str(DEMO_SIGNING_DIR / "certificate.pem")
+    REPORT_SIGNING_KEY = str(DEMO_SIGNING_DIR / "key.pem")
 
 # --- Bounded input ----------------------------------------------------------------------------
 # What the portal reads from a request, an uploaded archive or a spreadsheet has a size; the

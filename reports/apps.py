@@ -9,7 +9,7 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from assessments.workflow import assessment_finalised
-        from reports import frozen
+        from reports import frozen, signing  # noqa: F401 - signing registers its system check
 
         def freeze_figures(sender, assessment, **kwargs):
             frozen.freeze(assessment)

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +18,7 @@ from assessments.models import Assessment
 from egov_portal import charts
 from opds.models import Region
 from reports import figures, frozen
-from reports.models import IssuedReport
+from reports.models import IssuedFile, IssuedReport
 from reports.pdf import Pdf, ReportVersion, cached_pdf, normalise_code, parse_code
 
 
@@ -145,11 +147,17 @@ def letterhead(region: Region) -> dict:
     province = region if region.kind == Region.Kind.PROVINCE else region.parent
     return {
         "province_name": province.name,
-        "place": province.capital or province.name,
+        "place": signing_place(region),
         "issuer": settings.REPORT_ISSUER,
         "address": settings.REPORT_ADDRESS,
         "generated": timezone.now(),
     }
+
+
+def signing_place(region: Region) -> str:
+    """Where a report of ``region`` is issued: its province's capital."""
+    province = region if region.kind == Region.Kind.PROVINCE else region.parent
+    return province.capital or province.name
 
 
 def region_report(*, user, region: Region, year: int) -> Pdf | None:
@@ -169,7 +177,13 @@ def region_report(*, user, region: Region, year: int) -> Pdf | None:
             ),
         }
 
-    return cached_pdf(context["version"], "reports/pdf/region_report.html", build)
+    return cached_pdf(
+        context["version"],
+        "reports/pdf/region_report.html",
+        build,
+        final=data.assessment.status == "final",
+        place=signing_place(region),
+    )
 
 
 def ranking_chart(rows, framework, year):
@@ -231,8 +245,14 @@ def province_report(*, user, province: Region, year: int) -> Pdf | None:
             "average_chart": averages_chart(averages, dimensions, framework, year),
         }
 
+    # Signed only when every assessment it ranks is final.
+    final = all(row.assessment.status == "final" for row in rows if row.assessment)
     return cached_pdf(
-        province_version(province.code, year), "reports/pdf/province_report.html", build
+        province_version(province.code, year),
+        "reports/pdf/province_report.html",
+        build,
+        final=final,
+        place=signing_place(province),
     )
 
 
@@ -254,13 +274,14 @@ def regions_with_assessment(*, user, province: Region, year: int):
 class Verification:
     """What the portal can say about a verification code."""
 
-    code: str
-    valid: bool  # issued by this portal (its MAC is right)
+    code: str | None  # None for a file the portal did not issue
+    valid: bool  # issued by this portal (its MAC is right; for a file, its very bytes)
     current: bool  # the figures it names are still the figures now
     kind: str | None = None  # "region" or "province"
     region: Region | None = None
     year: int | None = None
     issued_at: datetime | None = None
+    signed: bool | None = None  # for a file: whether it carries the portal's signature
 
 
 def verify(code: str) -> Verification:
@@ -282,3 +303,41 @@ def verify(code: str) -> Verification:
         year=version.year,
         issued_at=issued.issued_at if issued else None,
     )
+
+
+class FileTooLarge(ValidationError):
+    """An uploaded file larger than any the portal issues (HTTP 413)."""
+
+
+def check_report_file(upload) -> bytes:
+    """The bytes of an uploaded file to check, refused when it is empty, too large or not a
+    PDF at all. The size limit is the evidence files' (``EVIDENCE_MAX_BYTES``)."""
+    limit = settings.EVIDENCE_MAX_BYTES
+    if upload is None or not upload.size:
+        raise ValidationError(_("Pilih berkas PDF laporan yang akan diperiksa; berkas ini kosong."))
+    if upload.size > limit:
+        raise FileTooLarge(
+            _("Berkas berukuran %(size)s; laporan dari portal tidak lebih dari %(limit)s.")
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+            code="too_large",
+        )
+    data = upload.read(limit + 1)
+    if not data.startswith(b"%PDF-"):
+        raise ValidationError(
+            _("Berkas ini bukan PDF. Unggah berkas PDF laporan seperti yang diunduh dari portal.")
+        )
+    return data
+
+
+def verify_file(data: bytes) -> Verification:
+    """Check a file: valid when its bytes are exactly those of a PDF the portal issued; then
+    what its code says (kind, region, year, whether its figures are still current), with when
+    this file was issued."""
+    issued = (
+        IssuedFile.objects.select_related("report")
+        .filter(sha256=hashlib.sha256(data).hexdigest())
+        .first()
+    )
+    if issued is None:
+        return Verification(None, valid=False, current=False)
+    return replace(verify(issued.report.code), issued_at=issued.issued_at, signed=issued.signed)

@@ -108,3 +108,25 @@ class IssuedReport(models.Model):
 
     def __str__(self):
         return self.code
+
+
+class IssuedFile(models.Model):
+    """One PDF file the portal has issued, by the SHA-256 of its bytes: every language and every
+    rendering of a report is a file of its own."""
+
+    report = models.ForeignKey(
+        IssuedReport, verbose_name=_("laporan"), on_delete=models.CASCADE, related_name="files"
+    )
+    sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
+    size = models.PositiveIntegerField(_("ukuran (bita)"))
+    language = models.CharField(_("bahasa"), max_length=10)
+    signed = models.BooleanField(_("ditandatangani"), default=False)
+    issued_at = models.DateTimeField(_("diterbitkan pada"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("berkas laporan terbit")
+        verbose_name_plural = _("berkas laporan terbit")
+        ordering = ["-issued_at"]
+
+    def __str__(self):
+        return f"{self.report.code} ({self.sha256[:12]})"

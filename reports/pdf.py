@@ -3,13 +3,19 @@ a verification code that names that version.
 
 ``reports.documents`` says what a version covers (every figure the report prints). Same
 version, same cached file; any change, a new PDF with a new code. Every code the portal issues
-is recorded (``IssuedReport``) with the moment it was first issued.
+is recorded (``IssuedReport``) with the moment it was first issued, and every file it issues
+(``IssuedFile``) by the SHA-256 of its bytes, so that a file can be checked as well as a code.
+Each page prints the address of the verification page for its code, as text and as a QR code.
+Reports of final assessments are signed (``reports.signing``) before they are hashed and kept.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
+import io
+import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,7 +26,14 @@ from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from reports import signing
+
+logger = logging.getLogger(__name__)
 
 CODE_PATTERN = re.compile(
     r"^(?P<kind>[RP])(?P<region>[0-9.]+)-(?P<year>\d{4})-(?P<version>[0-9a-z.]+)-(?P<mac>[0-9a-f]{8})$",
@@ -105,32 +118,103 @@ def render_pdf(template: str, context: dict) -> bytes:
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
+def verification_url(code: str) -> str:
+    """The absolute address of the verification page for ``code`` (``PORTAL_URL``)."""
+    return f"{settings.PORTAL_URL}{reverse('reports:verify')}?{urlencode({'code': code})}"
+
+
+def qr_png(text: str) -> bytes:
+    """A PNG of the QR code of ``text``, one pixel per module with the standard quiet zone of
+    four: the PDF scales it up without smoothing, so it stays sharp at any size."""
+    import segno
+
+    buffer = io.BytesIO()
+    segno.make_qr(text, error="m").save(buffer, kind="png", scale=1, border=4)
+    return buffer.getvalue()
+
+
+def data_uri(data: bytes, content_type: str) -> str:
+    return f"data:{content_type};base64,{base64.b64encode(data).decode('ascii')}"
+
+
 @dataclass(frozen=True)
 class Pdf:
     content: bytes
     code: str
 
 
-def record_issue(version: ReportVersion) -> None:
+def record_issue(version: ReportVersion):
+    """The ``IssuedReport`` of ``version``'s code, recorded the first time it is issued."""
     from opds.models import Region
     from reports.models import IssuedReport
 
-    if IssuedReport.objects.filter(code=version.code).exists():
-        return
+    issued = IssuedReport.objects.filter(code=version.code).first()
+    if issued is not None:
+        return issued
     region = Region.objects.get(code=version.region_code)
-    IssuedReport.objects.get_or_create(
+    issued, _created = IssuedReport.objects.get_or_create(
         code=version.code,
         defaults={"kind": KINDS[version.kind], "region": region, "year": version.year},
     )
+    return issued
 
 
-def cached_pdf(version: ReportVersion, template: str, context_builder) -> Pdf:
-    """The PDF for ``version``, rendered once and kept until the version changes."""
+def record_file(report, data: bytes, *, language: str, signed: bool):
+    """The ``IssuedFile`` of ``data``, a file of ``report``, recorded the first time it is
+    issued."""
+    from reports.models import IssuedFile
+
+    issued, _created = IssuedFile.objects.get_or_create(
+        sha256=hashlib.sha256(data).hexdigest(),
+        defaults={"report": report, "size": len(data), "language": language, "signed": signed},
+    )
+    return issued
+
+
+def cached_pdf(
+    version: ReportVersion, template: str, context_builder, *, final: bool, place: str
+) -> Pdf:
+    """The PDF for ``version``, rendered once and kept until the version changes.
+
+    ``final``: the report shows only final assessments, and is signed when the portal has a
+    usable signing certificate (``place`` is where the signature says it was made). Whoever the
+    signer is is part of the cache's name: a new certificate gives a newly signed file."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    signer = signing.usable_signer() if final else None
     name = version.cache_name
-    record_issue(version)
+    if signer is not None:
+        name = name.removesuffix(".pdf") + f"-signed-{signer.fingerprint[:12]}.pdf"
+    report = record_issue(version)
     if default_storage.exists(name):
         with default_storage.open(name, "rb") as handle:
-            return Pdf(handle.read(), version.code)
-    data = render_pdf(template, {**context_builder(), "report_version": version})
-    default_storage.save(name, ContentFile(data))
+            data = handle.read()
+    else:
+        url = verification_url(version.code)
+        data = render_pdf(
+            template,
+            {
+                **context_builder(),
+                "report_version": version,
+                "verification_url": url,
+                "verification_qr": data_uri(qr_png(url), "image/png"),
+            },
+        )
+        keep = True
+        if signer is not None:
+            reason = _(
+                "Laporan resmi penilaian final, diterbitkan Portal Kapabilitas e-Government; "
+                "kode verifikasi %(code)s"
+            ) % {"code": version.code}
+            try:
+                data = signing.sign_pdf(data, signer=signer, reason=reason, location=place)
+            except Exception:
+                # A report is never refused for its signature: it goes out unsigned, is not
+                # kept under the signed file's name, and is signed at the next request.
+                logger.exception("Report %s issued unsigned: signing failed", version.code)
+                signer, keep = None, False
+        if keep:
+            default_storage.save(name, ContentFile(data))
+    # Recorded on every issue, not only when rendered: the record is the portal's word that it
+    # issued these bytes, and must hold whatever became of an earlier database.
+    record_file(report, data, language=language, signed=signer is not None)
     return Pdf(data, version.code)

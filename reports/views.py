@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments import cycles
 from egov_portal.errors import WrongState
@@ -15,6 +15,7 @@ from opds.access import Role, home_region, membership_of, own_opd
 from opds.models import Region
 from reports import bundles, documents, exports, figures
 from reports.access import rankable_provinces, reportable_regions
+from reports.forms import ReportFileForm
 from reports.inbox import inbox_for, province_summaries
 from reports.models import BundleJob
 from reports.pdf import well_formed
@@ -174,16 +175,34 @@ def province_report(request, code, year):
     return pdf_response(data, f"laporan-egov-{province.code}-{year}.pdf")
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def verify(request):
     """Anyone holding a printed report can check its code: whether the portal issued it, for
-    which region or province and year, and whether its figures are still the current ones."""
+    which region or province and year, and whether its figures are still the current ones.
+    Anyone holding the PDF file can upload it: whether the portal issued exactly that file."""
+    if request.method == "POST":
+        form = ReportFileForm(request.POST, request.FILES)
+        if not form.is_valid():
+            status = 413 if form.too_large else 400
+            return render(request, "reports/verify.html", {"file_form": form}, status=status)
+        context = {
+            "file_form": ReportFileForm(),
+            "file_name": form.cleaned_data["file"].name,
+            "file_result": documents.verify_file(form.pdf_bytes),
+        }
+        return render(request, "reports/verify.html", context)
     code = request.GET.get("code", "").strip()[:200]
     result = documents.verify(code) if code else None
     status = 400 if code and not well_formed(code) else 200
     return render(
         request,
         "reports/verify.html",
-        {"code": code, "result": result, "well_formed": status == 200},
+        {
+            "code": code,
+            "result": result,
+            "well_formed": status == 200,
+            "file_form": ReportFileForm(),
+        },
         status=status,
     )
 

@@ -43,6 +43,36 @@ class VerificationSerializer(serializers.Serializer):
     )
 
 
+class ReportFileSerializer(serializers.Serializer):
+    """A PDF report file to check."""
+
+    file = serializers.FileField(help_text="The PDF as downloaded from the portal.")
+
+
+class FileVerificationSerializer(serializers.Serializer):
+    """What the portal says about a PDF file: whether it issued these very bytes."""
+
+    valid = serializers.BooleanField(
+        help_text="Byte for byte a file the portal issued; any change makes it false."
+    )
+    code = serializers.CharField(
+        allow_null=True, help_text="The verification code of the report the file is."
+    )
+    current = serializers.BooleanField(
+        help_text="The figures the file printed are still the figures now."
+    )
+    kind = serializers.ChoiceField(choices=["region", "province"], allow_null=True)
+    region = serializers.CharField(source="region.code", allow_null=True, default=None)
+    region_name = serializers.CharField(source="region.name", allow_null=True, default=None)
+    year = serializers.IntegerField(allow_null=True)
+    issued_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the portal issued this very file."
+    )
+    signed = serializers.BooleanField(
+        allow_null=True, help_text="Whether the file carries the portal's digital signature."
+    )
+
+
 class InboxItemSerializer(serializers.Serializer):
     """One thing that needs the user now; the list is ordered most urgent first."""
 

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -9,8 +10,10 @@ from rest_framework.views import APIView
 from reports import documents, figures
 from reports.access import rankable_provinces
 from reports.api.serializers import (
+    FileVerificationSerializer,
     InboxItemSerializer,
     RankingRowSerializer,
+    ReportFileSerializer,
     VerificationSerializer,
 )
 from reports.filters import RankingQueryForm
@@ -71,9 +74,10 @@ class InboxView(generics.ListAPIView):
 
 
 class VerifyView(APIView):
-    """Check a report's verification code, without an account: whether the portal issued it,
-    for which region or province and year, when, and whether its figures are still current.
-    The code may be in any case and carry stray spaces."""
+    """Check a report without an account. GET: its verification code, which may be in any case
+    and carry stray spaces: whether the portal issued it, for which region or province and
+    year, when, and whether its figures are still current. POST: the PDF file itself, as
+    multipart field ``file``: whether the portal issued exactly these bytes."""
 
     authentication_classes = []
     permission_classes = [permissions.AllowAny]
@@ -101,3 +105,19 @@ class VerifyView(APIView):
                 }
             )
         return Response(VerificationSerializer(documents.verify(code)).data)
+
+    @extend_schema(
+        request={"multipart/form-data": ReportFileSerializer},
+        responses={
+            200: FileVerificationSerializer,
+            400: OpenApiResponse(description="No file, an empty file, or a file that is no PDF."),
+        },
+    )
+    def post(self, request):
+        try:
+            data = documents.check_report_file(request.FILES.get("file"))
+        except documents.FileTooLarge as error:
+            return Response({"detail": error.messages[0]}, status=413)
+        except DjangoValidationError as error:
+            raise ValidationError({"file": error.messages}) from error
+        return Response(FileVerificationSerializer(documents.verify_file(data)).data)

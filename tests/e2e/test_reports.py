@@ -1,3 +1,4 @@
+import io
 import re
 import subprocess
 import zipfile
@@ -116,3 +117,68 @@ def test_a_ranking_wider_than_a_tablet_says_it_scrolls(browser, live_server, dem
     expect(page.get_by_text("Geser tabel ke samping untuk melihat kolom lain.")).to_be_hidden()
     right_shade(page, "0")
     context.close()
+
+
+def test_head_checks_a_downloaded_report_on_the_verify_page(page, demo_data, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    log_in(page, "kadis.gumas", demo_data)
+    page.goto("/reports/regions/62.10/?year=2019")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Unduh laporan 2019 (PDF)").click()
+    original = tmp_path / "laporan.pdf"
+    download_info.value.save_as(original)
+    data = original.read_bytes()
+    # A copy with one number altered: the index 2,20 becomes 2,90 in the PDF's text.
+    altered = tmp_path / "laporan-diubah.pdf"
+    altered.write_bytes(altered_copy(data))
+    assert "2,90" in pdf_first_page(altered) and "2,90" not in pdf_first_page(original)
+
+    page.goto("/reports/verify/")
+    page.get_by_label("Berkas PDF laporan").set_input_files(original)
+    page.get_by_role("button", name="Periksa berkas").click()
+    result = page.get_by_test_id("verify-file-result")
+    expect(result).to_contain_text("Asli: berkas ini diterbitkan oleh portal.")
+    expect(result).to_contain_text("Laporan wilayah Kabupaten Gunung Mas tahun 2019.")
+
+    page.get_by_label("Berkas PDF laporan").set_input_files(altered)
+    page.get_by_role("button", name="Periksa berkas").click()
+    expect(result).to_contain_text("Bukan berkas yang diterbitkan oleh portal.")
+    expect(result).not_to_contain_text("Asli")
+
+
+def altered_copy(data: bytes) -> bytes:
+    """The PDF with the index on its first page changed from 2,20 to 2,90, saved as a PDF
+    editor would: an incremental update replacing the page's content stream."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(data))
+    page = writer.root["/Pages"]["/Kids"][0]
+    content_ref = page.raw_get("/Contents")
+    content = content_ref.get_object().data
+    # The text is shown as glyph ids of the embedded DejaVu Sans: digit d is 0x13 + d, the
+    # comma 0x0f. "2,20" → "2,90".
+    digit = {d: f"<{0x13 + d:04x}>".encode() for d in range(10)}
+    pattern = re.compile(
+        re.escape(digit[2])
+        + rb"(-?\d+)<000f>(-?\d+)"
+        + re.escape(digit[2])
+        + rb"(-?\d+)"
+        + re.escape(digit[0])
+    )
+    content, count = pattern.subn(
+        lambda m: digit[2] + m[1] + b"<000f>" + m[2] + digit[9] + m[3] + digit[0], content, 1
+    )
+    assert count == 1
+    stream = generic.StreamObject(stream_data=content)
+    page["/Contents"] = writer.add_object(stream)
+    writer.update_container(page)
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+def pdf_first_page(path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-l", "1", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout

@@ -51,6 +51,26 @@ def test_protected_operations_declare_401_and_open_ones_do_not(schema):
     assert "401" not in paths["/api/v1/auth/token/"]["post"]["responses"]
 
 
+def test_the_file_check_takes_a_multipart_pdf_and_declares_its_errors(schema):
+    operation = schema["paths"]["/api/v1/verify/"]["post"]
+    body = operation["requestBody"]["content"]
+    assert list(body) == ["multipart/form-data"]
+    request = component(schema, body["multipart/form-data"]["schema"]["$ref"].rsplit("/", 1)[1])
+    assert request["properties"]["file"] == {
+        "type": "string",
+        "format": "binary",
+        "description": "The PDF as downloaded from the portal.",
+    }
+    assert request["required"] == ["file"]
+    responses = operation["responses"]
+    assert {"200", "400", "413", "429"} <= set(responses)
+    assert "401" not in responses
+    answer = responses["200"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    assert {"valid", "code", "current", "issued_at", "kind", "region", "year"} <= set(
+        component(schema, answer)["properties"]
+    )
+
+
 def test_changes_declare_409_and_reads_do_not(schema):
     paths = schema["paths"]
     assert "409" in paths["/api/v1/applications/{id}/"]["patch"]["responses"]

@@ -122,11 +122,16 @@ MATRIX: dict[str, Entry] = {
     # Signing out sends everyone to the login page.
     "logout": Entry(read=None, write="login login login login login login"),
     "set_language": Entry(write="ok ok ok ok ok ok", data={"language": "en"}),
-    "reports:verify": Entry(read="400 400 400 400 400 400", query="?code=R62.10-2019-x"),
+    # A code that is not shaped like one, and a POST without a file: refused, to everyone alike.
+    "reports:verify": Entry(
+        read="400 400 400 400 400 400",
+        write="400 400 400 400 400 400",
+        query="?code=R62.10-2019-x",
+    ),
     "api_token": Entry(read="405 405 405 405 405 405", write="400 400 400 400 400 400"),
     # Only a token signs a token out; the matrix's clients sign in with a session.
     "api_logout": Entry(read="401 401 401 401 401 401", write="401 401 401 401 401 401"),
-    "verify": Entry(read="400 400 400 400 400 400"),
+    "verify": Entry(read="400 400 400 400 400 400", write="400 400 400 400 400 400"),
     "api_schema": Entry(read="ok ok ok ok ok ok"),
     "api_docs": Entry(read="ok ok ok ok ok ok"),
     # The inventory and the places it lives in.
