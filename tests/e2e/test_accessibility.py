@@ -5,6 +5,7 @@ an init script: Chromium runs init scripts outside the page's Content-Security-P
 policy the portal really sends stays in force while the pages are checked.
 """
 
+import re
 from pathlib import Path
 
 import pytest
@@ -200,6 +201,61 @@ def axe_page(browser, live_server):
         context.close()
 
 
+# The element that has the keyboard focus: its outline and the colour behind the outline (the
+# first opaque background among its ancestors).
+FOCUSED = """() => {
+  const element = document.activeElement;
+  if (!element || element === document.body) return null;
+  const style = getComputedStyle(element);
+  let around = element.parentElement;
+  let background = "rgb(255, 255, 255)";
+  for (; around; around = around.parentElement) {
+    const colour = getComputedStyle(around).backgroundColor;
+    if (!colour.startsWith("rgba") || colour.endsWith(", 1)")) { background = colour; break; }
+  }
+  return {
+    element: element.outerHTML.slice(0, 120),
+    style: style.outlineStyle,
+    width: parseFloat(style.outlineWidth),
+    colour: style.outlineColor,
+    background,
+  };
+}"""
+
+
+def luminance(css_colour):
+    red, green, blue = (int(part) / 255 for part in re.findall(r"[\d.]+", css_colour)[:3])
+    linear = [
+        c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in (red, green, blue)
+    ]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(first, second):
+    lighter, darker = sorted((luminance(first), luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def weak_focus(page, label, *, stops=150):
+    """Tab through the page; every stop whose outline is missing, thin or under 3:1."""
+    found, seen = [], set()
+    for _stop in range(stops):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        if focused is None or focused["element"] in seen:
+            break
+        seen.add(focused["element"])
+        ratio = contrast(focused["colour"], focused["background"])
+        if focused["style"] == "none" or focused["width"] < 2 or ratio < 3:
+            found.append(
+                f"{label}: {focused['element']}\n    outline {focused['style']} "
+                f"{focused['width']}px {focused['colour']} on {focused['background']} "
+                f"({ratio:.2f}:1)"
+            )
+    assert len(seen) > 10, f"{label}: the keyboard reached only {len(seen)} elements"
+    return found
+
+
 def issued_code():
     """The verification code of a report the portal really issued (Gunung Mas, 2019)."""
     client = Client()
@@ -267,3 +323,20 @@ def test_refusals_and_forms_showing_their_errors_pass_the_accessibility_rules(ax
     card.get_by_text("Tersimpan.").wait_for()
     found.extend(f"indicator saved by htmx: {text}" for text in serious_findings(head))
     assert not found, report(found)
+
+
+def test_the_keyboard_focus_is_drawn_at_3_to_1_or_more(axe_page, demo_data):
+    urls = gunung_mas_pages()
+    found = []
+    head = axe_page()
+    log_in(head, "kadis.gumas", demo_data)
+    head.goto(urls["draft-policy"])
+    found += weak_focus(head, "indicator forms")
+    operator = axe_page()
+    log_in(operator, "opd.kominfo", demo_data)
+    operator.goto(urls["catalogue"])
+    found += weak_focus(operator, "catalogue")
+    operator.set_viewport_size({"width": TABLET, "height": 900})
+    operator.goto(urls["application-edit"])
+    found += weak_focus(operator, f"application form at {TABLET}px")
+    assert not found, "Keyboard focus hard to see:\n" + "\n".join(found)
