@@ -155,6 +155,13 @@ ROLE_PAGES = {
 }
 
 
+IMPORT_CSV = """OPD pemilik,Nama aplikasi,Status
+"Diskominfo,SP",Portal Resmi Gunung Mas,inactive
+"Diskominfo,SP",Antrean Daring,active
+"Diskominfo,SP",LAPOR Gumas,active
+Disdukcapil,SIAK Gunung Mas,inactive
+"""
+
 # What a reader can unfold is checked unfolded: every <details> and, on a narrow screen, the
 # collapsed main menu.
 UNFOLD = """() => {
@@ -313,6 +320,16 @@ def test_refusals_and_forms_showing_their_errors_pass_the_accessibility_rules(ax
     operator.get_by_role("button", name="Simpan").click()
     operator.locator(".invalid-feedback").first.wait_for()
     found.extend(f"application form with errors: {text}" for text in serious_findings(operator))
+
+    # An import preview with every kind of row: an update, a new record, one unchanged and
+    # one refused (another OPD's application).
+    operator.goto(urls["import"])
+    operator.get_by_label("Berkas CSV atau XLSX").set_input_files(
+        {"name": "katalog.csv", "mimeType": "text/csv", "buffer": IMPORT_CSV.encode()}
+    )
+    operator.get_by_role("button", name="Unggah dan lihat pratinjau").click()
+    operator.get_by_test_id("import-preview").wait_for()
+    found.extend(f"import preview: {text}" for text in serious_findings(operator))
 
     head = axe_page()
     log_in(head, "kadis.gumas", demo_data)
