@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import formats
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -178,7 +178,8 @@ class Level(Bilingual, models.Model):
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="levels")
     level = models.PositiveSmallIntegerField(_("level"))
-    descriptor = limited_text(_("deskripsi"))
+    # "Deskripsi" is an application's description too; in English a level has a descriptor.
+    descriptor = limited_text(pgettext_lazy("level", "deskripsi"))
     descriptor_en = limited_text(_("deskripsi (Inggris)"), blank=True)
 
     class Meta:

@@ -5,13 +5,16 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from egov_portal.translations import field_labels, label_clashes
+
 CATALOGUE = settings.BASE_DIR / "locale" / "en" / "LC_MESSAGES" / "django.po"
 
 
 class Command(BaseCommand):
     help = (
         "Extract every translatable string into the English catalogue, fail when any entry "
-        "is untranslated or fuzzy, and compile the catalogue."
+        "is untranslated or fuzzy or gives a field another field's English, and compile the "
+        "catalogue."
     )
 
     def handle(self, *args, **options):
@@ -38,6 +41,15 @@ class Command(BaseCommand):
         if problems:
             raise CommandError(
                 f"{len(problems)} English translation(s) missing or fuzzy in {CATALOGUE}"
+            )
+        clashes = label_clashes(catalogue, field_labels())
+        for clash in clashes:
+            self.stderr.write(f"wrong meaning: {clash}")
+        if clashes:
+            raise CommandError(
+                f"{len(clashes)} English translation(s) in {CATALOGUE} read as another field's "
+                "label; give each meaning its own msgid or context (pgettext), or list a true "
+                "synonym in egov_portal/translations.py"
             )
         call_command("compilemessages", locale=["en"], verbosity=0)
         self.stdout.write(f"English catalogue complete: {len(catalogue)} entries.")
