@@ -304,9 +304,9 @@ def test_export_follows_scope_and_filters(client, catalogue, opd_staff):
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert {row[2] for row in rows[1:]} == {"Portal Resmi", "SIAK"}
+    assert {row[0] for row in rows[1:]} == {"Portal Resmi", "SIAK"}
     rows = list(csv.reader(io.StringIO(export(client, "csv", platform="desktop").content.decode())))
-    assert [row[2] for row in rows[1:]] == ["SIAK"]
+    assert [row[0] for row in rows[1:]] == ["SIAK"]
     xlsx = export(client, "xlsx")
     assert xlsx.content[:2] == b"PK"
     assert export(client, "pdf").status_code == 404

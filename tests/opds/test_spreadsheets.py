@@ -72,18 +72,19 @@ def test_csv_export_neutralises_formulas_and_lists_the_filtered_rows(kominfo, du
     stream = io.StringIO()
     export_csv(Application.objects.filter(opd=kominfo), stream)
     rows = list(csv.reader(io.StringIO(stream.getvalue().lstrip("\ufeff"))))
-    assert rows[0][:3] == ["Kode wilayah", "OPD pemilik", "Nama aplikasi"]
+    assert rows[0][:3] == ["Nama aplikasi", "OPD pemilik", "Kode wilayah"]
     assert len(rows) == 2
-    assert rows[1][2] == "'=cmd|' /C calc'!A0"
+    assert rows[1][0] == "'=cmd|' /C calc'!A0"
     assert "'@SUM(1+1)" in rows[1]
 
 
 def test_xlsx_export_writes_formulas_as_plain_text(kominfo):
     ApplicationFactory(opd=kominfo, name="=1+1", year_built=2018)
     sheet = load_workbook(io.BytesIO(export_xlsx(Application.objects.all()))).active
-    row = [cell.value for cell in sheet[2]]
-    assert row[2] == "'=1+1"
-    assert sheet.cell(row=2, column=3).data_type == "s"
+    header = next(row[0].row for row in sheet.iter_rows() if row[0].value == "Nama aplikasi")
+    row = [cell.value for cell in sheet[header + 1]]
+    assert row[0] == "'=1+1"
+    assert sheet.cell(row=header + 1, column=1).data_type == "s"
     assert 2018 in row
 
 
