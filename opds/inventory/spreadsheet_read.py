@@ -315,7 +315,8 @@ def _missing(columns: list[str]) -> list[str]:
     return [key for key in REQUIRED_COLUMNS if key not in columns]
 
 
-def _no_header(columns: list[str]) -> SpreadsheetError:
+def _no_header(candidates: list[list[str]]) -> SpreadsheetError:
+    columns = max(candidates, key=lambda keys: sum(1 for key in keys if key))
     return SpreadsheetError(
         _("Baris judul harus memuat kolom %(columns)s. Unduh templat atau ekspor sebagai contoh.")
         % {"columns": ", ".join(f"“{column_label(key)}”" for key in _missing(columns))}
@@ -355,8 +356,8 @@ def read_spreadsheet(upload, *, max_bytes: int) -> Sheet:
         table = _xlsx_rows(raw, max_rows=max_rows, max_columns=max_columns)
     columns: list[str] | None = None
     ignored: list[str] = []
-    # The rows above the headings: the first of them is taken for the headings when none
-    # has the required columns, so that the message names what that row lacks.
+    # The rows above the headings; when none has the required columns, the message names
+    # what the one closest to headings lacks.
     titles: list[list[str]] = []
     aliases = _header_aliases()
     rows: list[tuple[int, dict[str, str]]] = []
@@ -374,7 +375,7 @@ def read_spreadsheet(upload, *, max_bytes: int) -> Sheet:
                 if _missing(found):
                     titles.append(found)
                     if len(titles) > MAX_TITLE_ROWS:
-                        raise _no_header(titles[0])
+                        raise _no_header(titles)
                     continue
                 if any(cells[max_columns:]):
                     raise SpreadsheetError(
@@ -406,7 +407,7 @@ def read_spreadsheet(upload, *, max_bytes: int) -> Sheet:
         table.close()
     if columns is None:
         if titles:
-            raise _no_header(titles[0])
+            raise _no_header(titles)
         raise SpreadsheetError(_("Berkas ini kosong."))
     if not rows:
         raise SpreadsheetError(_("Berkas ini hanya memuat baris judul, tanpa data."))

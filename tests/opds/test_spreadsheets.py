@@ -428,3 +428,37 @@ def test_an_xlsx_declaring_entities_is_unreadable():
             archive.writestr(info.filename, data)
     with pytest.raises(SpreadsheetError, match="tidak dapat dibaca"):
         read_spreadsheet(SimpleUploadedFile("katalog.xlsx", out.getvalue()), max_bytes=LIMIT)
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_the_headings_are_found_below_title_rows_whatever_the_delimiter(
+    scoped_world, opd_staff, delimiter
+):
+    # An XLSX export saved as CSV by a spreadsheet: its title and notes come first.
+    sheet = sheet_of(
+        [
+            ["Katalog aplikasi · Kabupaten Gunung Mas", "", ""],
+            ["Diekspor 2026-12-01", "", ""],
+            ["Status: Aktif; Platform: Web", "", ""],
+            ["", "", ""],
+            ["Nama aplikasi", "OPD pemilik", "Tahun dibangun"],
+            ["E-Office", "Diskominfo,SP", "2021"],
+        ],
+        delimiter=delimiter,
+    )
+    assert sheet.columns == ["name", "opd", "year_built"]
+    assert sheet.rows == [(6, {"name": "E-Office", "opd": "Diskominfo,SP", "year_built": "2021"})]
+    assert import_preview(sheet, user=opd_staff).rows[0].action == "create"
+
+
+def test_a_file_whose_headings_do_not_come_within_ten_rows_names_the_missing_columns():
+    rows = [[f"Judul {number}"] for number in range(11)] + [["OPD pemilik", "Nama aplikasi"]]
+    with pytest.raises(SpreadsheetError) as error:
+        sheet_of(rows)
+    assert str(error.value) == (
+        "Baris judul harus memuat kolom “OPD pemilik”, “Nama aplikasi”. Unduh templat atau "
+        "ekspor sebagai contoh."
+    )
+    with pytest.raises(SpreadsheetError) as error:
+        sheet_of([["Judul"], ["OPD pemilik", "Nama"], ["Diskominfo,SP", "Portal"]])
+    assert "harus memuat kolom “Nama aplikasi”. Unduh" in str(error.value)
