@@ -50,6 +50,7 @@ NUMBER_FORMATS = {
     DATE: "yyyy-mm-dd",
     DATETIME: "yyyy-mm-dd hh:mm",
 }
+TITLE_SIZE = 14
 # Column widths in characters: no narrower than a short heading, no wider than half a screen.
 MIN_WIDTH = 6
 MAX_WIDTH = 60
@@ -245,7 +246,6 @@ def header_row_number(table: Table) -> int:
 
 
 def _write_sheet(workbook, table: Table, *, validations=()) -> None:
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
@@ -274,37 +274,46 @@ def _write_sheet(workbook, table: Table, *, validations=()) -> None:
         worksheet.data_validations.append(validation)
 
     bold = Font(bold=True)
-
-    def styled(value, *, font=None, number_format=None):
-        cell = WriteOnlyCell(worksheet, value=value)
-        if font is not None:
-            cell.font = font
-        if number_format is not None:
-            cell.number_format = number_format
-        return cell
-
-    worksheet.append([styled(_xlsx_value(table.title, TEXT), font=Font(bold=True, size=14))])
+    worksheet.append(
+        [_cell(worksheet, _xlsx_value(table.title, TEXT), font=Font(bold=True, size=TITLE_SIZE))]
+    )
     for note in table.notes:
         worksheet.append([_xlsx_value(note, TEXT)])
     worksheet.append([])
     worksheet.append(
-        [styled(_xlsx_value(column.heading, TEXT), font=bold) for column in table.columns]
+        [_cell(worksheet, _xlsx_value(column.heading, TEXT), font=bold) for column in table.columns]
     )
-
-    def typed(row, *, font=None):
-        return [
-            styled(value, font=font, number_format=NUMBER_FORMATS[kind])
-            if kind in NUMBER_FORMATS and value is not None and not isinstance(value, str)
-            else (styled(value, font=font) if font is not None and value is not None else value)
-            for value, kind in zip(row, kinds, strict=True)
-        ]
-
     for row in rows:
-        worksheet.append(typed(row))
+        worksheet.append(
+            [_cell(worksheet, value, kind) for value, kind in zip(row, kinds, strict=True)]
+        )
     last_column = get_column_letter(max(len(table.columns), 1))
     worksheet.auto_filter.ref = f"A{header_row}:{last_column}{header_row + len(rows)}"
     for row in footer:
-        worksheet.append(typed(row, font=bold))
+        worksheet.append(
+            [
+                _cell(worksheet, value, kind, font=bold)
+                for value, kind in zip(row, kinds, strict=True)
+            ]
+        )
+
+
+def _cell(worksheet, value, kind=TEXT, *, font=None):
+    """``value`` as it is, or in a cell of its own when it needs a number format or a font
+    (write-only sheets style a cell only through a cell object)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    number_format = None
+    if value is not None and not isinstance(value, str):
+        number_format = NUMBER_FORMATS.get(kind)
+    if value is None or (number_format is None and font is None):
+        return value
+    cell = WriteOnlyCell(worksheet, value=value)
+    if number_format is not None:
+        cell.number_format = number_format
+    if font is not None:
+        cell.font = font
+    return cell
 
 
 def sheet_name(name: str) -> str:
