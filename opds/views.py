@@ -292,8 +292,17 @@ def application_export(request, file_format):
     filterset = CatalogueFilter(
         request.GET, queryset=Application.objects.visible_to(request.user), request=request
     )
+    if not filterset.is_valid():
+        # A file of no rows would read as an empty catalogue: say what is wrong instead.
+        form = filterset.form
+        raise ValidationError(
+            [
+                f"{form.fields[name].label}: {' '.join(errors)}"
+                for name, errors in form.errors.items()
+            ]
+        )
     table = inventory.export_table(
-        filterset.shown(), region=filterset.form.region, filters=filterset.form.chosen_filters()
+        filterset.qs, region=filterset.form.region, filters=filterset.form.chosen_filters()
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return spreadsheets.table_response(

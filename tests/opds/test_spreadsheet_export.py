@@ -125,6 +125,15 @@ def test_an_export_format_the_portal_does_not_write_is_not_found(client, reviewe
     assert export(client, file_format).status_code == 404
 
 
+def test_an_export_with_a_filter_value_the_page_refuses_is_a_400_naming_it(
+    client, catalogue, reviewer
+):
+    client.force_login(reviewer)
+    response = export(client, "xlsx", status="hidup")
+    assert response.status_code == 400
+    assert "Status: " in response.content.decode()
+
+
 @pytest.mark.parametrize("file_format", ["xlsx", "csv", "csv-id"])
 def test_the_export_queries_do_not_grow_with_the_rows(
     client, scoped_world, reviewer, file_format, django_assert_max_num_queries
