@@ -184,6 +184,20 @@ class ApplicationFilterForm(FilterForm):
                 choices=[("", _("Semua OPD")), *((opd.pk, opd.name) for opd in opds)]
             )
 
+    def chosen_filters(self) -> list[str]:
+        """The search, filters and sort order in force, each as "label: value" (what an
+        export says of itself); the region is left out, the export's title names it."""
+        if not self.is_valid():
+            return []
+        chosen = []
+        for name, field in self.fields.items():
+            value = self.cleaned_data.get(name)
+            if name == "region" or value in forms.Field.empty_values:
+                continue
+            shown = dict((str(key), label) for key, label in getattr(field.widget, "choices", []))
+            chosen.append(f"{field.label}: {shown.get(str(value), value)}")
+        return chosen
+
     def _selected_region(self, data, user):
         code = data.get("region")
         if code:
@@ -202,7 +216,7 @@ class ApplicationFilterForm(FilterForm):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("Berkas CSV atau XLSX"),
-        help_text=_("Baris pertama berisi judul kolom, seperti pada berkas ekspor."),
+        help_text=_("Judul kolom seperti pada berkas ekspor atau templat."),
         error_messages={"required": _("Pilih berkas yang akan diimpor.")},
     )
 

@@ -18,6 +18,11 @@ urlpatterns = [
     ),
     path("applications/import/", views.application_import, name="application_import"),
     path(
+        "applications/import/template.<str:file_format>",
+        views.application_import_template,
+        name="application_import_template",
+    ),
+    path(
         "applications/import/<str:token>/",
         views.application_import_preview,
         name="application_import_preview",

@@ -1,4 +1,3 @@
-import io
 import secrets
 
 from django.conf import settings
@@ -7,19 +6,22 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
-from egov_portal import history
+from egov_portal import history, spreadsheets
 from egov_portal.errors import NotAllowed
 from egov_portal.params import InvalidNumber, parse_id
 from egov_portal.versions import StaleVersion, conflict_shown
 from opds import inventory
 from opds.access import (
+    home_region,
     may_keep_inventory,
     may_keep_some_inventory,
     may_read_history_log,
@@ -118,6 +120,12 @@ class ApplicationListView(LoginRequiredMixin, ListView):
             ],
             can_create=may_keep_some_inventory(user),
             querystring=_querystring(self.request),
+            export_links=spreadsheets.export_links(
+                lambda key: (
+                    reverse("opds:application_export", kwargs={"file_format": key})
+                    + f"?{_querystring(self.request)}"
+                )
+            ),
         )
         return context
 
@@ -279,28 +287,39 @@ def application_retire(request, pk):
 
 @login_required
 def application_export(request, file_format):
-    applications = CatalogueFilter(
+    """The catalogue page as a spreadsheet: the same filters, order and headings."""
+    file_format = spreadsheets.file_format_or_404(file_format)
+    filterset = CatalogueFilter(
         request.GET, queryset=Application.objects.visible_to(request.user), request=request
-    ).shown()
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    if file_format == "csv":
-        stream = io.StringIO()
-        inventory.export_csv(applications, stream)
-        response = HttpResponse(stream.getvalue(), content_type="text/csv; charset=utf-8")
-    elif file_format == "xlsx":
-        response = HttpResponse(
-            inventory.export_xlsx(applications),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
-        raise Http404
-    response["Content-Disposition"] = (
-        f'attachment; filename="katalog-aplikasi-{stamp}.{file_format}"'
     )
-    return response
+    if not filterset.is_valid():
+        # A file of no rows would read as an empty catalogue: say what is wrong instead.
+        form = filterset.form
+        raise ValidationError(
+            [
+                f"{form.fields[name].label}: {' '.join(errors)}"
+                for name, errors in form.errors.items()
+            ]
+        )
+    table = inventory.export_table(
+        filterset.qs, region=filterset.form.region, filters=filterset.form.chosen_filters()
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return spreadsheets.table_response(
+        table, file_format=file_format, filename=f"katalog-aplikasi-{stamp}"
+    )
 
 
 IMPORT_SESSION_KEY = "inventory_imports"
+
+
+def _template_links(request):
+    """The downloads of the empty import template, for the region being imported into."""
+    region = request.GET.get("region")
+    query = f"?{urlencode({'region': region})}" if region else ""
+    return spreadsheets.export_links(
+        lambda key: reverse("opds:application_import_template", kwargs={"file_format": key}) + query
+    )
 
 
 @login_required
@@ -323,7 +342,34 @@ def application_import(request):
     return render(
         request,
         "opds/application_import.html",
-        {"form": form, "max_bytes": settings.INVENTORY_IMPORT_MAX_BYTES},
+        {
+            "form": form,
+            "max_bytes": settings.INVENTORY_IMPORT_MAX_BYTES,
+            "template_links": _template_links(request),
+        },
+    )
+
+
+@login_required
+def application_import_template(request, file_format):
+    """The empty table to fill for an import; in XLSX with the values its coded columns
+    accept (the OPDs of ``?region=`` or of the user's own region) as drop-down lists."""
+    _require_some_inventory(request.user)
+    file_format = spreadsheets.file_format_or_404(file_format)
+    regions = Region.objects.visible_to(request.user).order_by("code")
+    code = request.GET.get("region")
+    region = get_object_or_404(regions, code=code) if code else home_region(request.user)
+    template = inventory.import_template(
+        regions=[region] if region else regions,
+        opds=region.opds.order_by("name") if region else [],
+        max_rows=settings.INVENTORY_IMPORT_MAX_ROWS,
+    )
+    return spreadsheets.table_response(
+        template.table,
+        file_format=file_format,
+        filename="templat-impor-aplikasi" + (f"-{region.code}" if region else ""),
+        extra_sheets=[template.choices],
+        validations=template.validations,
     )
 
 
@@ -362,7 +408,8 @@ def application_import_preview(request, token):
     return render(
         request,
         "opds/application_import_preview.html",
-        {"preview": preview, "sheet": sheet, "token": token},
+        # A file with errors is fixed and uploaded again from this page.
+        {"preview": preview, "sheet": sheet, "token": token, "form": ImportForm()},
     )
 
 

@@ -5,10 +5,12 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments import cycles
+from egov_portal import spreadsheets
 from egov_portal.errors import WrongState
 from egov_portal.params import InvalidNumber, parse_year
 from opds.access import Role, home_region, membership_of, own_opd
@@ -104,10 +106,14 @@ def province_ranking(request, code):
     dimensions = list(framework.dimensions.all())
     sort = figures.ranking_sort(request.GET.get("sort"), [d.code for d in dimensions])
     rows = figures.sorted_ranking(rows, sort)
-    export = request.GET.get("format")
-    if export in {"csv", "xlsx"}:
+    if "format" in request.GET:
         return exports.ranking_response(
-            rows, dimensions=dimensions, province=province, year=year, kind=export
+            rows,
+            dimensions=dimensions,
+            province=province,
+            year=year,
+            framework=framework,
+            file_format=spreadsheets.file_format_or_404(request.GET["format"]),
         )
     return render(
         request,
@@ -121,6 +127,9 @@ def province_ranking(request, code):
             "rows": rows,
             "sort": sort,
             "averages": figures.dimension_averages(rows, dimensions),
+            "export_links": spreadsheets.export_links(
+                lambda key: f"?{urlencode({'year': year, 'sort': sort, 'format': key})}"
+            ),
             "chart": documents.ranking_chart(rows, framework, year),
             "bundle_jobs": BundleJob.objects.filter(province=province, year=year).order_by("-pk")[
                 :3

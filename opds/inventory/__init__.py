@@ -4,7 +4,8 @@
   complete a record is, and its history as a reader sees it;
 - ``duplicates``: likely duplicates across the OPDs of a region;
 - ``catalogue``: the summary figures of a catalogue;
-- ``spreadsheet_export``: the catalogue as CSV or XLSX, formulas neutralised;
+- ``spreadsheet_export``: the catalogue as CSV or XLSX, formulas neutralised, and the empty
+  template to fill for an import;
 - ``spreadsheet_read`` and ``spreadsheet_import``: the two-step import from CSV or XLSX
   (read and preview, then apply).
 """
@@ -32,7 +33,13 @@ from opds.inventory.records import (
     application_retire,
     application_update,
 )
-from opds.inventory.spreadsheet_export import export_csv, export_rows, export_xlsx
+from opds.inventory.spreadsheet_export import (
+    export_csv,
+    export_rows,
+    export_table,
+    export_xlsx,
+    import_template,
+)
 from opds.inventory.spreadsheet_import import ImportPreview, import_apply, import_preview
 from opds.inventory.spreadsheet_read import SpreadsheetError, read_spreadsheet
 
@@ -54,8 +61,10 @@ __all__ = [
     "summary_from_counts",
     "export_csv",
     "export_rows",
+    "export_table",
     "export_xlsx",
     "import_apply",
+    "import_template",
     "import_preview",
     "likely_duplicates",
     "region_duplicates",

@@ -12,6 +12,7 @@ change something are refused.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -98,13 +99,22 @@ def _choice_lookup() -> dict[str, dict[str, str]]:
     return lookup
 
 
+def _region_code(text: str) -> str:
+    """A region's code as written in a cell; a regency's code that a spreadsheet took for a
+    number and wrote without its last zero (62.10 as 62.1) gets the zero back."""
+    text = text.strip()
+    if re.fullmatch(r"\d{2}\.\d", text):
+        return text + "0"
+    return text
+
+
 class _Catalogue:
     """What the import resolves names against, read in a fixed number of queries."""
 
     def __init__(self, sheet: Sheet, *, user):
         membership = membership_of(user)
         self.default_region = membership.scope_region if membership else None
-        codes = {row.get("region", "").strip() for _number, row in sheet.rows}
+        codes = {_region_code(row.get("region", "")) for _number, row in sheet.rows}
         codes.discard("")
         if self.default_region is not None:
             codes.add(self.default_region.code)
@@ -137,7 +147,7 @@ class _Catalogue:
             )
 
     def region_code(self, row: dict[str, str]) -> str:
-        code = row.get("region", "").strip()
+        code = _region_code(row.get("region", ""))
         if code:
             return code
         return self.default_region.code if self.default_region else ""

@@ -23,6 +23,7 @@ from egov_portal.archives import ArchiveError, Entry, check_archive, entry_chunk
 from egov_portal.fields import TEXT_MAX_LENGTH
 from egov_portal.spreadsheets import undo_neutralising
 from opds.inventory.spreadsheet_export import COLUMNS, EXPORT_ONLY_COLUMNS, column_label
+from opds.models import Application
 
 # The longest cell worth keeping: no column takes more.
 MAX_CELL = TEXT_MAX_LENGTH
@@ -73,18 +74,23 @@ class Sheet:
 
 
 def _header_aliases() -> dict[str, str]:
-    """Header text (lower-case) → column key; a header may be the key or its label.
+    """Header text (lower-case) → column key; a header may be the key, its label or the
+    field's name (as exports before the page's headings wrote it: "Diubah pada").
 
     The export's own read-only columns map to "": they are skipped without being reported
     as unknown, so that an export imports back without remarks.
     """
     aliases = {}
+    field_names = {model_field.name for model_field in Application._meta.get_fields()}
     for key in COLUMNS + EXPORT_ONLY_COLUMNS:
         value = key if key in COLUMNS else ""
         aliases[key] = value
         for language in ("id", "en"):
             with translation.override(language):
                 aliases[column_label(key).strip().lower()] = value
+                if key in field_names:
+                    name = Application._meta.get_field(key).verbose_name
+                    aliases.setdefault(str(name).strip().lower(), value)
     return aliases
 
 
@@ -96,6 +102,25 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
+DELIMITERS = ",;\t"
+
+
+def _delimiter(text: str) -> str:
+    """The delimiter that splits one of the first lines into the required headings: a comma
+    (the portal's CSV), a semicolon (Excel set to Indonesian and other languages writing a
+    decimal comma) or a tab. Without such a line, the one the first line has most of."""
+    lines = text.split("\n", MAX_TITLE_ROWS + 1)[: MAX_TITLE_ROWS + 1]
+    aliases = _header_aliases()
+    for delimiter in DELIMITERS:
+        try:
+            for cells in csv.reader(lines, delimiter=delimiter):
+                if not _missing(_columns([_cell_text(cell) for cell in cells], aliases)[0]):
+                    return delimiter
+        except csv.Error:
+            continue
+    return max(DELIMITERS, key=lines[0].count)
+
+
 def _csv_rows(raw: bytes) -> Iterator[list[str]]:
     if b"\x00" in raw:
         raise SpreadsheetError(_("Berkas ini bukan CSV. Unggah berkas CSV atau XLSX (Excel)."))
@@ -104,9 +129,7 @@ def _csv_rows(raw: bytes) -> Iterator[list[str]]:
     except UnicodeDecodeError:
         # Excel on Windows saves CSV in the ANSI code page unless told otherwise.
         text = raw.decode("cp1252", errors="replace")
-    first_line = text.split("\n", 1)[0]
-    delimiter = max(",;\t", key=first_line.count)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
     number = 0
     while True:
         number += 1
@@ -269,9 +292,13 @@ def _xlsx_rows(raw: bytes, *, max_rows: int, max_columns: int) -> Iterator[tuple
         workbook.close()
 
 
-def _columns(header: list[str]) -> tuple[list[str], list[str]]:
+REQUIRED_COLUMNS = ("opd", "name")
+# Rows above the column headings that are passed over: an export's title and notes.
+MAX_TITLE_ROWS = 10
+
+
+def _columns(header: list[str], aliases: dict[str, str]) -> tuple[list[str], list[str]]:
     """The column key of each header cell ("" for one not imported), and the unknown titles."""
-    aliases = _header_aliases()
     columns, ignored = [], []
     for title in header:
         key = aliases.get(title.lower())
@@ -281,13 +308,19 @@ def _columns(header: list[str]) -> tuple[list[str], list[str]]:
             columns.append("")
             if title and key != "":
                 ignored.append(title[:100])
-    missing = [key for key in ("opd", "name") if key not in columns]
-    if missing:
-        raise SpreadsheetError(
-            _("Baris judul harus memuat kolom %(columns)s. Unduh ekspor sebagai contoh.")
-            % {"columns": ", ".join(f"“{column_label(key)}”" for key in missing)}
-        )
     return columns, ignored
+
+
+def _missing(columns: list[str]) -> list[str]:
+    return [key for key in REQUIRED_COLUMNS if key not in columns]
+
+
+def _no_header(candidates: list[list[str]]) -> SpreadsheetError:
+    columns = max(candidates, key=lambda keys: sum(1 for key in keys if key))
+    return SpreadsheetError(
+        _("Baris judul harus memuat kolom %(columns)s. Unduh templat atau ekspor sebagai contoh.")
+        % {"columns": ", ".join(f"“{column_label(key)}”" for key in _missing(columns))}
+    )
 
 
 def read_spreadsheet(upload, *, max_bytes: int) -> Sheet:
@@ -323,6 +356,10 @@ def read_spreadsheet(upload, *, max_bytes: int) -> Sheet:
         table = _xlsx_rows(raw, max_rows=max_rows, max_columns=max_columns)
     columns: list[str] | None = None
     ignored: list[str] = []
+    # The rows above the headings; when none has the required columns, the message names
+    # what the one closest to headings lacks.
+    titles: list[list[str]] = []
+    aliases = _header_aliases()
     rows: list[tuple[int, dict[str, str]]] = []
     text = 0
     try:
@@ -334,6 +371,12 @@ def read_spreadsheet(upload, *, max_bytes: int) -> Sheet:
             if not any(cells):
                 continue
             if columns is None:
+                found, found_ignored = _columns(cells, aliases)
+                if _missing(found):
+                    titles.append(found)
+                    if len(titles) > MAX_TITLE_ROWS:
+                        raise _no_header(titles)
+                    continue
                 if any(cells[max_columns:]):
                     raise SpreadsheetError(
                         _(
@@ -342,7 +385,7 @@ def read_spreadsheet(upload, *, max_bytes: int) -> Sheet:
                         )
                         % {"max": max_columns}
                     )
-                columns, ignored = _columns(cells)
+                columns, ignored = found, found_ignored
                 continue
             if len(rows) >= max_rows:
                 raise too_many_rows
@@ -363,6 +406,8 @@ def read_spreadsheet(upload, *, max_bytes: int) -> Sheet:
     finally:
         table.close()
     if columns is None:
+        if titles:
+            raise _no_header(titles)
         raise SpreadsheetError(_("Berkas ini kosong."))
     if not rows:
         raise SpreadsheetError(_("Berkas ini hanya memuat baris judul, tanpa data."))

@@ -334,9 +334,9 @@ def test_export_follows_scope_and_filters(client, catalogue, opd_staff):
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert {row[2] for row in rows[1:]} == {"Portal Resmi", "SIAK"}
+    assert {row[0] for row in rows[1:]} == {"Portal Resmi", "SIAK"}
     rows = list(csv.reader(io.StringIO(export(client, "csv", platform="desktop").content.decode())))
-    assert [row[2] for row in rows[1:]] == ["SIAK"]
+    assert [row[0] for row in rows[1:]] == ["SIAK"]
     xlsx = export(client, "xlsx")
     assert xlsx.content[:2] == b"PK"
     assert export(client, "pdf").status_code == 404
@@ -378,6 +378,22 @@ def test_import_with_bad_rows_names_them_and_applies_nothing(client, catalogue, 
     assert "tidak ada yang diterapkan" in response.content.decode()
     assert not Application.objects.filter(name="E-Office").exists()
     assert Application.objects.get(name="SIAK").year_built is None
+
+
+def test_the_preview_of_a_file_with_errors_takes_the_fixed_file_again(client, catalogue, opd_staff):
+    client.force_login(opd_staff)
+    content = b"opd,name,year_built\nDisdukcapil,SIAK,2019\n"
+    page = client.get(upload(client, content).url)
+    html = page.content.decode()
+    assert 'data-testid="upload-again"' in html
+    form = html.split('data-testid="upload-again"', 1)[0].rsplit("<form", 1)[1]
+    assert f'action="{IMPORT}"' in form and 'enctype="multipart/form-data"' in form
+    assert "Kembali ke formulir impor" in html
+    fixed = b'opd,name,year_built\n"Diskominfo,SP",Portal Resmi,2019\n'
+    response = upload(client, fixed, name="diperbaiki.csv")
+    again = client.get(response.url)
+    assert [row.action for row in again.context["preview"].rows] == ["update"]
+    assert 'data-testid="upload-again"' not in again.content.decode()
 
 
 def test_wrong_file_type_gets_a_clear_message(client, scoped_world, opd_staff):

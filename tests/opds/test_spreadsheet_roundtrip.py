@@ -15,6 +15,8 @@ from opds.models import Application
 from tests.opds.factories import ApplicationFactory, OPDFactory
 
 LIMIT = 2 * 1024 * 1024
+# Every format the catalogue exports in comes back unchanged.
+FORMATS = ["csv", "csv-id", "xlsx"]
 
 
 @pytest.fixture
@@ -27,9 +29,9 @@ def demo_user(username):
 
 
 def export_upload(applications, file_format):
-    if file_format == "csv":
+    if file_format.startswith("csv"):
         stream = io.StringIO()
-        export_csv(applications, stream)
+        export_csv(applications, stream, file_format=file_format)
         return SimpleUploadedFile("ekspor.csv", stream.getvalue().encode("utf-8"))
     return SimpleUploadedFile("ekspor.xlsx", export_xlsx(applications))
 
@@ -59,7 +61,7 @@ def outcomes(preview):
     return {(row.action, row.name, tuple(row.changes), tuple(row.errors)) for row in preview.rows}
 
 
-@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+@pytest.mark.parametrize("file_format", FORMATS)
 def test_the_demo_catalogue_imports_back_unchanged_for_an_admin(
     demo, file_format, django_assert_max_num_queries
 ):
@@ -83,7 +85,7 @@ def test_the_demo_catalogue_imports_back_unchanged_for_an_admin(
     assert Application.history.count() == history
 
 
-@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+@pytest.mark.parametrize("file_format", FORMATS)
 def test_an_opd_operator_imports_the_region_export_back_unchanged(demo, file_format):
     operator = demo_user("opd.kominfo")
     before, history = snapshot(), Application.history.count()
@@ -133,14 +135,14 @@ def test_an_opd_operator_changes_their_own_rows_but_not_another_opds(demo):
     assert Application.objects.get(name="SIAK Gunung Mas").status == "active"
 
 
-@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+@pytest.mark.parametrize("file_format", FORMATS)
 def test_the_downloaded_export_uploaded_again_changes_nothing(client, demo, file_format):
     admin = demo_user("admin")
     client.force_login(admin)
     export = client.get(reverse("opds:application_export", kwargs={"file_format": file_format}))
     assert export.status_code == 200
     before, history = snapshot(), Application.history.count()
-    upload = SimpleUploadedFile(f"katalog.{file_format}", export.content)
+    upload = SimpleUploadedFile(f"katalog.{file_format.split('-')[0]}", export.content)
     response = client.post(reverse("opds:application_import"), {"file": upload})
     assert response.status_code == 302
     page = client.get(response.url)
@@ -156,7 +158,7 @@ def test_the_downloaded_export_uploaded_again_changes_nothing(client, demo, file
     assert Application.history.count() == history
 
 
-@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+@pytest.mark.parametrize("file_format", FORMATS)
 def test_names_holding_the_separator_or_quotes_come_back_unchanged(
     scoped_world, admin_user, file_format
 ):
@@ -176,7 +178,7 @@ def test_names_holding_the_separator_or_quotes_come_back_unchanged(
     assert snapshot() == before
 
 
-@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+@pytest.mark.parametrize("file_format", FORMATS)
 def test_an_opd_whose_full_name_is_another_opds_short_name_comes_back_unchanged(
     scoped_world, admin_user, file_format
 ):
@@ -191,7 +193,7 @@ def test_an_opd_whose_full_name_is_another_opds_short_name_comes_back_unchanged(
     )
 
 
-@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+@pytest.mark.parametrize("file_format", FORMATS)
 def test_an_integration_whose_name_two_opds_use_comes_back_unchanged(
     scoped_world, admin_user, file_format
 ):
@@ -235,7 +237,7 @@ def test_an_integration_named_by_several_opds_asks_for_the_owner(scoped_world, a
     assert set(other.integrations.all()) == {theirs, Application.objects.get(name="Baru")}
 
 
-@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+@pytest.mark.parametrize("file_format", FORMATS)
 def test_text_that_looks_like_a_formula_comes_back_unchanged(scoped_world, admin_user, file_format):
     kominfo = scoped_world["kominfo"]
     quoted = ApplicationFactory(opd=kominfo, name="'=SUM(1)", notes="'+62 811")
@@ -249,7 +251,7 @@ def test_text_that_looks_like_a_formula_comes_back_unchanged(scoped_world, admin
     assert snapshot() == before
 
 
-@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+@pytest.mark.parametrize("file_format", FORMATS)
 def test_line_breaks_and_spaces_a_spreadsheet_cannot_keep_are_no_change(
     scoped_world, admin_user, file_format
 ):
@@ -275,3 +277,40 @@ def test_a_real_change_of_text_with_line_breaks_is_an_update(scoped_world, admin
     sheet.rows[0][1]["description"] = "Berita\nAgenda\nPengumuman"
     row = import_preview(sheet, user=admin_user).rows[0]
     assert (row.action, row.changes) == ("update", ["Deskripsi"])
+
+
+def test_an_export_written_before_the_page_headings_imports_back_unchanged(
+    scoped_world, admin_user
+):
+    # Exports used to name columns with capitalize() ("Opd pengguna", "Alamat (url)"), start
+    # with the region and call the last change "Diubah pada".
+    kominfo, dukcapil = scoped_world["kominfo"], scoped_world["dukcapil"]
+    portal = ApplicationFactory(opd=kominfo, name="Portal", url="https://gumas.go.id")
+    portal.user_opds.set([dukcapil])
+    header = ["Kode wilayah", "Opd pemilik", "Nama aplikasi", "Opd pengguna", "Alamat (url)"]
+    header += ["Diubah oleh", "Diubah pada"]
+    row = ["62.10", kominfo.name, "Portal", dukcapil.name, "https://gumas.go.id", "admin", "x"]
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([header, row])
+    upload = SimpleUploadedFile("lama.csv", ("\ufeff" + buffer.getvalue()).encode())
+    sheet = read_spreadsheet(upload, max_bytes=LIMIT)
+    assert sheet.columns == ["region", "opd", "name", "user_opds", "url"]
+    assert sheet.ignored_columns == []
+    preview = import_preview(sheet, user=admin_user)
+    assert [(row.action, row.changes) for row in preview.rows] == [("unchanged", [])]
+
+
+def test_a_regency_code_a_spreadsheet_read_as_a_number_still_finds_the_region(
+    scoped_world, admin_user
+):
+    ApplicationFactory(opd=scoped_world["kominfo"], name="Portal")
+    buffer = io.StringIO()
+    # 62.10 opened as a number in a spreadsheet and saved again.
+    csv.writer(buffer).writerows(
+        [["Kode wilayah", "OPD pemilik", "Nama aplikasi"], ["62.1", "Diskominfo,SP", "Portal"]]
+    )
+    sheet = read_spreadsheet(
+        SimpleUploadedFile("katalog.csv", buffer.getvalue().encode()), max_bytes=LIMIT
+    )
+    preview = import_preview(sheet, user=admin_user)
+    assert [(row.action, row.name) for row in preview.rows] == [("unchanged", "Portal")]

@@ -72,18 +72,19 @@ def test_csv_export_neutralises_formulas_and_lists_the_filtered_rows(kominfo, du
     stream = io.StringIO()
     export_csv(Application.objects.filter(opd=kominfo), stream)
     rows = list(csv.reader(io.StringIO(stream.getvalue().lstrip("\ufeff"))))
-    assert rows[0][:3] == ["Kode wilayah", "OPD pemilik", "Nama aplikasi"]
+    assert rows[0][:3] == ["Nama aplikasi", "OPD pemilik", "Kode wilayah"]
     assert len(rows) == 2
-    assert rows[1][2] == "'=cmd|' /C calc'!A0"
+    assert rows[1][0] == "'=cmd|' /C calc'!A0"
     assert "'@SUM(1+1)" in rows[1]
 
 
 def test_xlsx_export_writes_formulas_as_plain_text(kominfo):
     ApplicationFactory(opd=kominfo, name="=1+1", year_built=2018)
     sheet = load_workbook(io.BytesIO(export_xlsx(Application.objects.all()))).active
-    row = [cell.value for cell in sheet[2]]
-    assert row[2] == "'=1+1"
-    assert sheet.cell(row=2, column=3).data_type == "s"
+    header = next(row[0].row for row in sheet.iter_rows() if row[0].value == "Nama aplikasi")
+    row = [cell.value for cell in sheet[header + 1]]
+    assert row[0] == "'=1+1"
+    assert sheet.cell(row=header + 1, column=1).data_type == "s"
     assert 2018 in row
 
 
@@ -427,3 +428,37 @@ def test_an_xlsx_declaring_entities_is_unreadable():
             archive.writestr(info.filename, data)
     with pytest.raises(SpreadsheetError, match="tidak dapat dibaca"):
         read_spreadsheet(SimpleUploadedFile("katalog.xlsx", out.getvalue()), max_bytes=LIMIT)
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_the_headings_are_found_below_title_rows_whatever_the_delimiter(
+    scoped_world, opd_staff, delimiter
+):
+    # An XLSX export saved as CSV by a spreadsheet: its title and notes come first.
+    sheet = sheet_of(
+        [
+            ["Katalog aplikasi · Kabupaten Gunung Mas", "", ""],
+            ["Diekspor 2026-12-01", "", ""],
+            ["Status: Aktif; Platform: Web", "", ""],
+            ["", "", ""],
+            ["Nama aplikasi", "OPD pemilik", "Tahun dibangun"],
+            ["E-Office", "Diskominfo,SP", "2021"],
+        ],
+        delimiter=delimiter,
+    )
+    assert sheet.columns == ["name", "opd", "year_built"]
+    assert sheet.rows == [(6, {"name": "E-Office", "opd": "Diskominfo,SP", "year_built": "2021"})]
+    assert import_preview(sheet, user=opd_staff).rows[0].action == "create"
+
+
+def test_a_file_whose_headings_do_not_come_within_ten_rows_names_the_missing_columns():
+    rows = [[f"Judul {number}"] for number in range(11)] + [["OPD pemilik", "Nama aplikasi"]]
+    with pytest.raises(SpreadsheetError) as error:
+        sheet_of(rows)
+    assert str(error.value) == (
+        "Baris judul harus memuat kolom “OPD pemilik”, “Nama aplikasi”. Unduh templat atau "
+        "ekspor sebagai contoh."
+    )
+    with pytest.raises(SpreadsheetError) as error:
+        sheet_of([["Judul"], ["OPD pemilik", "Nama"], ["Diskominfo,SP", "Portal"]])
+    assert "harus memuat kolom “Nama aplikasi”. Unduh" in str(error.value)

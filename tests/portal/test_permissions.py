@@ -156,6 +156,11 @@ MATRIX: dict[str, Entry] = {
     "opds:application_import": Entry(
         read="login 403 ok 403 403 ok", write="login 403 ok 403 403 ok"
     ),
+    "opds:application_import_template": Entry(
+        kwargs=lambda world, scope: {"file_format": "xlsx"},
+        read="login 403 ok 403 403 ok",
+        scoped=False,
+    ),
     "opds:application_import_preview": Entry(
         kwargs=lambda world, scope: {"token": "none"},
         read="login 403 ok 403 403 ok",

@@ -8,12 +8,14 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from assessments import workflow
 from assessments.models import Assessment, Indicator
 from assessments.scoring import assessment_result
+from opds.models import Region
 from tests.opds.factories import OPDFactory, RegencyFactory
 
 User = get_user_model()
@@ -113,18 +115,153 @@ def test_sorting_the_ranking_costs_no_extra_query(client, demo):
     assert len(set(counts)) == 1, counts
 
 
-def test_ranking_exports_the_same_numbers_as_csv_and_xlsx(client, demo):
+def ranking_sheet(client, **params):
+    response = client.get(ranking_url(format="xlsx", **params))
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    return load_workbook(io.BytesIO(response.content)).active
+
+
+def page_table(client, **params):
+    """The ranking page's rows as the export should hold them."""
+    context = client.get(ranking_url(**params)).context
+    rows = [
+        [
+            row.rank,
+            row.region.name,
+            row.index,
+            row.result.rating.label if row.result else None,
+            *[row.score(d.code) for d in context["dimensions"]],
+            row.change,
+            row.assessment.get_status_display() if row.assessment else "Belum dinilai",
+        ]
+        for row in context["rows"]
+    ]
+    averages = [context["averages"][d.code] for d in context["dimensions"]]
+    return rows, averages
+
+
+def as_float(values):
+    return [float(v) if isinstance(v, Decimal) else v for v in values]
+
+
+def test_the_ranking_xlsx_holds_the_page_rows_headings_and_averages_as_numbers(client, demo):
     login(client, "reviewer")
-    response = client.get(ranking_url(format="csv"))
-    assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][:4] == ["Peringkat", "Kode", "Wilayah", "Indeks"]
-    gunung_mas = next(r for r in rows if r[1] == "62.10")
-    assert gunung_mas[3] == "2.20"
-    response = client.get(ranking_url(format="xlsx"))
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    values = {row[1]: row for row in sheet.iter_rows(values_only=True)}
-    assert float(values["62.10"][3]) == 2.20
+    rows, averages = page_table(client)
+    sheet = ranking_sheet(client)
+    assert sheet["A1"].value == "Peringkat e-Government Provinsi Kalimantan Tengah 2019"
+    assert sheet["A2"].value == f"Diekspor {timezone.localdate().isoformat()}"
+    header = [cell.value for cell in sheet[5]]
+    assert header == [
+        "Peringkat",
+        "Kabupaten/kota",
+        "Indeks",
+        "Predikat",
+        "Kebijakan",
+        "Kelembagaan",
+        "Infrastruktur",
+        "Aplikasi",
+        "Perencanaan",
+        "Perubahan",
+        "Status",
+    ]
+    assert sheet.freeze_panes == "A6"
+    assert sheet.auto_filter.ref == f"A5:K{5 + len(rows)}"
+    body = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=6)]
+    # Every region of the page in the page's order, those not assessed included, then the
+    # province averages.
+    assert body[:-1] == [as_float(row) for row in rows]
+    assert len(rows) == 14
+    assert body[-1] == [None, "Rata-rata provinsi", None, None, *as_float(averages), None, None]
+    assert sum(row[-1] == "Belum dinilai" for row in body) == 7
+    gunung_mas = next(row for row in sheet.iter_rows(min_row=6) if row[1].value.endswith("Mas"))
+    index, change = gunung_mas[2], gunung_mas[9]
+    assert (index.value, index.data_type, index.number_format) == (2.2, "n", "0.00")
+    assert (change.value, change.number_format) == (0.52, "+0.00;-0.00;0.00")
+    assert (gunung_mas[0].value, gunung_mas[0].data_type) == (4, "n")
+
+
+def test_the_ranking_export_follows_the_sort_order_of_the_page(client, demo):
+    login(client, "reviewer")
+    rows, _averages = page_table(client, sort="applications")
+    sheet = ranking_sheet(client, sort="applications")
+    names = [row[1].value for row in sheet.iter_rows(min_row=6)][:-1]
+    assert names == [row[1] for row in rows]
+    assert names != [row[1] for row in page_table(client)[0]]
+
+
+def test_the_ranking_csv_comes_in_both_dialects(client, demo):
+    login(client, "reviewer")
+    rows, averages = page_table(client)
+    plain = client.get(ranking_url(format="csv"))
+    assert plain["Content-Type"].startswith("text/csv")
+    assert plain["Content-Disposition"] == 'attachment; filename="peringkat-egov-62-2019.csv"'
+    comma = list(csv.reader(io.StringIO(plain.content.decode("utf-8-sig"))))
+    indonesian = client.get(ranking_url(format="csv-id"))
+    assert indonesian["Content-Disposition"].endswith('-2019-titik-koma.csv"')
+    semicolon = list(csv.reader(io.StringIO(indonesian.content.decode("utf-8-sig")), delimiter=";"))
+    assert comma[0] == semicolon[0]
+    assert comma[0][:4] == ["Peringkat", "Kabupaten/kota", "Indeks", "Predikat"]
+    assert len(comma) == len(semicolon) == 1 + len(rows) + 1
+    gunung_mas = next(row for row in comma if row[1] == "Kabupaten Gunung Mas")
+    assert (gunung_mas[0], gunung_mas[2], gunung_mas[9], gunung_mas[10]) == (
+        "4",
+        "2.20",
+        "+0.52",
+        "Final",
+    )
+    gunung_mas = next(row for row in semicolon if row[1] == "Kabupaten Gunung Mas")
+    assert (gunung_mas[2], gunung_mas[9]) == ("2,20", "+0,52")
+    assert semicolon[-1][1] == "Rata-rata provinsi"
+    assert semicolon[-1][4] == f"{averages[0]:.2f}".replace(".", ",")
+    assert [row[1] for row in semicolon[1:-1]] == [row[1] for row in rows]
+    assert semicolon[-2][-1] == "Belum dinilai" and semicolon[-2][0] == ""
+
+
+@pytest.mark.parametrize("value", ["pdf", "CSV", ""])
+def test_a_ranking_export_format_the_portal_does_not_write_is_not_found(client, demo, value):
+    login(client, "reviewer")
+    assert client.get(ranking_url(format=value)).status_code == 404
+
+
+# However many regions, with one or fifteen more than the demo's: the session and the
+# membership, the framework and its years, the regions, the assessments and their answers.
+RANKING_EXPORT_QUERIES = 15
+
+
+@pytest.mark.parametrize("file_format", ["xlsx", "csv", "csv-id"])
+def test_the_ranking_export_queries_do_not_grow_with_the_regions(
+    client, demo, file_format, django_assert_max_num_queries
+):
+    from reports.figures import framework_for
+
+    reviewer = User.objects.get(username="reviewer")
+    framework = framework_for()
+    province = Region.objects.get(code="62")
+    indicators = list(Indicator.objects.filter(dimension__framework=framework))
+    for number in range(30, 45):
+        region = RegencyFactory(parent=province, code=str(number))
+        assessment = workflow.assessment_create(
+            user=reviewer, region=region, year=2019, framework=framework
+        )
+        for indicator in indicators[:10]:
+            workflow.answer_save(assessment, indicator, user=reviewer, version=0, verified_level=2)
+    client.force_login(reviewer)
+    with django_assert_max_num_queries(RANKING_EXPORT_QUERIES):
+        response = client.get(ranking_url(format=file_format))
+    assert response.status_code == 200
+
+
+def test_the_ranking_page_offers_the_three_downloads(client, demo):
+    login(client, "reviewer")
+    content = client.get(ranking_url(sort="name")).content.decode()
+    for label, key in [
+        ("XLSX (Excel)", "xlsx"),
+        ("CSV", "csv"),
+        ("CSV untuk Excel berbahasa Indonesia (titik koma)", "csv-id"),
+    ]:
+        assert f'href="?year=2019&amp;sort=name&amp;format={key}">{label}</a>' in content
 
 
 @pytest.mark.parametrize("username", ["kadis.gumas", "opd.kominfo"])
