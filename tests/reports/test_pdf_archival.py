@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import translation
 
+from masterplan.models import DimensionTarget
 from opds.models import Region
 from reports import documents, pdf
 from tests.reports.conftest import pdf_text
@@ -261,3 +262,14 @@ def test_table_cells_are_tagged_with_their_row_and_column_headers(client, demo, 
     # The headings and the charts (each a figure) are in the structure a reader follows.
     assert re.search(r'H2 \(block\)\n\s+Span \(inline\)\n\s+"Rekomendasi"', tree)
     assert tree.count("Figure:") == 5  # the emblem and four charts
+
+
+def test_a_plan_without_targets_for_the_year_charts_the_scores_alone_and_says_so(
+    client, demo, tmp_path
+):
+    with_targets = " ".join(" ".join(pdf_text(fetch(client, region_url(2020)), tmp_path)).split())
+    assert "Target rencana induk" in with_targets
+    DimensionTarget.objects.filter(plan__region__code="62.10", year=2020).delete()
+    text = " ".join(" ".join(pdf_text(client.get(region_url(2020)).content, tmp_path)).split())
+    assert "Target rencana induk" not in text  # no legend entry for a series without values
+    assert "tidak menetapkan target skor dimensi untuk tahun 2020" in text
