@@ -231,11 +231,11 @@ def test_a_change_to_the_charts_or_the_render_options_is_a_new_layout(
         pdf.layout_digest.cache_clear()
 
 
-def table_cells(data, tmp_path):
-    """Each tagged data cell's text with the texts of the header cells the tags give it."""
-    tree = poppler("pdfinfo", data, tmp_path, "-struct-text").splitlines()
+def table_cells(tree):
+    """Each tagged data cell's text with the texts of the header cells the tags give it, from
+    the structure tree ``pdfinfo -struct-text`` prints."""
     headers, cells, pending = {}, [], None
-    for line in tree:
+    for line in tree.splitlines():
         line = line.strip()
         if match := re.fullmatch(r"TH <(.+)>", line):
             pending = ("TH", match.group(1))
@@ -253,15 +253,16 @@ def table_cells(data, tmp_path):
 
 
 def test_table_cells_are_tagged_with_their_row_and_column_headers(client, demo, tmp_path):
-    region = table_cells(fetch(client, region_url()), tmp_path)
-    assert ("2,29", ["Kebijakan", "Skor 2019"]) in region
-    assert ("+0,58", ["Kebijakan", "Perubahan"]) in region
-    province = table_cells(fetch(client, province_url()), tmp_path)
-    assert ("3,17", ["Kota Palangka Raya", "Indeks"]) in province
-    tree = poppler("pdfinfo", fetch(client, region_url()), tmp_path, "-struct-text")
+    # The province report: poppler takes long to print the region report's larger tree, and
+    # both reports' tables are written the same way.
+    tree = poppler("pdfinfo", fetch(client, province_url()), tmp_path, "-struct-text")
+    cells = table_cells(tree)
+    assert ("3,17", ["Kota Palangka Raya", "Indeks"]) in cells
+    assert ("2,86", ["Kota Palangka Raya", "Perencanaan"]) in cells
+    assert ("2,41", ["Aplikasi", "Rata-rata"]) in cells
     # The headings and the charts (each a figure) are in the structure a reader follows.
-    assert re.search(r'H2 \(block\)\n\s+Span \(inline\)\n\s+"Rekomendasi"', tree)
-    assert tree.count("Figure:") == 5  # the emblem and four charts
+    assert re.search(r'H2 \(block\)\n\s+Span \(inline\)\n\s+"Peringkat"', tree)
+    assert tree.count("Figure:") == 3  # the emblem and two charts
 
 
 def test_a_plan_without_targets_for_the_year_charts_the_scores_alone_and_says_so(
