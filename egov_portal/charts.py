@@ -2,7 +2,9 @@
 
 Every chart carries a <title> and a <desc> for screen readers (the page shows the same numbers
 as a table next to it) and a viewBox padded so labels are never clipped. No JavaScript, no
-external fonts: the SVG inherits the page's font.
+external fonts: on a page the SVG takes the page's font (portal.css sets ``.chart { font-family:
+inherit }``, which outranks the attribute); a PDF's SVG renderer reads only the attribute, which
+names the font the report embeds (``FONT_FAMILY``).
 
 The functions take plain values (labels, numbers) and know nothing about the portal's models,
 so every app can draw with them.
@@ -11,7 +13,7 @@ so every app can draw with them.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from itertools import count
 
@@ -23,6 +25,8 @@ PALETTE = ["#0b4f8a", "#d97706", "#15803d", "#9333ea", "#b91c1c", "#0e7490"]
 GRID = "#c8ced6"
 INK = "#212529"
 MUTED = "#5c636a"
+# The family the PDF reports declare with @font-face from the shipped DejaVu Sans files.
+FONT_FAMILY = "Portal Sans, DejaVu Sans, sans-serif"
 
 _ids = count(1)
 
@@ -55,17 +59,28 @@ def _svg(width, height, title, desc, body, pad=0) -> SafeString:
         # Attributes, not a style attribute (the Content-Security-Policy refuses those): the
         # chart's own size, which the page's and the PDF's CSS (max-width: 100%; height: auto)
         # shrink to a narrower container.
-        f'width="{outer_w}" height="{outer_h}" font-size="12">'
+        f'width="{outer_w}" height="{outer_h}" font-family="{FONT_FAMILY}" font-size="12">'
         f'<title id="chart-{uid}-title">{escape(title)}</title>'
         f'<desc id="chart-{uid}-desc">{escape(desc)}</desc>'
         f"{''.join(body)}</svg>"
     )
 
 
+def _drawn(series) -> list[Series]:
+    """The series worth drawing, each with its colour fixed by its place in the caller's list:
+    a series without a single value is left out of the chart and its legend (the caller says
+    why beside the chart), and the others keep their colours."""
+    coloured = [
+        replace(item, color=item.color or PALETTE[i % len(PALETTE)])
+        for i, item in enumerate(series)
+    ]
+    return [item for item in coloured if any(v is not None for v in item.values)]
+
+
 def _legend(series, x, y) -> list[str]:
     parts = []
     for i, item in enumerate(series):
-        color = item.color or PALETTE[i % len(PALETTE)]
+        color = item.color
         dash = ' stroke-dasharray="5 3"' if item.dashed else ""
         parts.append(
             f'<line x1="{x}" y1="{y + i * 18}" x2="{x + 22}" y2="{y + i * 18}" '
@@ -78,6 +93,7 @@ def _legend(series, x, y) -> list[str]:
 def radar_chart(axes, series, *, scale=(1, 4), title, desc) -> SafeString:
     """A spider chart: one axis per label, one polygon per series (values on ``scale``)."""
     low, high = scale
+    series = _drawn(series)
     # Wide enough for the longest axis labels left and right of the web.
     size, radius = 520, 115
     cx, cy = size / 2, 145
@@ -105,11 +121,9 @@ def radar_chart(axes, series, *, scale=(1, 4), title, desc) -> SafeString:
             f'<text x="{lx:.1f}" y="{ly + 4:.1f}" text-anchor="{anchor}" fill="{INK}">'
             f"{escape(label)}</text>"
         )
-    for s, item in enumerate(series):
-        color = item.color or PALETTE[s % len(PALETTE)]
+    for item in series:
+        color = item.color
         points = [(i, v) for i, v in enumerate(item.values) if v is not None]
-        if not points:
-            continue
         coords = " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, v) for i, v in points))
         dash = ' stroke-dasharray="5 3"' if item.dashed else ""
         opacity = "0.12" if item.dashed else "0.25"
@@ -127,7 +141,8 @@ def radar_chart(axes, series, *, scale=(1, 4), title, desc) -> SafeString:
 def line_chart(labels, series, *, scale=(1, 4), title, desc) -> SafeString:
     """Values over a sequence of labels (years), one line per series, with value labels."""
     low, high = scale
-    width, height, left, top, plot_h = 460, 230, 44, 12, 170
+    series = _drawn(series)
+    width, height, left, top, plot_h = 400, 230, 44, 12, 170
     step = (width - left - 30) / max(len(labels) - 1, 1)
 
     def xy(i, v):
@@ -148,8 +163,8 @@ def line_chart(labels, series, *, scale=(1, 4), title, desc) -> SafeString:
             f'<text x="{x:.1f}" y="{top + plot_h + 18}" text-anchor="middle" fill="{INK}">'
             f"{escape(label)}</text>"
         )
-    for s, item in enumerate(series):
-        color = item.color or PALETTE[s % len(PALETTE)]
+    for item in series:
+        color = item.color
         points = [(i, v) for i, v in enumerate(item.values) if v is not None]
         dash = ' stroke-dasharray="5 3"' if item.dashed else ""
         if len(points) > 1:
@@ -174,6 +189,7 @@ def line_chart(labels, series, *, scale=(1, 4), title, desc) -> SafeString:
 
 def bar_chart(labels, series, *, maximum=None, places=2, title, desc) -> SafeString:
     """Horizontal bars: one group per label, one bar per series, value written at the end."""
+    series = _drawn(series)
     values = [v for item in series for v in item.values if v is not None]
     top_value = _num(maximum if maximum is not None else max(values, default=1) or 1)
     # Room for the longest label at about 7 px a character (12 px sans-serif).
@@ -189,7 +205,7 @@ def bar_chart(labels, series, *, maximum=None, places=2, title, desc) -> SafeStr
         )
         for s, item in enumerate(series):
             value = item.values[g]
-            color = item.color or PALETTE[s % len(PALETTE)]
+            color = item.color
             y = y0 + s * bar_h
             if value is None:
                 body.append(f'<text x="{label_w + 4}" y="{y + 11}" fill="{MUTED}">—</text>')

@@ -337,6 +337,11 @@ class DimensionScores:
     points: tuple[ScorePoint, ...]
 
     @property
+    def assessed(self) -> bool:
+        """Whether any plan year has an assessment score to set against the target."""
+        return any(p.actual is not None for p in self.points)
+
+    @property
     def latest_compared(self) -> ScorePoint | None:
         compared = [p for p in self.points if p.gap is not None]
         return compared[-1] if compared else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -146,7 +147,9 @@ def current_region_version(region_code: str, year: int) -> ReportVersion | None:
 def letterhead(region: Region) -> dict:
     province = region if region.kind == Region.Kind.PROVINCE else region.parent
     return {
-        "province_name": province.name,
+        # Region names carry their kind ("Provinsi Kalimantan Tengah"); the letterhead's
+        # "Pemerintah Provinsi …" already says it, in each language's own word order.
+        "province_short_name": province.name.removeprefix("Provinsi ").strip(),
         "place": signing_place(region),
         "issuer": settings.REPORT_ISSUER,
         "address": settings.REPORT_ADDRESS,
@@ -160,8 +163,31 @@ def signing_place(region: Region) -> str:
     return province.capital or province.name
 
 
+@dataclass(frozen=True)
+class ReportSource:
+    """What a PDF report is made from: its version, its template and the function that builds
+    the template's context (called only when the cache has no PDF of that version); whether it
+    reports final assessments only (then it is signed) and where it is issued."""
+
+    version: ReportVersion
+    template: str
+    build: Callable[[], dict]
+    final: bool
+    place: str
+
+    def pdf(self) -> Pdf:
+        return cached_pdf(
+            self.version, self.template, self.build, final=self.final, place=self.place
+        )
+
+
 def region_report(*, user, region: Region, year: int) -> Pdf | None:
     """The region's PDF report for ``year``; None when there is no assessment to report."""
+    source = region_report_source(user=user, region=region, year=year)
+    return source.pdf() if source else None
+
+
+def region_report_source(*, user, region: Region, year: int) -> ReportSource | None:
     context = region_context(user=user, region=region, year=year)
     if context is None:
         return None
@@ -172,12 +198,17 @@ def region_report(*, user, region: Region, year: int) -> Pdf | None:
             **context,
             **letterhead(region),
             "draft": data.assessment.status != "final",
+            "subject": _(
+                "Hasil penilaian kapabilitas e-government %(region)s tahun %(year)s: indeks, "
+                "skor dimensi, rekomendasi, rencana induk dan katalog aplikasi."
+            )
+            % {"region": region.name, "year": year},
             "indicator_rows": figures.indicator_details(
                 data.assessment, data.dimensions, data.result
             ),
         }
 
-    return cached_pdf(
+    return ReportSource(
         context["version"],
         "reports/pdf/region_report.html",
         build,
@@ -222,6 +253,11 @@ def province_version(province_code: str, year: int) -> ReportVersion:
 
 def province_report(*, user, province: Region, year: int) -> Pdf | None:
     """The province's PDF report for ``year``; None when no region has an assessment."""
+    source = province_report_source(user=user, province=province, year=year)
+    return source.pdf() if source else None
+
+
+def province_report_source(*, user, province: Region, year: int) -> ReportSource | None:
     framework = figures.framework_for()
     if framework is None:
         return None
@@ -241,13 +277,18 @@ def province_report(*, user, province: Region, year: int) -> Pdf | None:
             "dimensions": dimensions,
             "averages": averages,
             "draft": any(row.assessment and row.assessment.status != "final" for row in rows),
+            "subject": _(
+                "Peringkat kapabilitas e-government kabupaten/kota %(province)s tahun %(year)s "
+                "dan rata-rata provinsi per dimensi."
+            )
+            % {"province": province.name, "year": year},
             "index_chart": ranking_chart(rows, framework, year),
             "average_chart": averages_chart(averages, dimensions, framework, year),
         }
 
     # Signed only when every assessment it ranks is final.
     final = all(row.assessment.status == "final" for row in rows if row.assessment)
-    return cached_pdf(
+    return ReportSource(
         province_version(province.code, year),
         "reports/pdf/province_report.html",
         build,

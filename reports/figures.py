@@ -285,6 +285,12 @@ class PlanFigures:
     year: int
     rows: list  # (dimension code, score, target, gap) for ``year``
 
+    @property
+    def has_targets(self) -> bool:
+        """Whether the plan sets a score target for ``year`` (a plan may set targets only for
+        some of its years, or none)."""
+        return any(row[2] is not None for row in self.rows)
+
 
 def plan_figures(data: dict | None, *, year: int, result: Result, dimensions) -> PlanFigures | None:
     """The master plan a report prints (``frozen.plan_data``), with each dimension's score

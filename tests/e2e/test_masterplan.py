@@ -104,3 +104,35 @@ def test_head_reviews_the_first_plan_and_starts_the_next_with_its_unfinished_pro
     expect(page.get_by_role("heading", level=1)).to_have_text(NETWORK)
     page.get_by_role("navigation", name="Remah roti").get_by_role("link", name=FIRST).click()
     expect(page.get_by_test_id("plan-status")).to_have_text("Sudah dievaluasi")
+
+
+CHART_TEXT_SIZES = """figures => figures.map(figure => {
+  const svg = figure.querySelector("svg.chart");
+  const scale = svg.getScreenCTM().a;
+  return Math.min(...[...svg.querySelectorAll("text")].map(
+    text => parseFloat(getComputedStyle(text).fontSize) * scale));
+})"""
+
+
+def test_the_plan_charts_are_legible_at_desktop_width_and_draw_no_empty_series(page, demo_data):
+    log_in(page, "kadis.gumas", demo_data)
+    page.get_by_role("link", name="Rencana induk").click()
+    page.get_by_role("link", name=FIRST).click()
+    for width in (1024, 1280, 1920):
+        page.set_viewport_size({"width": width, "height": 900})
+        sizes = page.locator("figure[data-testid^='chart-']").evaluate_all(CHART_TEXT_SIZES)
+        assert len(sizes) == 5
+        # Pixels as drawn on the screen: the smallest label of every chart.
+        assert min(sizes) >= 11, (width, sizes)
+    chart = page.get_by_test_id("chart-policy")
+    expect(chart.locator("text", has_text="Skor penilaian")).to_have_count(1)
+
+    # The re-draft in force has no assessed year yet: its charts show the targets alone.
+    page.get_by_role("navigation", name="Navigasi utama").get_by_role(
+        "link", name="Rencana induk"
+    ).click()
+    page.get_by_role("link", name=SECOND).click()
+    expect(page.get_by_test_id("no-scores-note")).to_contain_text("2021–2024")
+    chart = page.get_by_test_id("chart-policy")
+    expect(chart.locator("text", has_text="Target skor rencana")).to_have_count(1)
+    expect(chart.locator("text", has_text="Skor penilaian")).to_have_count(0)

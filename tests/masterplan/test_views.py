@@ -7,6 +7,7 @@ from assessments.models import Answer, Indicator
 from masterplan.models import MasterPlan, Target
 from opds.models import Membership
 from tests.assessments.factories import make_assessment
+from tests.masterplan.factories import DimensionTargetFactory
 from tests.opds.factories import user_with_role
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -94,6 +95,40 @@ def test_the_overview_shows_rupiah_and_per_cent_the_indonesian_way(client, plan,
     assert (
         '<span class="fw-semibold" data-testid="dimension-progress-infrastructure">50,0%' in content
     )
+
+
+def chart_of(content, code):
+    return content.split(f'data-testid="chart-{code}"', 1)[1].split("</figure>", 1)[0]
+
+
+def test_a_plan_without_assessments_charts_its_targets_and_says_why_scores_are_missing(
+    client, plan, head
+):
+    DimensionTargetFactory(plan=plan, year=2018, score=Decimal("2.50"))
+    client.force_login(head)
+    content = client.get(detail_url(plan)).content.decode()
+    chart = chart_of(content, "policy")
+    # The legend lists only what the chart draws: no entry for a series without a value.
+    assert ">Target skor rencana</text>" in chart
+    assert ">Skor penilaian</text>" not in chart
+    assert 'data-testid="no-scores-note"' in content
+    assert "Belum ada penilaian pada tahun 2017–2020" in content
+    assert "Lingkaran terbuka" not in content
+
+
+def test_a_plan_with_an_assessment_charts_both_series_without_the_note(
+    client, plan, head, reviewer
+):
+    DimensionTargetFactory(plan=plan, year=2018, score=Decimal("2.50"))
+    assessment = make_assessment(reviewer, plan.region, plan.framework, year=2018)
+    for indicator in Indicator.objects.filter(dimension__framework=plan.framework):
+        Answer.objects.create(assessment=assessment, indicator=indicator, verified_level=3)
+    client.force_login(head)
+    content = client.get(detail_url(plan)).content.decode()
+    chart = chart_of(content, "policy")
+    assert ">Target skor rencana</text>" in chart
+    assert ">Skor penilaian</text>" in chart
+    assert 'data-testid="no-scores-note"' not in content
 
 
 def test_the_overview_draws_the_score_chart_with_title_description_and_a_table(
