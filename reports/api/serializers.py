@@ -49,7 +49,7 @@ class ReportFileSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="The PDF as downloaded from the portal.")
 
 
-class FileVerificationSerializer(serializers.Serializer):
+class FileVerificationSerializer(VerificationSerializer):
     """What the portal says about a PDF file: whether it issued these very bytes."""
 
     valid = serializers.BooleanField(
@@ -61,10 +61,6 @@ class FileVerificationSerializer(serializers.Serializer):
     current = serializers.BooleanField(
         help_text="The figures the file printed are still the figures now."
     )
-    kind = serializers.ChoiceField(choices=["region", "province"], allow_null=True)
-    region = serializers.CharField(source="region.code", allow_null=True, default=None)
-    region_name = serializers.CharField(source="region.name", allow_null=True, default=None)
-    year = serializers.IntegerField(allow_null=True)
     issued_at = serializers.DateTimeField(
         allow_null=True, help_text="When the portal issued this very file."
     )
