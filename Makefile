@@ -24,6 +24,8 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $(VENV)/.runtime $@
 
 run: export DJANGO_DEBUG ?= 1
+# Links in e-mail and the reports' verification address point at the server `make run` starts.
+run: export PORTAL_URL ?= http://127.0.0.1:$(PORT)
 run: $(VENV)/.runtime
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo

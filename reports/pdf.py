@@ -86,8 +86,10 @@ LAYOUT_SOURCES = (
 @lru_cache(maxsize=1)
 def layout_digest() -> str:
     """A digest of everything that shapes the layout, so a new layout is never served from an
-    old cache."""
-    digest = hashlib.sha256(repr(sorted(PDF_OPTIONS.items())).encode())
+    old cache: the render options, the settings every page prints (issuer, address, the
+    verification address) and the templates and chart code."""
+    printed = (settings.REPORT_ISSUER, settings.REPORT_ADDRESS, settings.PORTAL_URL)
+    digest = hashlib.sha256(repr((sorted(PDF_OPTIONS.items()), printed)).encode())
     for source in LAYOUT_SOURCES:
         path = settings.BASE_DIR / source
         for file in sorted(path.iterdir()) if path.is_dir() else [path]:
