@@ -200,12 +200,14 @@ def test_a_section_heading_stays_on_the_page_of_its_table_or_chart(
     assert len(carried_over) >= 3, carried_over
 
 
-def test_the_letterhead_names_the_provincial_government_in_each_language(client, demo, tmp_path):
+def test_the_letterhead_and_page_numbers_read_right_in_each_language(client, demo, tmp_path):
     indonesian = pdf_text(fetch(client, region_url()), tmp_path)[0]
     assert "PEMERINTAH PROVINSI KALIMANTAN TENGAH" in indonesian
+    assert re.search(r"Halaman 1 dari \d+", indonesian)
     english = pdf_text(fetch(client, province_url(), language="en"), tmp_path)[0]
     assert "PROVINCIAL GOVERNMENT OF KALIMANTAN TENGAH" in english
     assert "PROVINSI" not in english.split("\n", 2)[0]
+    assert re.search(r"Page 1 of \d+", english)
 
 
 def test_a_change_to_the_charts_or_the_render_options_is_a_new_layout(
