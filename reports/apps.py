@@ -9,7 +9,7 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from assessments.workflow import assessment_finalised
-        from reports import frozen, signing  # noqa: F401 - signing registers its system check
+        from reports import frozen, signing  # signing also registers its system check
 
         def freeze_figures(sender, assessment, **kwargs):
             frozen.freeze(assessment)
@@ -17,3 +17,6 @@ class ReportsConfig(AppConfig):
         assessment_finalised.connect(
             freeze_figures, weak=False, dispatch_uid="reports.freeze_figures"
         )
+        # A signing configuration that cannot be used is logged at start under any server
+        # (gunicorn and the Celery worker run no system checks).
+        signing.usable_signer()
