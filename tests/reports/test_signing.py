@@ -7,6 +7,7 @@ import subprocess
 from io import StringIO
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core import checks
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -137,6 +138,11 @@ def test_a_bad_configuration_is_said_at_start_and_reports_are_served_unsigned(
     output = StringIO()
     call_command("check", stdout=output, stderr=output)
     assert "reports.W001" in output.getvalue()
+    # Any server logs it as it starts (gunicorn and the worker run no system checks).
+    with caplog.at_level(logging.WARNING, logger="reports.signing"):
+        apps.get_app_config("reports").ready()
+    assert reason in caplog.text
+    caplog.clear()
     with caplog.at_level(logging.WARNING, logger="reports.signing"):
         data = report(client)
     assert "does not contain any signatures" in pdfsig(data, tmp_path)
