@@ -155,8 +155,13 @@ def test_the_catalogue_list_comes_before_its_folded_summary_and_duplicates(
 def test_the_catalogue_export_buttons_look_active(client, catalogue, head):
     client.force_login(head)
     content = client.get(LIST).content.decode()
-    for label in ("Ekspor CSV", "Ekspor XLSX"):
-        button = re.search(rf'<a class="([^"]*)" href="[^"]*">{label}</a>', content)
+    for label in (
+        "XLSX (Excel)",
+        "CSV",
+        "CSV untuk Excel berbahasa Indonesia (titik koma)",
+    ):
+        button = re.search(rf'<a class="([^"]*)" href="[^"]*">{re.escape(label)}</a>', content)
+        assert button, label
         assert "btn-outline-primary" in button[1].split()
         assert "secondary" not in button[1] and "disabled" not in button[1]
 
