@@ -43,8 +43,8 @@ def test_reviewer_sorts_the_ranking_and_opens_a_region(page, demo_data, settings
     page.get_by_role("link", name="Aplikasi", exact=True).click()
     expect(applications).to_have_attribute("aria-sort", "ascending")
     expect(page.locator("tbody tr").first).to_contain_text("Kabupaten Murung Raya")
-    expect(page.get_by_role("link", name="Unduh CSV")).to_have_attribute(
-        "href", re.compile(r"sort=applications&format=csv")
+    expect(page.get_by_role("link", name="CSV", exact=True)).to_have_attribute(
+        "href", re.compile(r"sort=applications&format=csv$")
     )
     page.get_by_role("link", name="Kabupaten Gunung Mas").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Kabupaten Gunung Mas · 2019")
