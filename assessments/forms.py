@@ -57,6 +57,8 @@ class AssessmentCreateForm(forms.ModelForm):
         found = regions.filter(code=region) if region else regions
         if len(found[:2]) != 1:
             return None
+        # A head assesses one region: it is the one to start.
+        self.initial.setdefault("region", found[0].code)
         sources = self.fields["carry_forward_from"].queryset.filter(region=found[0])
         if self.initial.get("framework"):
             sources = sources.filter(framework__code=self.initial["framework"])
