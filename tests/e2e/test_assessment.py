@@ -92,7 +92,7 @@ def test_head_starts_2021_from_2020_and_confirms_an_indicator_then_a_dimension(p
     card = page.locator("#indicator-policy-01")
     expect(card.get_by_test_id("carried-policy-01")).to_have_text("Dari 2020, belum dikonfirmasi")
     expect(card.get_by_label(f"Level mandiri {first_level}")).to_be_checked()
-    card.get_by_role("button", name="Konfirmasi", exact=True).click()
+    card.get_by_role("button", name="Konfirmasi level").click()
     card = page.locator("#indicator-policy-01")
     expect(card.get_by_text("Tersimpan.")).to_be_visible()
     expect(card.get_by_test_id("carried-policy-01")).to_have_count(0)
