@@ -57,7 +57,8 @@ class AssessmentsConfig(AppConfig):
             ),
             link=lambda record: indicator_link(record.assessment_id, record.indicator),
             select=["assessment__region", "indicator__dimension"],
-            hidden=["assessment", "indicator"],
+            # Where a carried answer came from is said by the reason of its first entry.
+            hidden=["assessment", "indicator", "carried_from"],
         )
         history.track(
             Evidence,

@@ -11,7 +11,18 @@ from opds.models import Region
 
 
 class AssessmentCreateForm(forms.ModelForm):
-    """A new assessment, for a region the user may assess."""
+    """A new assessment, for a region the user may assess, empty or from an earlier year's."""
+
+    carry_forward_from = forms.ModelChoiceField(
+        label=_("Mulai dari penilaian tahun lalu"),
+        queryset=Assessment.objects.none(),
+        required=False,
+        empty_label=_("Tidak, mulai kosong"),
+        help_text=_(
+            "Setiap indikator dimulai dengan level terakhirnya (level verifikasi bila ada), "
+            "catatan dan bukti dukungnya; levelnya perlu Anda konfirmasi."
+        ),
+    )
 
     class Meta:
         model = Assessment
@@ -19,12 +30,43 @@ class AssessmentCreateForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = creatable_regions(user)
+        regions = creatable_regions(user)
+        self.fields["region"].queryset = regions
         self.fields["region"].to_field_name = "code"
         self.fields["framework"].queryset = Framework.objects.all()
         self.fields["framework"].to_field_name = "code"
         if not self.is_bound and Framework.objects.filter(code="pegi").exists():
             self.initial.setdefault("framework", "pegi")
+        # Which one fits is checked by assessments.carry when the form is sent.
+        self.fields["carry_forward_from"].queryset = (
+            Assessment.objects.visible_to(user)
+            .filter(region__in=regions)
+            .for_list()
+            .order_by("region__code", "-year", "framework__code")
+        )
+        self.fields["carry_forward_from"].label_from_instance = lambda assessment: (
+            f"{assessment.region} {assessment.year} · {assessment.framework.name}"
+        )
+        if not self.is_bound:
+            self.initial.setdefault("carry_forward_from", self.latest_earlier())
+
+    def latest_earlier(self):
+        """The latest earlier assessment of the suggested (or only) region and framework."""
+        region = self.initial.get("region")
+        regions = self.fields["region"].queryset
+        found = regions.filter(code=region) if region else regions
+        if len(found[:2]) != 1:
+            return None
+        # A head assesses one region: it is the one to start.
+        self.initial.setdefault("region", found[0].code)
+        sources = self.fields["carry_forward_from"].queryset.filter(region=found[0])
+        if self.initial.get("framework"):
+            sources = sources.filter(framework__code=self.initial["framework"])
+        year = str(self.initial.get("year", ""))
+        if year.isdigit():
+            sources = sources.filter(year__lt=int(year))
+        source = sources.order_by("-year").first()
+        return source.pk if source else None
 
 
 class AnswerForm(forms.ModelForm):

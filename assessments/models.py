@@ -283,6 +283,17 @@ class Answer(models.Model):
         blank=True,
         help_text=_("Wajib bila level verifikasi berbeda dari level mandiri."),
     )
+    # An answer started from an earlier year's: the earlier answer, and whether the region
+    # has yet to confirm the carried level (saving the indicator's level confirms it).
+    carried_from = models.ForeignKey(
+        "self",
+        verbose_name=_("dilanjutkan dari"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    awaiting_confirmation = models.BooleanField(_("menunggu konfirmasi"), default=False)
     version = models.PositiveIntegerField(_("versi"), default=1)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -33,4 +33,9 @@ urlpatterns = [
     path("evidence/<id:pk>/", views.evidence_download, name="evidence_download"),
     path("evidence/<id:pk>/delete/", views.evidence_delete, name="evidence_delete"),
     path("<id:pk>/<slug:dimension>/", views.assessment_dimension, name="assessment_dimension"),
+    path(
+        "<id:pk>/<slug:dimension>/confirm/",
+        views.dimension_confirm,
+        name="assessment_dimension_confirm",
+    ),
 ]

@@ -6,9 +6,10 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from assessments import clarifications, verification, workflow
+from assessments import carry, clarifications, verification, workflow
 from assessments.access import creatable_regions, may_move, may_open_assessments
 from assessments.evidence import attachment_disposition, download_name, download_type
 from assessments.filters import AssessmentListFilter
@@ -103,6 +104,7 @@ def assessment_detail(request, pk):
             "history": workflow.assessment_history(assessment),
             "actions": actions,
             "differing": progress.total.differing,
+            "awaiting": len(carry.awaiting_codes(assessment)),
             "open_counts": clarifications.open_counts(assessment),
             "may_edit": workflow.may_edit(request.user, assessment),
             "transition_form": TransitionForm(),
@@ -193,7 +195,7 @@ def indicator_cards(assessment, dimension, user, *, bound=None, show=""):
     answers = {
         answer.indicator_id: answer
         for answer in Answer.objects.filter(assessment=assessment, indicator__dimension=dimension)
-        .select_related("updated_by")
+        .select_related("updated_by", "carried_from__assessment")
         .prefetch_related("evidence")
     }
     may_self = workflow.may_set_self(user, assessment)
@@ -296,9 +298,30 @@ def render_dimension(request, assessment, dimension, *, bound=None, status=200):
         "filters": verification.FILTERS,
         "show": show,
         "filter_error": filter_error,
+        "awaiting": carry.awaiting_counts(assessment).get(dimension.code, 0),
+        "may_confirm": workflow.may_set_self(request.user, assessment),
         **dimension_summary(assessment, dimension),
     }
     return render(request, "assessments/assessment_dimension.html", context, status=status)
+
+
+@login_required
+@require_POST
+def dimension_confirm(request, pk, dimension):
+    """Confirm, unchanged, the levels of one dimension carried from an earlier year."""
+    assessment = visible_assessment(request, pk)
+    dimension = get_object_or_404(Dimension, framework=assessment.framework, code=dimension)
+    count = workflow.answers_confirm(assessment, dimension, user=request.user)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s level dari tahun sebelumnya dikonfirmasi.",
+            "%(count)s level dari tahun sebelumnya dikonfirmasi.",
+            count,
+        )
+        % {"count": count},
+    )
+    return redirect("assessments:assessment_dimension", pk=assessment.pk, dimension=dimension.code)
 
 
 def answer_target(request, pk, indicator):

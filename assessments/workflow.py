@@ -20,9 +20,9 @@ from django.db.models import F
 from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
-from assessments import access, verification
+from assessments import access, carry, verification
 from assessments.evidence import check_upload
-from assessments.models import Answer, Assessment, Evidence, Transition
+from assessments.models import Answer, Assessment, Dimension, Evidence, Transition
 from assessments.notices import transition_notify
 from egov_portal import history
 from egov_portal.errors import NotAllowed, WrongState
@@ -41,6 +41,8 @@ TRANSITIONS = {
 }
 NOTE_REQUIRED = {(Status.SUBMITTED, Status.DRAFT), (Status.FINAL, Status.IN_REVIEW)}
 ANSWER_FIELDS = ("self_level", "verified_level", "not_applicable", "note", "reason")
+# Saving one of these confirms a level carried from an earlier year, changed or not.
+CONFIRMING_FIELDS = {"self_level", "not_applicable"}
 
 
 # Sent inside the transaction that makes an assessment final, so that the layers above can
@@ -116,16 +118,24 @@ def _touch(assessment: Assessment):
 
 
 @transaction.atomic
-def assessment_create(*, user, region, year, framework) -> Assessment:
+def assessment_create(
+    *, user, region, year, framework, carry_forward_from: Assessment | None = None
+) -> Assessment:
+    """A new draft assessment; ``carry_forward_from`` (an earlier assessment of the same region
+    and framework) gives each indicator its last level to confirm, its note and its evidence."""
     if not access.may_create_assessment(user, region):
         raise NotAllowed(_("Anda tidak berwenang membuat penilaian untuk wilayah ini."))
     assessment = Assessment(region=region, year=year, framework=framework, created_by=user)
     assessment.full_clean()
+    if carry_forward_from is not None:
+        carry.check_source(assessment, carry_forward_from, user=user)
     history.attribute(assessment, user=user).save()
     history.attribute(
         Transition(assessment=assessment, from_status="", to_status=Status.DRAFT, user=user),
         user=user,
     ).save()
+    if carry_forward_from is not None:
+        carry.answers_carry(assessment, carry_forward_from, user=user)
     return assessment
 
 
@@ -160,6 +170,15 @@ def assessment_transition(assessment: Assessment, *, user, to: str, note: str = 
                     "Isi semuanya (atau tandai tidak berlaku) sebelum mengajukan."
                 )
                 % {"missing": total - answered, "total": total}
+            )
+        waiting = carry.awaiting_codes(assessment)
+        if waiting:
+            raise ValidationError(
+                _(
+                    "Level dari tahun sebelumnya belum dikonfirmasi pada %(count)s indikator: "
+                    "%(codes)s. Konfirmasi atau ubah levelnya sebelum mengajukan."
+                )
+                % {"count": len(waiting), "codes": ", ".join(waiting)}
             )
     if move == (Status.IN_REVIEW, Status.FINAL):
         problems = verification.final_check(assessment).problems()
@@ -201,11 +220,14 @@ def answer_save(assessment: Assessment, indicator, *, user, version: int, **chan
         .filter(assessment=assessment, indicator=indicator)
         .first()
     ) or Answer(assessment=assessment, indicator=indicator, version=0)
+    self_ok, verify_ok = may_set_self(user, assessment), may_set_verified(user, assessment)
+    if answer.awaiting_confirmation and self_ok and CONFIRMING_FIELDS & set(changes):
+        changes = {**changes, "awaiting_confirmation": False}
     changed = {name for name, value in changes.items() if getattr(answer, name) != value}
     if not changed:
         return answer
-    self_ok, verify_ok = may_set_self(user, assessment), may_set_verified(user, assessment)
     needs = {
+        "awaiting_confirmation": self_ok,
         "self_level": self_ok,
         "verified_level": verify_ok,
         "reason": verify_ok,
@@ -305,8 +327,26 @@ def evidence_remove(evidence: Evidence, *, user) -> None:
     storage = evidence.file.storage if evidence.file else None
     history.attribute(evidence, user=user).delete()
     _touch(assessment)
-    if stored:
+    # Evidence carried to a later year points at the same stored file: the last one removes it.
+    if stored and not Evidence.objects.filter(file=stored).exists():
         transaction.on_commit(lambda: storage.delete(stored))
+
+
+@transaction.atomic
+def answers_confirm(assessment: Assessment, dimension: Dimension, *, user) -> int:
+    """Confirm, unchanged, every level of ``dimension`` still waiting since it was carried
+    from an earlier year; the number confirmed."""
+    assessment = (
+        Assessment.objects.select_for_update().select_related("region").get(pk=assessment.pk)
+    )
+    if not may_set_self(user, assessment):
+        if access.acting_role(user, assessment.region) == access.REVIEWER:
+            raise NotAllowed(_("Level mandiri dikonfirmasi oleh kepala Diskominfo wilayahnya."))
+        _refuse_change(user, assessment)
+    count = carry.answers_confirm(assessment, dimension, user=user)
+    if count:
+        _touch(assessment)
+    return count
 
 
 def answer_histories(assessment: Assessment, indicators) -> dict[int, list[history.Entry]]:

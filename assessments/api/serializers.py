@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from assessments.models import (
@@ -84,6 +85,20 @@ class AssessmentSerializer(serializers.ModelSerializer):
     rating = serializers.SerializerMethodField()
     completeness = serializers.SerializerMethodField()
     dimensions = serializers.SerializerMethodField()
+    carry_forward_from = serializers.PrimaryKeyRelatedField(
+        queryset=Assessment.objects.all(),
+        write_only=True,
+        required=False,
+        allow_null=True,
+        help_text="On create: the id of an earlier assessment of the same region and framework "
+        "to start from (each indicator's last level to confirm, its note and evidence).",
+        # Whether the earlier assessment is visible is checked by the domain function, which
+        # answers an invisible one as it answers a missing one.
+        error_messages={
+            "does_not_exist": _("Penilaian asal tidak ditemukan."),
+            "incorrect_type": _("Tuliskan id penilaian asal sebagai angka."),
+        },
+    )
 
     class Meta:
         model = Assessment
@@ -100,6 +115,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "revision",
             "created_at",
             "updated_at",
+            "carry_forward_from",
         ]
         read_only_fields = ["status", "revision", "created_at", "updated_at"]
         # Uniqueness is checked by the domain function, with the portal's own message.
@@ -160,6 +176,9 @@ class AnswerSerializer(serializers.ModelSerializer):
         "a stale version answers 409 with the current answer.",
     )
     evidence = serializers.SerializerMethodField()
+    carried_forward = serializers.SerializerMethodField(
+        help_text="Whether the answer started from an earlier year's assessment."
+    )
 
     class Meta:
         model = Answer
@@ -174,8 +193,14 @@ class AnswerSerializer(serializers.ModelSerializer):
             "updated_by",
             "updated_at",
             "evidence",
+            "carried_forward",
+            "awaiting_confirmation",
         ]
-        read_only_fields = ["updated_at"]
+        # A carried level is confirmed by saving the indicator's level (the same or another).
+        read_only_fields = ["updated_at", "awaiting_confirmation"]
+
+    def get_carried_forward(self, answer) -> bool:
+        return answer.carried_from_id is not None
 
     def get_evidence(self, answer) -> list[dict]:
         if not answer.pk:

@@ -243,3 +243,128 @@ def test_a_transition_note_beyond_its_limit_is_400(api, draft, reviewer):
     assert list(response.json()) == ["note"]
     draft.refresh_from_db()
     assert draft.status == "draft"
+
+
+@pytest.fixture
+def carried_world(framework, reviewer, head, gunung_mas):
+    """Gunung Mas 2020 with a self level corrected by the reviewer and a link as evidence."""
+    from assessments.models import Indicator
+
+    last_year = make_assessment(reviewer, gunung_mas, framework, year=2020)
+    indicator = Indicator.objects.get(dimension__framework=framework, code="policy-01")
+    workflow.answer_save(last_year, indicator, user=head, version=0, self_level=4, note="SK")
+    workflow.answer_save(
+        last_year, indicator, user=reviewer, version=1, verified_level=3, reason="Belum sah"
+    )
+    workflow.evidence_add(last_year, indicator, user=head, url="https://contoh.go.id/sk")
+    return last_year
+
+
+def test_create_from_last_year_carries_each_answer_to_confirm(api, carried_world, head):
+    api.force_authenticate(head)
+    response = api.post(
+        "/api/v1/assessments/",
+        {
+            "region": "62.10",
+            "year": 2021,
+            "framework": "mini",
+            "carry_forward_from": carried_world.pk,
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    assert "carry_forward_from" not in response.json()
+    created = Assessment.objects.get(pk=response.json()["id"])
+    answer = api.get(answer_url(created, "policy-01")).json()
+    assert answer["self_level"] == 3
+    assert answer["verified_level"] is None
+    assert answer["note"] == "SK"
+    assert (answer["carried_forward"], answer["awaiting_confirmation"]) == (True, True)
+    assert [item["url"] for item in answer["evidence"]] == ["https://contoh.go.id/sk"]
+    # PATCH with the same level confirms it.
+    confirmed = api.patch(
+        answer_url(created, "policy-01"), {"self_level": 3, "version": 1}, format="json"
+    )
+    assert confirmed.status_code == 200, confirmed.json()
+    assert (confirmed.json()["awaiting_confirmation"], confirmed.json()["version"]) == (False, 2)
+    # The flag is the portal's to set, not the caller's.
+    ignored = api.patch(
+        answer_url(created, "policy-01"),
+        {"awaiting_confirmation": True, "version": 2},
+        format="json",
+    )
+    assert ignored.json()["awaiting_confirmation"] is False
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("abc", "sebagai angka"),
+        (999999, "tidak ditemukan"),
+        ("outside", "tidak ditemukan"),
+        ("katingan", "wilayah yang sama"),
+        ("later", "tahun sebelum 2021"),
+    ],
+)
+def test_create_from_an_unfit_assessment_is_400_saying_why(
+    api, carried_world, reviewer, katingan, other_province_regency, admin_user, value, message
+):
+    others = {
+        "outside": lambda: make_assessment(
+            admin_user, other_province_regency, carried_world.framework
+        ),
+        "katingan": lambda: make_assessment(reviewer, katingan, carried_world.framework),
+        "later": lambda: make_assessment(
+            reviewer, carried_world.region, carried_world.framework, year=2022
+        ),
+    }
+    if value in others:
+        value = others[value]().pk
+    count = Assessment.objects.count()
+    api.force_authenticate(reviewer)
+    response = api.post(
+        "/api/v1/assessments/",
+        {"region": "62.10", "year": 2021, "framework": "mini", "carry_forward_from": value},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert message in " ".join(response.json()["carry_forward_from"])
+    assert Assessment.objects.count() == count
+
+
+def test_create_from_last_year_takes_as_many_queries_for_many_indicators_as_for_few(
+    api, reviewer, head, gunung_mas, katingan
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.assessments.factories import make_framework
+
+    framework = make_framework(
+        code="besar", dimensions=("policy", "planning", "institutions"), per_dimension=8
+    )
+    from assessments.models import Indicator
+
+    indicators = list(Indicator.objects.filter(dimension__framework=framework))
+    counts = []
+    for region, answered in ((gunung_mas, indicators[:2]), (katingan, indicators)):
+        last_year = make_assessment(reviewer, region, framework, year=2020)
+        for indicator in answered:
+            workflow.answer_save(last_year, indicator, user=reviewer, version=0, verified_level=2)
+            workflow.evidence_add(last_year, indicator, user=reviewer, url="https://contoh.go.id/")
+        api.force_authenticate(reviewer)
+        with CaptureQueriesContext(connection) as queries:
+            response = api.post(
+                "/api/v1/assessments/",
+                {
+                    "region": region.code,
+                    "year": 2021,
+                    "framework": "besar",
+                    "carry_forward_from": last_year.pk,
+                },
+                format="json",
+            )
+        assert response.status_code == 201, response.json()
+        counts.append(len(queries))
+    assert Answer.objects.filter(assessment__year=2021).count() == 26
+    assert counts[0] == counts[1]

@@ -291,3 +291,117 @@ def test_a_link_may_suggest_the_region_and_year_of_a_new_assessment(client, head
     content = response.content.decode()
     assert '<option value="62.10" selected>' in content
     assert 'value="2031"' in content
+
+
+@pytest.fixture
+def last_year(framework, reviewer, head, gunung_mas, indicators):
+    """Gunung Mas 2020 with two policy levels and one planning level, one of them verified."""
+    assessment = make_assessment(reviewer, gunung_mas, framework, year=2020)
+    workflow.answer_save(assessment, indicators["policy-01"], user=head, version=0, self_level=2)
+    workflow.answer_save(assessment, indicators["policy-02"], user=head, version=0, self_level=3)
+    workflow.answer_save(
+        assessment,
+        indicators["policy-02"],
+        user=reviewer,
+        version=1,
+        verified_level=4,
+        reason="Sudah berjalan",
+    )
+    workflow.answer_save(assessment, indicators["planning-01"], user=head, version=0, self_level=1)
+    return assessment
+
+
+def test_the_create_page_offers_last_year_preselected_and_carries_it(
+    client, last_year, head, katingan, reviewer, framework
+):
+    katingan_2020 = make_assessment(reviewer, katingan, framework, year=2020)
+    client.force_login(head)
+    response = client.get(reverse("assessments:assessment_create"), {"year": "2021"})
+    field = response.context["form"]["carry_forward_from"]
+    assert field.value() == last_year.pk
+    assert katingan_2020 not in field.field.queryset
+    assert "Mulai dari penilaian tahun lalu" in response.content.decode()
+    response = client.post(
+        reverse("assessments:assessment_create"),
+        {"region": "62.10", "year": 2021, "framework": "mini", "carry_forward_from": last_year.pk},
+    )
+    assert response.status_code == 302
+    created = Assessment.objects.get(year=2021)
+    assert sorted(
+        Answer.objects.filter(assessment=created).values_list("indicator__code", "self_level")
+    ) == [("planning-01", 1), ("policy-01", 2), ("policy-02", 4)]
+    overview = client.get(created.get_absolute_url()).content.decode()
+    assert text_of(overview, "awaiting") == "3"
+
+
+def test_the_create_page_may_start_empty_or_say_why_a_source_does_not_fit(client, last_year, head):
+    client.force_login(head)
+    response = client.post(
+        reverse("assessments:assessment_create"),
+        {"region": "62.10", "year": 2019, "framework": "mini", "carry_forward_from": last_year.pk},
+    )
+    assert response.status_code == 200
+    assert "Penilaian asal harus dari tahun sebelum 2019." in response.content.decode()
+    assert not Assessment.objects.filter(year=2019).exists()
+    response = client.post(
+        reverse("assessments:assessment_create"),
+        {"region": "62.10", "year": 2021, "framework": "mini", "carry_forward_from": ""},
+    )
+    assert response.status_code == 302
+    assert not Answer.objects.filter(assessment__year=2021).exists()
+
+
+def test_the_head_confirms_one_card_then_the_rest_of_a_dimension(client, last_year, head):
+    created = workflow.assessment_create(
+        user=head,
+        region=last_year.region,
+        year=2021,
+        framework=last_year.framework,
+        carry_forward_from=last_year,
+    )
+    client.force_login(head)
+    page = client.get(dimension_url(created, "policy")).content.decode()
+    assert text_of(page, "carried-policy-01") == "Dari 2020, belum dikonfirmasi"
+    assert 'data-testid="confirm-policy-01"' in page
+    assert "2 level dari tahun sebelumnya menunggu konfirmasi." in page
+    # The card's "Konfirmasi" sends the card's form as it stands: the carried level.
+    response = post_answer(client, created, "policy-01", version=1, self_level=2, confirm="1")
+    assert response.status_code == 200
+    assert 'data-testid="confirm-policy-01"' not in response.content.decode()
+    confirm_url = reverse(
+        "assessments:assessment_dimension_confirm",
+        kwargs={"pk": created.pk, "dimension": "policy"},
+    )
+    response = client.post(confirm_url)
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "1 level dari tahun sebelumnya dikonfirmasi." in page
+    assert 'data-testid="awaiting-dimension"' not in page
+    assert list(
+        Answer.objects.filter(assessment=created, awaiting_confirmation=True).values_list(
+            "indicator__code", flat=True
+        )
+    ) == ["planning-01"]
+    overview = client.get(created.get_absolute_url()).content.decode()
+    assert text_of(overview, "awaiting") == "1"
+
+
+def test_a_reviewer_cannot_confirm_the_region_levels(client, last_year, head, reviewer):
+    created = workflow.assessment_create(
+        user=head,
+        region=last_year.region,
+        year=2021,
+        framework=last_year.framework,
+        carry_forward_from=last_year,
+    )
+    client.force_login(reviewer)
+    page = client.get(dimension_url(created, "policy")).content.decode()
+    assert "Konfirmasi semua yang tidak berubah" not in page
+    response = client.post(
+        reverse(
+            "assessments:assessment_dimension_confirm",
+            kwargs={"pk": created.pk, "dimension": "policy"},
+        )
+    )
+    assert response.status_code == 403
+    assert Answer.objects.filter(assessment=created, awaiting_confirmation=True).count() == 3

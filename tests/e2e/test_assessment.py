@@ -69,3 +69,49 @@ def test_reviewer_scores_two_indicators_with_evidence_and_head_submits(
     )
     draft.refresh_from_db()
     assert draft.status == "submitted"
+
+
+def test_head_starts_2021_from_2020_and_confirms_an_indicator_then_a_dimension(page, demo_data):
+    last_year = Assessment.objects.get(region__code="62.10", year=2020)
+    carried = Answer.objects.filter(assessment=last_year, self_level__isnull=False).count()
+    policy = Answer.objects.filter(
+        assessment=last_year, self_level__isnull=False, indicator__dimension__code="policy"
+    ).count()
+    first_level = Answer.objects.get(assessment=last_year, indicator__code="policy-01").level
+
+    log_in(page, "kadis.gumas", demo_data)
+    page.goto("/assessments/new/")
+    source = page.get_by_label("Mulai dari penilaian tahun lalu")
+    expect(source.locator("option:checked")).to_have_text(re.compile("Gunung Mas 2020"))
+    page.get_by_role("spinbutton", name=re.compile("^Tahun")).fill("2021")
+    page.get_by_role("button", name="Buat").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Kabupaten Gunung Mas · 2021")
+    expect(page.get_by_test_id("awaiting")).to_have_text(str(carried))
+
+    page.get_by_role("link", name="Kebijakan").first.click()
+    card = page.locator("#indicator-policy-01")
+    expect(card.get_by_test_id("carried-policy-01")).to_have_text("Dari 2020, belum dikonfirmasi")
+    expect(card.get_by_label(f"Level mandiri {first_level}")).to_be_checked()
+    card.get_by_role("button", name="Konfirmasi level").click()
+    card = page.locator("#indicator-policy-01")
+    expect(card.get_by_text("Tersimpan.")).to_be_visible()
+    expect(card.get_by_test_id("carried-policy-01")).to_have_count(0)
+
+    page.get_by_role("link", name="Kabupaten Gunung Mas 2021").click()
+    expect(page.get_by_test_id("awaiting")).to_have_text(str(carried - 1))
+
+    page.get_by_role("link", name="Kebijakan").first.click()
+    expect(page.get_by_test_id("awaiting-dimension")).to_contain_text(
+        f"{policy - 1} level dari tahun sebelumnya menunggu konfirmasi."
+    )
+    page.get_by_role("button", name="Konfirmasi semua yang tidak berubah").click()
+    expect(
+        page.get_by_text(f"{policy - 1} level dari tahun sebelumnya dikonfirmasi.")
+    ).to_be_visible()
+    expect(page.get_by_test_id("awaiting-dimension")).to_have_count(0)
+
+    page.get_by_role("link", name="Kabupaten Gunung Mas 2021").click()
+    expect(page.get_by_test_id("awaiting")).to_have_text(str(carried - policy))
+    created = Assessment.objects.get(region__code="62.10", year=2021)
+    answer = Answer.objects.get(assessment=created, indicator__code="policy-01")
+    assert (answer.self_level, answer.awaiting_confirmation) == (first_level, False)

@@ -195,6 +195,13 @@ MATRIX: dict[str, Entry] = {
         kwargs=pk_of("assessment"), read="login 404 ok ok ok 404"
     ),
     "assessments:assessment_dimension": Entry(kwargs=dimension_of, read="login 404 ok ok ok 404"),
+    # Confirming the levels carried from an earlier year is the region's (and an admin's).
+    "assessments:assessment_dimension_confirm": Entry(
+        kwargs=dimension_of,
+        read="login 405 405 405 405 405",
+        write="login 404 ok 403 ok 404",
+        read_outside="login 405 405 405 405 405",
+    ),
     "assessments:assessment_transition": Entry(
         kwargs=pk_of("assessment"),
         read="login 405 405 405 405 405",
