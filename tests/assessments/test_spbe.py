@@ -215,3 +215,38 @@ def test_a_level_outside_one_to_five_is_a_form_error_on_the_page(client, spbe_dr
     assert response.status_code == 400
     assert "Pilih level antara 1 dan 5." in response.content.decode()
     assert not Answer.objects.filter(assessment=spbe_draft).exists()
+
+
+def test_the_pages_group_indicators_by_aspect_with_aspect_scores(
+    client, spbe_draft, reviewer, django_assert_max_num_queries
+):
+    from django.urls import reverse
+
+    from tests.assessments.test_views import text_of
+
+    answer_all(spbe_draft, LEVELS)
+    client.force_login(reviewer)
+    with django_assert_max_num_queries(26):
+        overview = client.get(spbe_draft.get_absolute_url()).content.decode()
+    assert text_of(overview, "index") == "2,72"
+    assert text_of(overview, "score-tata-kelola") == "2,70"
+    assert text_of(overview, "aspect-score-tik") == "3,00"
+    assert text_of(overview, "aspect-score-layanan-publik") == "3,17"
+    assert overview.index("aspect-score-perencanaan-strategis") < overview.index(
+        "aspect-score-penyelenggara"
+    )
+    url = reverse(
+        "assessments:assessment_dimension", kwargs={"pk": spbe_draft.pk, "dimension": "tata-kelola"}
+    )
+    with django_assert_max_num_queries(28):
+        page = client.get(url).content.decode()
+    assert text_of(page, "dimension-score") == "2,70"
+    assert text_of(page, "aspect-score-penyelenggara") == "2,50"
+    tik = page.index('data-testid="aspect-group-tik"')
+    assert page.index('data-testid="aspect-group-perencanaan-strategis"') < tik
+    assert (
+        tik
+        < page.index('id="indicator-spbe-15"')
+        < page.index('data-testid="aspect-group-penyelenggara"')
+    )
+    assert "Aspek Teknologi Informasi dan Komunikasi" in page
