@@ -205,3 +205,14 @@ def test_the_assessment_detail_api_shows_the_pegi_view(
     assert api.get(f"/api/v1/assessments/{pegi.pk}/").json()["derived"] is None
     listing = api.get("/api/v1/assessments/").json()
     assert "derived" not in listing["results"][0]
+
+
+def test_the_demo_loads_spbe_2020_and_its_crosswalk_to_pegi_once(db):
+    call_command("load_demo", stdout=StringIO())
+    entries = set(CrosswalkEntry.objects.values_list("pk", "indicator__code", "dimension__code"))
+    call_command("load_demo", stdout=StringIO())
+    crosswalk = Crosswalk.objects.get(source__code="spbe-2020", target__code="pegi")
+    assert crosswalk.entries.count() == 47
+    assert set(CrosswalkEntry.objects.values_list("pk", "indicator__code", "dimension__code")) == (
+        entries
+    )
