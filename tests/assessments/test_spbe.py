@@ -15,7 +15,8 @@ from tests.assessments.factories import make_assessment
 from tests.assessments.test_views import post_answer
 
 D = Decimal
-REFERENCE_CSV = Path("/work/shared/reference/spbe-2020-indicators.csv")
+# The regulation's 47 indicators with their domain, aspect and weights.
+REFERENCE_CSV = Path(__file__).parent / "data" / "spbe-2020-indicators.csv"
 LEVEL_NAMES = ["Rintisan", "Terkelola", "Terdefinisi", "Terpadu dan Terukur", "Optimum"]
 
 # The levels of the hand-computed example, spbe-01 … spbe-47, by aspect.
