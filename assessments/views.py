@@ -20,7 +20,7 @@ from assessments.forms import (
     TransitionForm,
 )
 from assessments.models import Answer, Assessment, Dimension, Evidence, Indicator, Level
-from assessments.scoring import assessment_result, framework_spec, results_for
+from assessments.scoring import assessment_result, derived_result, framework_spec, results_for
 from egov_portal.errors import Conflict, NotAllowed, WrongState, messages_of, status_for
 
 
@@ -104,6 +104,7 @@ def assessment_detail(request, pk):
                 for d in dimensions
             ],
             "progress": progress,
+            "derived": derived_result(assessment),
             "show_verification": shows_verification(assessment, progress),
             "transitions": transitions,
             "history": workflow.assessment_history(assessment),

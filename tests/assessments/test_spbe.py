@@ -223,16 +223,23 @@ def test_the_pages_group_indicators_by_aspect_with_aspect_scores(
 ):
     from django.urls import reverse
 
+    from assessments.crosswalks import CROSSWALKS_DIR, load_crosswalk_file
     from tests.assessments.test_views import text_of
 
+    load_framework_file(FRAMEWORKS_DIR / "pegi.json")
+    load_crosswalk_file(CROSSWALKS_DIR / "spbe-2020-pegi.json")
     answer_all(spbe_draft, LEVELS)
     client.force_login(reviewer)
-    with django_assert_max_num_queries(26):
+    # As a PeGI overview, plus the aspects and four more for the PeGI view (the crosswalk's
+    # entries, PeGI's dimensions and bands, the answers).
+    with django_assert_max_num_queries(30):
         overview = client.get(spbe_draft.get_absolute_url()).content.decode()
     assert text_of(overview, "index") == "2,72"
     assert text_of(overview, "score-tata-kelola") == "2,70"
     assert text_of(overview, "aspect-score-tik") == "3,00"
     assert text_of(overview, "aspect-score-layanan-publik") == "3,17"
+    assert text_of(overview, "derived-index") == "2,12"
+    assert text_of(overview, "derived-applications") == "2,60"
     assert overview.index("aspect-score-perencanaan-strategis") < overview.index(
         "aspect-score-penyelenggara"
     )

@@ -45,3 +45,6 @@ def test_reviewer_scores_an_spbe_indicator_and_sees_aspect_domain_and_index_chan
     expect(page.get_by_test_id("aspect-score-tik")).to_have_text("3,75")
     expect(page.get_by_test_id("score-tata-kelola")).to_have_text("3,00")
     expect(page.get_by_test_id("index")).to_have_text("2,80")
+    # On PeGI's scale spbe-18 counts for infrastructure: 44 / 16,5 = 2,67 on 1–5, 2,25 on 1–4.
+    expect(page.get_by_test_id("derived-infrastructure")).to_have_text("2,25")
+    expect(page.get_by_test_id("derived-index")).to_contain_text("2,19")
