@@ -8,6 +8,8 @@ from assessments.models import (
     Assessment,
     Clarification,
     Comment,
+    Crosswalk,
+    CrosswalkEntry,
     Dimension,
     Evidence,
     Framework,
@@ -48,8 +50,23 @@ class DimensionInline(ReadOnlyMixin, admin.TabularInline):
 
 @admin.register(Framework)
 class FrameworkAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["code", "name", "version", "scale_min", "scale_max"]
+    list_display = ["code", "name", "version", "scale_min", "scale_max", "aggregation"]
     inlines = [RatingBandInline, DimensionInline]
+
+
+class CrosswalkEntryInline(ReadOnlyMixin, admin.TabularInline):
+    model = CrosswalkEntry
+    extra = 0
+    fields = ["indicator", "dimension"]
+
+
+@admin.register(Crosswalk)
+class CrosswalkAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Changed by loading its data file (``manage.py load_crosswalk``)."""
+
+    list_display = ["source", "target", "version"]
+    list_select_related = ["source", "target"]
+    inlines = [CrosswalkEntryInline]
 
 
 class LevelInline(ReadOnlyMixin, admin.TabularInline):

@@ -1,4 +1,5 @@
-"""Demo assessments: the PeGI framework, Gunung Mas 2018 and 2019 (final) and 2020 (draft, with
+"""Demo assessments: the PeGI framework (and the SPBE 2020 framework with its crosswalk to
+PeGI), Gunung Mas 2018 and 2019 (final) and 2020 (draft, with
 a question from the province waiting for the head), Palangka Raya 2020 (submitted),
 and 2019 finals for six other regions with different profiles; the 2019 and 2020 evaluation
 cycles of Kalimantan Tengah, with the 2020 extension Gunung Mas was given. Idempotent: an
@@ -11,6 +12,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from assessments.crosswalks import CROSSWALKS_DIR, load_crosswalk_file
 from assessments.loader import FRAMEWORKS_DIR, load_framework_file
 from assessments.models import (
     Answer,
@@ -258,6 +260,9 @@ def finalise(assessment, reviewer, *, visit, closed):
 @transaction.atomic
 def load(*, stdout):
     framework = load_framework_file(FRAMEWORKS_DIR / "pegi.json")
+    # SPBE 2020, the regime from 2021, and how its indicators count on PeGI's dimensions.
+    load_framework_file(FRAMEWORKS_DIR / "spbe-2020.json")
+    load_crosswalk_file(CROSSWALKS_DIR / "spbe-2020-pegi.json")
     User = get_user_model()
     reviewer = User.objects.get(username="reviewer")
     head = User.objects.get(username="kadis.gumas")

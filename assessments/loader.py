@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import F, ProtectedError
 
 from assessments.models import (
+    Aggregation,
     Aspect,
     Assessment,
     Dimension,
@@ -85,6 +86,19 @@ def validate_framework(data) -> list[str]:
         if _positive(obj.get("weight")) is None:
             problems.append(f"{where}.weight: must be a positive number, got {obj.get('weight')!r}")
 
+    def check_sum(group, members, where):
+        # A pooled score weighs indicators only; a group's weight is what its indicators
+        # weigh together, so a weight that is not their sum is a mistake in the file.
+        weight = _positive(group.get("weight"))
+        parts = [_positive(m.get("weight")) for m in members or [] if isinstance(m, dict)]
+        if weight is None or not parts or None in parts:
+            return
+        if sum(parts) != weight:
+            problems.append(
+                f"{where}.weight: {weight} is not the sum of its parts' weights ({sum(parts)}), "
+                "as a pooled framework needs"
+            )
+
     if not isinstance(data, dict):
         return ["(top): a JSON object is required"]
     need_code(data, "framework")
@@ -121,6 +135,12 @@ def validate_framework(data) -> list[str]:
         minimums.append(minimum)
     if low is not None and minimums and min(minimums) > low:
         problems.append(f"framework.bands: the lowest band must start at the scale minimum {low}")
+
+    aggregation = data.get("aggregation", Aggregation.GROUPED)
+    if aggregation not in Aggregation.values:
+        problems.append(
+            f"framework.aggregation: {aggregation!r} is not one of {', '.join(Aggregation.values)}"
+        )
 
     dimensions = data.get("dimensions")
     if not isinstance(dimensions, list) or not dimensions:
@@ -184,6 +204,8 @@ def validate_framework(data) -> list[str]:
             continue
         if has_indicators:
             check_indicators(dimension["indicators"], where)
+            if aggregation == Aggregation.POOLED:
+                check_sum(dimension, dimension["indicators"], where)
             continue
         aspects = dimension["aspects"]
         if not isinstance(aspects, list) or not aspects:
@@ -203,6 +225,10 @@ def validate_framework(data) -> list[str]:
             check_lengths(aspect, at, Aspect)
             need_weight(aspect, at)
             check_indicators(aspect.get("indicators"), at)
+            if aggregation == Aggregation.POOLED:
+                check_sum(aspect, aspect.get("indicators"), at)
+        if aggregation == Aggregation.POOLED:
+            check_sum(dimension, aspects, where)
     return problems
 
 
@@ -237,7 +263,13 @@ def content_digest(code: str) -> str | None:
     if framework is None:
         return None
     parts = [
-        [framework.name, framework.name_en, framework.scale_min, framework.scale_max],
+        [
+            framework.name,
+            framework.name_en,
+            framework.scale_min,
+            framework.scale_max,
+            framework.aggregation,
+        ],
         list(framework.bands.order_by("min_score").values_list("min_score", "name", "name_en")),
         list(
             framework.dimensions.order_by("order", "code").values_list(
@@ -281,6 +313,7 @@ def _load(data: dict) -> Framework:
             "description": _text(data, "description"),
             "scale_min": data["scale"]["min"],
             "scale_max": data["scale"]["max"],
+            "aggregation": data.get("aggregation", Aggregation.GROUPED),
         },
     )
     framework.bands.all().delete()

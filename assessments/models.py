@@ -42,6 +42,13 @@ class Bilingual:
         return self.localized("name")
 
 
+class Aggregation(models.TextChoices):
+    """How a framework combines indicator levels into aspect, dimension and index scores."""
+
+    GROUPED = "grouped", _("Bertingkat: setiap aspek dan dimensi dengan bobotnya sendiri")
+    POOLED = "pooled", _("Gabungan: setiap skor dari indikator di bawahnya dengan bobotnya")
+
+
 class Framework(Bilingual, models.Model):
     """An assessment regime (PeGI, SPBE, …) loaded from a versioned data file."""
 
@@ -52,6 +59,12 @@ class Framework(Bilingual, models.Model):
     description = limited_text(_("uraian"), blank=True)
     scale_min = models.PositiveSmallIntegerField(_("level terendah"))
     scale_max = models.PositiveSmallIntegerField(_("level tertinggi"))
+    aggregation = models.CharField(
+        _("cara agregasi"),
+        max_length=10,
+        choices=Aggregation.choices,
+        default=Aggregation.GROUPED,
+    )
 
     class Meta:
         verbose_name = _("kerangka penilaian")
@@ -196,6 +209,72 @@ class Level(Bilingual, models.Model):
     @property
     def label(self):
         return self.localized("descriptor")
+
+
+class Crosswalk(models.Model):
+    """How the indicators of one framework count towards the dimensions of another."""
+
+    source = models.ForeignKey(
+        Framework,
+        verbose_name=_("kerangka asal"),
+        on_delete=models.CASCADE,
+        related_name="crosswalks",
+    )
+    target = models.ForeignKey(
+        Framework,
+        verbose_name=_("kerangka tujuan"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    version = models.CharField(_("versi"), max_length=30)
+    description = limited_text(_("uraian"), blank=True)
+
+    class Meta:
+        verbose_name = _("padanan kerangka")
+        verbose_name_plural = _("padanan kerangka")
+        ordering = ["source", "target"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "target"], name="assessments_crosswalk_unique_pair"
+            ),
+            models.CheckConstraint(
+                condition=~Q(source=F("target")), name="assessments_crosswalk_two_frameworks"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.source.code} → {self.target.code}"
+
+
+class CrosswalkEntry(models.Model):
+    """One indicator of the source framework and the target dimension it counts towards."""
+
+    crosswalk = models.ForeignKey(Crosswalk, on_delete=models.CASCADE, related_name="entries")
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("indikator"),
+        on_delete=models.CASCADE,
+        related_name="crosswalk_entries",
+    )
+    dimension = models.ForeignKey(
+        Dimension,
+        verbose_name=_("dimensi tujuan"),
+        on_delete=models.CASCADE,
+        related_name="crosswalk_entries",
+    )
+
+    class Meta:
+        verbose_name = _("padanan indikator")
+        verbose_name_plural = _("padanan indikator")
+        ordering = ["crosswalk", "indicator__dimension__order", "indicator__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["crosswalk", "indicator"], name="assessments_crosswalk_entry_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.code} → {self.dimension.code}"
 
 
 class Assessment(models.Model):

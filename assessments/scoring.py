@@ -4,16 +4,26 @@ A score is a weighted mean, Σ(weight × level) / Σ weight, in Decimal:
 
 - an indicator counts with its verified level where set, else its self level; indicators that
   are unanswered or not applicable are left out;
-- an aspect's score is the weighted mean of its indicators; a dimension's, of its aspects (or
-  of its indicators when it has none);
-- the index is the weighted mean of the dimension scores, each rounded to two decimals first,
-  so anyone can recompute the index from the published table; a dimension with nothing
-  answered has no score ("—") and is left out of the index;
+- an aspect's score is the weighted mean of its indicators;
+- in a *grouped* framework (PeGI) a dimension's score is the weighted mean of its aspects (or
+  of its indicators when it has none), and the index is the weighted mean of the dimension
+  scores, each rounded to two decimals first, so anyone can recompute the index from the
+  published table; a dimension with nothing answered has no score ("—") and is left out of
+  the index;
+- in a *pooled* framework (SPBE 2020) every score, aspect, dimension and index alike, is the
+  weighted mean of the counted indicators beneath it with their own weights, as the
+  regulation computes it: Σ(wᵢ × levelᵢ) / Σ wᵢ;
 - the rating is the band with the highest minimum at or below the score;
 - completeness is the share of indicators answered (a level or not applicable), in per cent.
 
 The pure functions take plain values; ``framework_spec`` and ``assessment_result`` adapt model
 instances, and ``results_for`` computes many assessments with a fixed number of queries.
+
+``derived_result`` scores an assessment of one framework (SPBE 2020) on another (PeGI) through
+a crosswalk: each target dimension is the weighted mean (with the source weights) of the
+levels of the source indicators mapped to it, each level first rescaled linearly from the
+source scale to the target's (1–5 → 1–4: 1 + (level − 1) × 3/4), and the index is then
+computed the target framework's way.
 """
 
 from __future__ import annotations
@@ -68,22 +78,35 @@ class DimensionSpec:
     aspects: tuple[AspectSpec, ...] = ()
 
 
+GROUPED, POOLED = "grouped", "pooled"
+
+
 @dataclass(frozen=True)
 class FrameworkSpec:
     scale_min: int
     scale_max: int
     dimensions: tuple[DimensionSpec, ...]
     bands: tuple[Band, ...] = ()
+    aggregation: str = GROUPED
 
 
 @dataclass(frozen=True)
 class AnswerValue:
-    level: int | None = None
+    level: int | Decimal | None = None
     not_applicable: bool = False
 
     @property
     def answered(self) -> bool:
         return self.not_applicable or self.level is not None
+
+
+@dataclass(frozen=True)
+class AspectResult:
+    code: str
+    score: Decimal | None
+    rating: Band | None
+    answered: int
+    total: int
 
 
 @dataclass(frozen=True)
@@ -93,10 +116,14 @@ class DimensionResult:
     rating: Band | None
     answered: int
     total: int
+    aspects: tuple[AspectResult, ...] = ()
 
     @property
     def percent(self) -> int:
         return round(100 * self.answered / self.total) if self.total else 0
+
+    def aspect(self, code: str) -> AspectResult:
+        return next(a for a in self.aspects if a.code == code)
 
 
 @dataclass(frozen=True)
@@ -150,49 +177,88 @@ def counted_level(answer: AnswerValue | None) -> Decimal | None:
     return Decimal(answer.level)
 
 
-def dimension_score(dimension: DimensionSpec, answers: Mapping[str, AnswerValue]) -> Decimal | None:
-    """The unrounded score of one dimension, or None when nothing in it counts."""
-
-    def indicators_mean(indicators):
-        return weighted_mean(
-            (indicator.weight, level)
-            for indicator in indicators
-            if (level := counted_level(answers.get(indicator.code))) is not None
-        )
-
-    if not dimension.aspects:
-        return indicators_mean(dimension.indicators)
-    by_aspect = defaultdict(list)
-    for indicator in dimension.indicators:
-        by_aspect[indicator.aspect].append(indicator)
+def indicators_mean(
+    indicators: Iterable[IndicatorSpec], answers: Mapping[str, AnswerValue]
+) -> Decimal | None:
+    """The unrounded weighted mean of the counted levels of these indicators."""
     return weighted_mean(
-        (aspect.weight, score)
-        for aspect in dimension.aspects
-        if (score := indicators_mean(by_aspect[aspect.code])) is not None
+        (indicator.weight, level)
+        for indicator in indicators
+        if (level := counted_level(answers.get(indicator.code))) is not None
     )
 
 
+def by_aspect(dimension: DimensionSpec) -> dict[str | None, list[IndicatorSpec]]:
+    grouped = defaultdict(list)
+    for indicator in dimension.indicators:
+        grouped[indicator.aspect].append(indicator)
+    return grouped
+
+
+def dimension_score(
+    dimension: DimensionSpec, answers: Mapping[str, AnswerValue], *, aggregation: str = GROUPED
+) -> Decimal | None:
+    """The unrounded score of one dimension, or None when nothing in it counts."""
+    if aggregation == POOLED or not dimension.aspects:
+        return indicators_mean(dimension.indicators, answers)
+    groups = by_aspect(dimension)
+    return weighted_mean(
+        (aspect.weight, score)
+        for aspect in dimension.aspects
+        if (score := indicators_mean(groups[aspect.code], answers)) is not None
+    )
+
+
+def answered_count(indicators: Iterable[IndicatorSpec], answers: Mapping[str, AnswerValue]):
+    return sum(1 for i in indicators if (a := answers.get(i.code)) and a.answered)
+
+
+def aspect_results(
+    dimension: DimensionSpec, answers: Mapping[str, AnswerValue], bands: tuple[Band, ...]
+) -> tuple[AspectResult, ...]:
+    groups = by_aspect(dimension)
+    results = []
+    for aspect in dimension.aspects:
+        raw = indicators_mean(groups[aspect.code], answers)
+        rounded = None if raw is None else round_score(raw)
+        results.append(
+            AspectResult(
+                code=aspect.code,
+                score=rounded,
+                rating=rating_for(rounded, bands),
+                answered=answered_count(groups[aspect.code], answers),
+                total=len(groups[aspect.code]),
+            )
+        )
+    return tuple(results)
+
+
 def score(framework: FrameworkSpec, answers: Mapping[str, AnswerValue]) -> Result:
-    """Dimension scores, index, rating and completeness of one set of answers."""
+    """Aspect and dimension scores, index, rating and completeness of one set of answers."""
     dimensions = []
     for dimension in framework.dimensions:
-        raw = dimension_score(dimension, answers)
+        raw = dimension_score(dimension, answers, aggregation=framework.aggregation)
         rounded = None if raw is None else round_score(raw)
-        answered = sum(1 for i in dimension.indicators if (a := answers.get(i.code)) and a.answered)
         dimensions.append(
             DimensionResult(
                 code=dimension.code,
                 score=rounded,
                 rating=rating_for(rounded, framework.bands),
-                answered=answered,
+                answered=answered_count(dimension.indicators, answers),
                 total=len(dimension.indicators),
+                aspects=aspect_results(dimension, answers, framework.bands),
             )
         )
-    index = weighted_mean(
-        (spec.weight, result.score)
-        for spec, result in zip(framework.dimensions, dimensions, strict=True)
-        if result.score is not None
-    )
+    if framework.aggregation == POOLED:
+        index = indicators_mean(
+            (i for dimension in framework.dimensions for i in dimension.indicators), answers
+        )
+    else:
+        index = weighted_mean(
+            (spec.weight, result.score)
+            for spec, result in zip(framework.dimensions, dimensions, strict=True)
+            if result.score is not None
+        )
     index = None if index is None else round_score(index)
     answered = sum(d.answered for d in dimensions)
     total = sum(d.total for d in dimensions)
@@ -237,11 +303,21 @@ def framework_spec(framework) -> FrameworkSpec:
         )
         for dimension in framework.dimensions.prefetch_related("aspects")
     )
+    return FrameworkSpec(
+        framework.scale_min,
+        framework.scale_max,
+        dimensions,
+        bands_of(framework),
+        framework.aggregation,
+    )
+
+
+def bands_of(framework) -> tuple[Band, ...]:
+    """The rating bands of a Framework instance, lowest first (one query)."""
     rows = sorted(framework.bands.all(), key=lambda b: b.min_score)
-    bands = tuple(
+    return tuple(
         Band(b.min_score, b.name, b.name_en, position, len(rows)) for position, b in enumerate(rows)
     )
-    return FrameworkSpec(framework.scale_min, framework.scale_max, dimensions, bands)
 
 
 def answer_values(answers) -> dict[str, AnswerValue]:
@@ -271,3 +347,127 @@ def results_for(assessments) -> dict[int, Result]:
     for answer in Answer.objects.filter(assessment__in=assessments).select_related("indicator"):
         answers[answer.assessment_id].append(answer)
     return {a.pk: score(specs[a.framework_id], answer_values(answers[a.pk])) for a in assessments}
+
+
+# Scores on another framework through a crosswalk.
+
+DERIVED_FRAMEWORK = "pegi"
+
+
+@dataclass(frozen=True)
+class DerivedDimension:
+    code: str
+    name: str
+    name_en: str
+    score: Decimal | None
+    rating: Band | None
+
+    @property
+    def label(self) -> str:
+        return self.name_en if get_language() == "en" and self.name_en else self.name
+
+
+@dataclass(frozen=True)
+class DerivedResult:
+    framework: str
+    name: str
+    name_en: str
+    index: Decimal | None
+    rating: Band | None
+    dimensions: tuple[DerivedDimension, ...]
+
+    @property
+    def label(self) -> str:
+        return self.name_en if get_language() == "en" and self.name_en else self.name
+
+
+def rescale(level: Decimal, *, source: tuple[int, int], target: tuple[int, int]) -> Decimal:
+    """A level of the source scale placed linearly on the target scale, minimum on minimum
+    and maximum on maximum."""
+    (low, high), (new_low, new_high) = source, target
+    return new_low + (Decimal(level) - low) * (new_high - new_low) / (high - low)
+
+
+def derived_score(
+    answers: Mapping[str, AnswerValue],
+    *,
+    mapping: Mapping[str, tuple[Decimal, str]],
+    source_scale: tuple[int, int],
+    target: FrameworkSpec,
+) -> Result:
+    """The target framework's scores of a source framework's answers.
+
+    ``mapping`` gives each source indicator code its source weight and the target dimension it
+    counts towards. A weighted mean of rescaled levels equals the rescaled weighted mean, so the
+    levels are rescaled first and the target framework is then scored in its own way.
+    """
+    members = defaultdict(list)
+    for code, (weight, dimension) in mapping.items():
+        members[dimension].append(IndicatorSpec(code, weight))
+    spec = FrameworkSpec(
+        target.scale_min,
+        target.scale_max,
+        tuple(DimensionSpec(d.code, d.weight, tuple(members[d.code])) for d in target.dimensions),
+        target.bands,
+        target.aggregation,
+    )
+    scale = (target.scale_min, target.scale_max)
+    rescaled = {
+        code: AnswerValue(
+            None
+            if answer.level is None
+            else rescale(answer.level, source=source_scale, target=scale),
+            answer.not_applicable,
+        )
+        for code, answer in answers.items()
+    }
+    return score(spec, rescaled)
+
+
+def derived_result(assessment, *, answers=None) -> DerivedResult | None:
+    """The assessment scored on the portal's reference framework (PeGI) through its
+    framework's crosswalk; None when there is no such crosswalk. A fixed number of queries."""
+    from assessments.models import Crosswalk, CrosswalkEntry
+
+    framework = assessment.framework
+    crosswalk = (
+        Crosswalk.objects.filter(source_id=framework.pk, target__code=DERIVED_FRAMEWORK)
+        .select_related("target")
+        .first()
+    )
+    if crosswalk is None:
+        return None
+    target = crosswalk.target
+    mapping = {
+        code: (weight, dimension)
+        for code, weight, dimension in CrosswalkEntry.objects.filter(
+            crosswalk=crosswalk
+        ).values_list("indicator__code", "indicator__weight", "dimension__code")
+    }
+    dimensions = list(target.dimensions.all())
+    target_spec = FrameworkSpec(
+        target.scale_min,
+        target.scale_max,
+        tuple(DimensionSpec(d.code, d.weight, ()) for d in dimensions),
+        bands_of(target),
+        target.aggregation,
+    )
+    if answers is None:
+        answers = assessment.answers.select_related("indicator")
+    result = derived_score(
+        answer_values(answers),
+        mapping=mapping,
+        source_scale=(framework.scale_min, framework.scale_max),
+        target=target_spec,
+    )
+    return DerivedResult(
+        framework=target.code,
+        name=target.name,
+        name_en=target.name_en,
+        index=result.index,
+        rating=result.rating,
+        dimensions=tuple(
+            DerivedDimension(d.code, d.name, d.name_en, scored.score, scored.rating)
+            for d, scored in zip(dimensions, result.dimensions, strict=True)
+        ),
+    )

@@ -21,7 +21,7 @@ from assessments.forms import (
     TransitionForm,
 )
 from assessments.models import Answer, Assessment, Dimension, Evidence, Indicator, Level
-from assessments.scoring import assessment_result, framework_spec, results_for
+from assessments.scoring import assessment_result, derived_result, framework_spec, results_for
 from egov_portal.errors import Conflict, NotAllowed, WrongState, messages_of, status_for
 
 
@@ -81,7 +81,7 @@ def assessment_create(request):
 @login_required
 def assessment_detail(request, pk):
     assessment = visible_assessment(request, pk)
-    dimensions = list(assessment.framework.dimensions.all())
+    dimensions = list(assessment.framework.dimensions.prefetch_related("aspects"))
     result = assessment_result(assessment)
     transitions = assessment.transitions.select_related("user")
     progress = verification.progress(assessment)
@@ -96,9 +96,16 @@ def assessment_detail(request, pk):
             "assessment": assessment,
             "result": result,
             "dimension_rows": [
-                (d, result.dimension(d.code), progress.dimension(d.code)) for d in dimensions
+                (
+                    d,
+                    result.dimension(d.code),
+                    progress.dimension(d.code),
+                    aspect_rows(d.aspects.all(), result.dimension(d.code)),
+                )
+                for d in dimensions
             ],
             "progress": progress,
+            "derived": derived_result(assessment),
             "show_verification": shows_verification(assessment, progress),
             "transitions": transitions,
             "history": workflow.assessment_history(assessment),
@@ -256,6 +263,11 @@ def card_context(assessment, indicator, answer, form, may_self, may_verify, **ex
     }
 
 
+def aspect_rows(aspects, dimension_result):
+    """Each aspect of a dimension with its scores, in the framework's order."""
+    return [(aspect, dimension_result.aspect(aspect.code)) for aspect in aspects]
+
+
 def dimension_summary(assessment, dimension):
     result = assessment_result(assessment, spec=framework_spec(assessment.framework))
     progress = verification.progress(assessment)
@@ -264,6 +276,7 @@ def dimension_summary(assessment, dimension):
         "dimension": dimension,
         "result": result,
         "dimension_result": result.dimension(dimension.code),
+        "aspect_rows": aspect_rows(dimension.aspects.all(), result.dimension(dimension.code)),
         "counts": progress.dimension(dimension.code),
         "show_verification": shows_verification(assessment, progress),
     }

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from assessments.models import (
@@ -14,7 +15,7 @@ from assessments.models import (
     Indicator,
     Stage,
 )
-from assessments.scoring import assessment_result
+from assessments.scoring import assessment_result, derived_result
 from egov_portal.fields import TEXT_MAX_LENGTH
 from opds.models import Region
 
@@ -75,7 +76,13 @@ class FrameworkDetailSerializer(FrameworkSerializer):
     dimensions = DimensionSerializer(many=True, read_only=True)
 
     class Meta(FrameworkSerializer.Meta):
-        fields = [*FrameworkSerializer.Meta.fields, "description", "bands", "dimensions"]
+        fields = [
+            *FrameworkSerializer.Meta.fields,
+            "description",
+            "aggregation",
+            "bands",
+            "dimensions",
+        ]
 
 
 class AssessmentSerializer(serializers.ModelSerializer):
@@ -148,6 +155,38 @@ class AssessmentSerializer(serializers.ModelSerializer):
             }
             for d in self.result(assessment).dimensions
         ]
+
+
+class DerivedDimensionSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField(source="label")
+    score = serializers.DecimalField(max_digits=4, decimal_places=2, allow_null=True)
+    rating = serializers.CharField(source="rating.name", allow_null=True, default=None)
+
+
+class DerivedSerializer(serializers.Serializer):
+    """The assessment scored on PeGI's dimensions through its framework's crosswalk."""
+
+    framework = serializers.CharField(help_text="Code of the framework scored on (pegi).")
+    index = serializers.DecimalField(max_digits=4, decimal_places=2, allow_null=True)
+    rating = serializers.CharField(source="rating.name", allow_null=True, default=None)
+    dimensions = DerivedDimensionSerializer(many=True)
+
+
+class AssessmentDetailSerializer(AssessmentSerializer):
+    derived = serializers.SerializerMethodField(
+        help_text="For an assessment of another framework than PeGI with a crosswalk to it: "
+        "its levels rescaled to PeGI's scale and combined into PeGI's dimensions and index; "
+        "null otherwise."
+    )
+
+    class Meta(AssessmentSerializer.Meta):
+        fields = [*AssessmentSerializer.Meta.fields, "derived"]
+
+    @extend_schema_field(DerivedSerializer(allow_null=True))
+    def get_derived(self, assessment) -> dict | None:
+        derived = derived_result(assessment)
+        return None if derived is None else DerivedSerializer(derived).data
 
 
 class EvidenceSerializer(serializers.ModelSerializer):

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from assessments import clarifications, workflow
 from assessments.api.serializers import (
     AnswerSerializer,
+    AssessmentDetailSerializer,
     AssessmentSerializer,
     ClarificationSerializer,
     CommentSerializer,
@@ -71,6 +72,9 @@ class AssessmentViewSet(
 
     def get_queryset(self):
         return Assessment.objects.visible_to(self.request.user).for_list()
+
+    def get_serializer_class(self):
+        return AssessmentDetailSerializer if self.action == "retrieve" else AssessmentSerializer
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))

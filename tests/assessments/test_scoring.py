@@ -11,6 +11,7 @@ from assessments.scoring import (
     FrameworkSpec,
     IndicatorSpec,
     rating_for,
+    round_score,
     score,
     weighted_mean,
 )
@@ -233,3 +234,18 @@ def test_a_one_to_five_scale_is_scored_within_its_bounds(data):
     framework, answers = data
     result = score(framework, answers)
     assert result.index is None or D(1) <= result.index <= D(5)
+
+
+@given(framework_and_answers(scale=(1, 5)))
+def test_a_pooled_index_is_the_weighted_mean_of_every_counted_indicator(data):
+    grouped, answers = data
+    pooled = FrameworkSpec(1, 5, grouped.dimensions, grouped.bands, "pooled")
+    counted = [
+        (i.weight, D(a.level))
+        for d in grouped.dimensions
+        for i in d.indicators
+        if (a := answers.get(i.code)) and a.level is not None and not a.not_applicable
+    ]
+    expected = weighted_mean(counted)
+    result = score(pooled, answers)
+    assert result.index == (None if expected is None else round_score(expected))

@@ -238,8 +238,8 @@ def test_pages_take_a_bounded_number_of_queries(
     # Six of them read the history of the assessment, its answers and evidence; one counts
     # the open clarification threads, two the verification per dimension, up to two the
     # cycle's step in the banner (``assessments.cycles.step_for``), one the unread
-    # notifications in the navigation.
-    with django_assert_max_num_queries(24):
+    # notifications in the navigation; one looks for a crosswalk to PeGI (none for PeGI).
+    with django_assert_max_num_queries(25):
         assert client.get(target.get_absolute_url()).status_code == 200
     # Three of them read the history under the cards, whatever its length; three the
     # clarification threads and their count, two the verification, up to two the cycle's step.

@@ -101,6 +101,8 @@ def test_read_only_fields_are_not_asked_for_in_requests(schema):
         ("Answer", "verified_level"),
         ("Assessment", "index"),
         ("Assessment", "rating"),
+        ("AssessmentDetail", "derived"),
+        ("Derived", "index"),
         ("Target", "realisation"),
         ("MasterPlan", "supersedes"),
         ("RankingRow", "rank"),
