@@ -194,7 +194,6 @@ def region_compare(request, code):
             **context,
             "comparison": comparison,
             "groups": figures.indicator_groups(rows),
-            "row_count": len(rows),
         },
     )
 

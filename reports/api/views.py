@@ -147,7 +147,6 @@ class RegionCompareView(APIView):
             400: OpenApiResponse(
                 description="A year that is not a year, the same year twice, or no earlier year."
             ),
-            404: OpenApiResponse(description="No such region for you, or no assessment that year."),
         },
     )
     def get(self, request, code):
