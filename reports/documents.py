@@ -206,6 +206,7 @@ def region_report_source(*, user, region: Region, year: int) -> ReportSource | N
             "indicator_rows": figures.indicator_details(
                 data.assessment, data.dimensions, data.result
             ),
+            **changes_since_previous(data),
         }
 
     return ReportSource(
@@ -215,6 +216,26 @@ def region_report_source(*, user, region: Region, year: int) -> ReportSource | N
         final=data.assessment.status == "final",
         place=signing_place(region),
     )
+
+
+# How many changed indicators the region report lists; it counts the others in a line.
+REPORT_CHANGES_LISTED = 15
+
+
+def changes_since_previous(data: figures.RegionFigures) -> dict:
+    """The indicators whose level changed since the latest earlier assessment of the same
+    framework, the largest changes first. The report's version covers them: it holds the
+    revisions of every earlier year of the framework."""
+    earlier = [assessment for year, assessment, _r in data.history if year < data.assessment.year]
+    if not earlier:
+        return {"changes": None}
+    comparison = figures.assessment_comparison(earlier[-1], data.assessment)
+    listed = comparison.most_changed(REPORT_CHANGES_LISTED)
+    return {
+        "changes": comparison,
+        "changes_listed": listed,
+        "changes_unlisted": len(comparison.changed_indicators) - len(listed),
+    }
 
 
 def ranking_chart(rows, framework, year):

@@ -11,8 +11,17 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 
-from assessments.models import Answer, Assessment, Dimension, Framework, Level
-from assessments.scoring import Result, mean_score, results_for
+from assessments.models import Answer, Aspect, Assessment, Dimension, Framework, Indicator, Level
+from assessments.scoring import (
+    AnswerValue,
+    Result,
+    answer_values,
+    assessment_result,
+    framework_spec,
+    mean_score,
+    results_for,
+    score,
+)
 from opds.models import Region
 from reports import frozen
 
@@ -306,3 +315,244 @@ def plan_figures(data: dict | None, *, year: int, result: Result, dimensions) ->
         )
         rows.append((dimension.code, dimension.score, target, gap))
     return PlanFigures(plan=plan, progress=progress, year=year, rows=rows)
+
+
+def comparable_assessments(*, user, region: Region) -> dict[int, Assessment]:
+    """The assessment of each year of ``region`` that ``user`` may see, newest year first: the
+    default framework's where a year has more than one."""
+    assessments = (
+        Assessment.objects.visible_to(user)
+        .filter(region=region)
+        .select_related("region", "framework")
+        .order_by("-year", "framework__code")
+    )
+    by_year: dict[int, Assessment] = {}
+    for assessment in assessments:
+        kept = by_year.get(assessment.year)
+        if kept is None or assessment.framework.code == DEFAULT_FRAMEWORK:
+            by_year[assessment.year] = assessment
+    return by_year
+
+
+def compared_years(
+    years: list[int], *, from_year: int | None = None, to_year: int | None = None
+) -> tuple[int | None, int]:
+    """The years a comparison shows, of ``years`` (newest first): ``to_year``, by default the
+    latest; ``from_year``, by default the latest year before it (None when there is none)."""
+    to_year = to_year or years[0]
+    if from_year is None:
+        from_year = next((year for year in years if year < to_year), None)
+    return from_year, to_year
+
+
+@dataclass
+class DimensionChange:
+    code: str
+    label: str
+    before: Decimal | None
+    after: Decimal | None
+
+    @property
+    def change(self) -> Decimal | None:
+        if self.before is None or self.after is None:
+            return None
+        return self.after - self.before
+
+
+NOT_ANSWERED = AnswerValue()
+
+
+@dataclass
+class IndicatorChange:
+    """One indicator's effective level in two assessments (verified where set, else self)."""
+
+    code: str
+    name: str
+    dimension: Dimension
+    aspect: Aspect | None
+    before: AnswerValue
+    after: AnswerValue
+
+    @property
+    def change(self) -> int | None:
+        """The difference of two levels; None when either side has no level."""
+        if self.before.level is None or self.after.level is None:
+            return None
+        return self.after.level - self.before.level
+
+    @property
+    def amount(self) -> int | None:
+        """How many levels it moved, without the sign."""
+        return None if self.change is None else abs(self.change)
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+    @property
+    def direction(self) -> str:
+        """``up``, ``down``, ``other`` (answered, unanswered or not applicable on one side
+        only) or ``""`` when unchanged."""
+        if not self.changed:
+            return ""
+        if self.change is None:
+            return "other"
+        return "up" if self.change > 0 else "down"
+
+
+@dataclass
+class Comparison:
+    """Two assessments of a region side by side: dimension scores, and where both are of the
+    same framework every indicator's level."""
+
+    region: Region
+    before: Assessment
+    after: Assessment
+    before_index: Decimal | None
+    after_index: Decimal | None
+    dimensions: list[DimensionChange]
+    indicators: list[IndicatorChange] = field(default_factory=list)
+    # The dimension figures of an assessment of another framework came through the crosswalk.
+    derived: bool = False
+
+    @property
+    def same_framework(self) -> bool:
+        return self.before.framework_id == self.after.framework_id
+
+    @property
+    def comparable(self) -> bool:
+        return bool(self.dimensions)
+
+    @property
+    def index_change(self) -> Decimal | None:
+        if self.before_index is None or self.after_index is None:
+            return None
+        return self.after_index - self.before_index
+
+    @property
+    def changed_indicators(self) -> list[IndicatorChange]:
+        return [row for row in self.indicators if row.changed]
+
+    def most_changed(self, limit: int) -> list[IndicatorChange]:
+        """The changed indicators, the largest change of level first; a level given or taken
+        away (no difference to measure) after every measured change."""
+        rows = sorted(
+            self.changed_indicators,
+            key=lambda row: (row.change is None, -(row.amount or 0)),
+        )
+        return rows[:limit]
+
+
+def _effective(answer) -> AnswerValue:
+    if answer is None:
+        return NOT_ANSWERED
+    if answer.not_applicable:
+        return AnswerValue(None, True)
+    return AnswerValue(answer.level)
+
+
+def assessment_comparison(before: Assessment, after: Assessment) -> Comparison:
+    """``before`` and ``after`` of one region side by side, with a fixed number of queries.
+    Assessments of different frameworks compare by dimension only, through
+    ``comparable_dimensions``; without a crosswalk they have no dimensions to compare."""
+    if before.framework_id != after.framework_id:
+        scores = comparable_dimensions(before, after)
+        before_index, after_index, dimensions = scores or (None, None, [])
+        return Comparison(
+            region=after.region,
+            before=before,
+            after=after,
+            before_index=before_index,
+            after_index=after_index,
+            dimensions=dimensions,
+            derived=scores is not None,
+        )
+    framework = after.framework
+    spec = framework_spec(framework)
+    answers = {before.pk: {}, after.pk: {}}
+    for answer in Answer.objects.filter(assessment__in=[before, after]).select_related("indicator"):
+        answers[answer.assessment_id][answer.indicator_id] = answer
+    results = {
+        pk: score(spec, answer_values(by_indicator.values()))
+        for pk, by_indicator in answers.items()
+    }
+    dimensions = [
+        DimensionChange(
+            code=dimension.code,
+            label=dimension.label,
+            before=results[before.pk].dimension(dimension.code).score,
+            after=results[after.pk].dimension(dimension.code).score,
+        )
+        for dimension in framework.dimensions.all()
+    ]
+    indicators = (
+        Indicator.objects.filter(dimension__framework=framework)
+        .select_related("dimension", "aspect")
+        .order_by("dimension__order", "dimension__code", "aspect__order", "order", "code")
+    )
+    return Comparison(
+        region=after.region,
+        before=before,
+        after=after,
+        before_index=results[before.pk].index,
+        after_index=results[after.pk].index,
+        dimensions=dimensions,
+        indicators=[
+            IndicatorChange(
+                code=indicator.code,
+                name=indicator.label,
+                dimension=indicator.dimension,
+                aspect=indicator.aspect,
+                before=_effective(answers[before.pk].get(indicator.pk)),
+                after=_effective(answers[after.pk].get(indicator.pk)),
+            )
+            for indicator in indicators
+        ],
+    )
+
+
+def indicator_groups(rows: list[IndicatorChange]):
+    """``rows`` grouped as the framework groups them: (dimension, [(aspect or None, rows)])."""
+    groups = []
+    for row in rows:
+        if not groups or groups[-1][0] != row.dimension:
+            groups.append((row.dimension, []))
+        aspects = groups[-1][1]
+        if not aspects or aspects[-1][0] != row.aspect:
+            aspects.append((row.aspect, []))
+        aspects[-1][1].append(row)
+    return groups
+
+
+def comparable_dimensions(before: Assessment, after: Assessment):
+    """Index and dimension scores of two assessments of different frameworks on the default
+    framework's dimensions, an assessment of another framework through its crosswalk:
+    (before index, after index, [DimensionChange]), or None when either has no crosswalk."""
+    try:
+        from assessments.scoring import derived_result
+    except ImportError:  # a portal whose frameworks have no crosswalk yet
+        return None
+
+    def on_default(assessment):
+        if assessment.framework.code == DEFAULT_FRAMEWORK:
+            result = assessment_result(assessment)
+            labels = {d.code: d.label for d in assessment.framework.dimensions.all()}
+            return result.index, [(d.code, labels[d.code], d.score) for d in result.dimensions]
+        derived = derived_result(assessment)
+        if derived is None:
+            return None
+        return derived.index, [(d.code, d.label, d.score) for d in derived.dimensions]
+
+    sides = on_default(before), on_default(after)
+    if None in sides:
+        return None
+    (before_index, before_dimensions), (after_index, after_dimensions) = sides
+    after_scores = {code: value for code, _label, value in after_dimensions}
+    return (
+        before_index,
+        after_index,
+        [
+            DimensionChange(code, label, value, after_scores.get(code))
+            for code, label, value in before_dimensions
+        ],
+    )

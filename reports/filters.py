@@ -17,3 +17,13 @@ class RankingQueryForm(forms.Form):
 
     def clean_year(self):
         return self.cleaned_data["year"] or timezone.now().year
+
+
+class CompareQueryForm(forms.Form):
+    """The two years of a comparison (``?from=&to=``); either may be left out."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # "from" is a Python keyword: the fields are added here rather than declared.
+        self.fields["from"] = YearField(label=_("Dari tahun"), required=False)
+        self.fields["to"] = YearField(label=_("Ke tahun"), required=False)

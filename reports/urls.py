@@ -12,6 +12,7 @@ urlpatterns = [
     path("bundles/<id:pk>/cancel/", views.bundle_cancel, name="bundle_cancel"),
     path("bundles/<id:pk>/download/", views.bundle_download, name="bundle_download"),
     path("regions/<str:code>/", views.region_dashboard, name="region_dashboard"),
+    path("regions/<str:code>/compare/", views.region_compare, name="region_compare"),
     path("regions/<str:code>/<year:year>.pdf", views.region_report, name="region_report"),
     path("verify/", views.verify, name="verify"),
 ]

@@ -77,10 +77,10 @@ def framework_or_404():
     return framework
 
 
-def year_param(request, default) -> int:
-    """The ``?year=`` of a page: ``default`` when absent, 404 when not a year the portal
-    serves."""
-    value = request.GET.get("year")
+def year_param(request, default, *, name="year") -> int:
+    """The ``?year=`` (or ``?<name>=``) of a page: ``default`` when absent, 404 when not a year
+    the portal serves."""
+    value = request.GET.get(name)
     if value in (None, ""):
         return default
     try:
@@ -150,6 +150,52 @@ def region_dashboard(request, code):
     if context is None:
         raise ReportNotFound(no_assessment_message(region, year))
     return render(request, "reports/region_dashboard.html", {**context, "years": years})
+
+
+@login_required
+def region_compare(request, code):
+    """Two assessments of a region side by side: by default the latest and the one before."""
+    region = report_region(request, code)
+    by_year = figures.comparable_assessments(user=request.user, region=region)
+    if not by_year:
+        raise ReportNotFound(_("Belum ada penilaian untuk %(region)s.") % {"region": region.name})
+    years = list(by_year)
+    from_year, to_year = figures.compared_years(
+        years,
+        from_year=year_param(request, None, name="from"),
+        to_year=year_param(request, None, name="to"),
+    )
+    for year in (to_year, from_year):
+        if year is not None and year not in by_year:
+            raise ReportNotFound(no_assessment_message(region, year))
+    only_changed = request.GET.get("changed") == "1"
+    context = {
+        "region": region,
+        "years": years,
+        "from_year": from_year,
+        "to_year": to_year,
+        "only_changed": only_changed,
+    }
+    if from_year is None or from_year == to_year:
+        context["problem"] = (
+            _("Pilih dua tahun yang berbeda untuk dibandingkan.")
+            if from_year == to_year
+            else _("Belum ada penilaian sebelum tahun %(year)s untuk dibandingkan.")
+            % {"year": to_year}
+        )
+        status = 400 if from_year == to_year else 200
+        return render(request, "reports/region_compare.html", context, status=status)
+    comparison = figures.assessment_comparison(by_year[from_year], by_year[to_year])
+    rows = comparison.changed_indicators if only_changed else comparison.indicators
+    return render(
+        request,
+        "reports/region_compare.html",
+        {
+            **context,
+            "comparison": comparison,
+            "groups": figures.indicator_groups(rows),
+        },
+    )
 
 
 def no_assessment_message(region, year):

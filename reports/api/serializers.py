@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 
@@ -92,3 +93,92 @@ class InboxItemSerializer(serializers.Serializer):
     def get_url(self, item) -> str:
         request = self.context.get("request")
         return request.build_absolute_uri(item.url) if request else item.url
+
+
+class RenamedFieldsMixin:
+    """Fields named with a Python keyword ("from"): declared under another name with an
+    explicit ``source``, renamed here, in place."""
+
+    renamed: dict[str, str] = {}
+
+    def get_fields(self):
+        fields = super().get_fields()
+        return {self.renamed.get(name, name): value for name, value in fields.items()}
+
+
+def score_field(**kwargs):
+    return serializers.DecimalField(max_digits=4, decimal_places=2, allow_null=True, **kwargs)
+
+
+class ComparedAssessmentSerializer(serializers.Serializer):
+    """One side of a comparison: an assessment and its index."""
+
+    id = serializers.IntegerField(source="assessment.pk")
+    year = serializers.IntegerField(source="assessment.year")
+    framework = serializers.CharField(source="assessment.framework.code")
+    status = serializers.CharField(source="assessment.status")
+    index = score_field(
+        help_text="For an assessment of another framework compared through the crosswalk, "
+        "its index on the default framework's dimensions."
+    )
+
+
+class DimensionChangeSerializer(RenamedFieldsMixin, serializers.Serializer):
+    renamed = {"before_score": "from", "after_score": "to"}
+
+    code = serializers.CharField()
+    label = serializers.CharField()
+    before_score = score_field(source="before")
+    after_score = score_field(source="after")
+    change = score_field()
+
+
+class IndicatorChangeSerializer(RenamedFieldsMixin, serializers.Serializer):
+    """An indicator's effective level (verified where set, else self) in both assessments;
+    ``null`` when unanswered or not applicable."""
+
+    renamed = {
+        "before_level": "from",
+        "after_level": "to",
+        "before_not_applicable": "from_not_applicable",
+        "after_not_applicable": "to_not_applicable",
+    }
+
+    code = serializers.CharField()
+    name = serializers.CharField()
+    dimension = serializers.CharField(source="dimension.code")
+    aspect = serializers.CharField(source="aspect.code", allow_null=True, default=None)
+    before_level = serializers.IntegerField(source="before.level", allow_null=True)
+    after_level = serializers.IntegerField(source="after.level", allow_null=True)
+    before_not_applicable = serializers.BooleanField(source="before.not_applicable")
+    after_not_applicable = serializers.BooleanField(source="after.not_applicable")
+    change = serializers.IntegerField(
+        allow_null=True, help_text="Levels up (positive) or down; null when a side has no level."
+    )
+    changed = serializers.BooleanField(help_text="The two sides differ in any way.")
+
+
+class ComparisonSerializer(RenamedFieldsMixin, serializers.Serializer):
+    """Two assessments of a region side by side. Of the same framework: every dimension and
+    indicator. Of different frameworks: dimensions only, through the crosswalk (``derived``);
+    none when there is no crosswalk."""
+
+    renamed = {"before": "from", "after": "to"}
+
+    region = serializers.CharField(source="region.code")
+    before = serializers.SerializerMethodField(method_name="get_before")
+    after = serializers.SerializerMethodField(method_name="get_after")
+    index_change = score_field()
+    derived = serializers.BooleanField()
+    dimensions = DimensionChangeSerializer(many=True)
+    indicators = IndicatorChangeSerializer(many=True)
+
+    @extend_schema_field(ComparedAssessmentSerializer)
+    def get_before(self, comparison) -> dict:
+        side = {"assessment": comparison.before, "index": comparison.before_index}
+        return ComparedAssessmentSerializer(side).data
+
+    @extend_schema_field(ComparedAssessmentSerializer)
+    def get_after(self, comparison) -> dict:
+        side = {"assessment": comparison.after, "index": comparison.after_index}
+        return ComparedAssessmentSerializer(side).data

@@ -8,15 +8,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from reports import documents, figures
-from reports.access import rankable_provinces
+from reports.access import rankable_provinces, reportable_regions
 from reports.api.serializers import (
+    ComparisonSerializer,
     FileVerificationSerializer,
     InboxItemSerializer,
     RankingRowSerializer,
     ReportFileSerializer,
     VerificationSerializer,
 )
-from reports.filters import RankingQueryForm
+from reports.filters import CompareQueryForm, RankingQueryForm
 from reports.inbox import inbox_for
 from reports.pdf import well_formed
 
@@ -121,3 +122,62 @@ class VerifyView(APIView):
         except DjangoValidationError as error:
             raise ValidationError({"file": error.messages}) from error
         return Response(FileVerificationSerializer(documents.verify_file(data)).data)
+
+
+class RegionCompareView(APIView):
+    """Two assessments of a region side by side (whoever may open the region's dashboard):
+    index, dimension scores and, for assessments of the same framework, every indicator's
+    level, each with its change. By default the latest year and the latest year before it."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "from",
+                {"type": "integer", "minimum": 2000, "maximum": 2100},
+                description="Tahun pembanding; bawaan: tahun penilaian terakhir sebelum `to`",
+            ),
+            OpenApiParameter(
+                "to",
+                {"type": "integer", "minimum": 2000, "maximum": 2100},
+                description="Tahun yang dibandingkan; bawaan: tahun penilaian terakhir",
+            ),
+        ],
+        responses={
+            200: ComparisonSerializer,
+            400: OpenApiResponse(
+                description="A year that is not a year, the same year twice, or no earlier year."
+            ),
+        },
+    )
+    def get(self, request, code):
+        region = reportable_regions(request.user).filter(code=code).first()
+        if region is None:
+            raise NotFound
+        query = CompareQueryForm(request.query_params)
+        if not query.is_valid():
+            raise ValidationError(query.errors)
+        by_year = figures.comparable_assessments(user=request.user, region=region)
+        if not by_year:
+            raise NotFound(_("Belum ada penilaian untuk %(region)s.") % {"region": region.name})
+        from_year, to_year = figures.compared_years(
+            list(by_year), from_year=query.cleaned_data["from"], to_year=query.cleaned_data["to"]
+        )
+        if from_year == to_year:
+            raise ValidationError({"from": [_("Pilih dua tahun yang berbeda untuk dibandingkan.")]})
+        if from_year is None:
+            raise ValidationError(
+                {
+                    "from": [
+                        _("Belum ada penilaian sebelum tahun %(year)s untuk dibandingkan.")
+                        % {"year": to_year}
+                    ]
+                }
+            )
+        for year in (from_year, to_year):
+            if year not in by_year:
+                raise NotFound(
+                    _("Belum ada penilaian %(region)s untuk tahun %(year)s.")
+                    % {"region": region.name, "year": year}
+                )
+        comparison = figures.assessment_comparison(by_year[from_year], by_year[to_year])
+        return Response(ComparisonSerializer(comparison).data)

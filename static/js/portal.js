@@ -24,11 +24,11 @@
   });
 })();
 
-// A select marked data-submit-on-change sends its form when the choice changes (language,
+// A select or check box marked data-submit-on-change sends its form when it changes (language,
 // year). Here rather than in an onchange attribute, which the Content-Security-Policy refuses.
 document.addEventListener("change", function (event) {
   var field = event.target;
-  if (field.matches("select[data-submit-on-change]") && field.form) field.form.submit();
+  if (field.matches("select[data-submit-on-change], input[type=checkbox][data-submit-on-change]") && field.form) field.form.submit();
 });
 
 // A table wider than its box says so (data-scroll-cue on the box around .table-responsive,

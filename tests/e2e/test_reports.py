@@ -182,3 +182,24 @@ def pdf_first_page(path) -> str:
     return subprocess.run(
         ["pdftotext", "-l", "1", str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
+
+
+def test_head_compares_two_years_from_the_dashboard_and_keeps_only_changes(page, demo_data):
+    log_in(page, "kadis.gumas", demo_data)
+    page.get_by_role("link", name="Dasbor").click()
+    page.get_by_role("link", name="Bandingkan dengan tahun sebelumnya").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(
+        "Perbandingan Kabupaten Gunung Mas"
+    )
+    expect(page.get_by_label("Dari tahun")).to_have_value("2019")
+    expect(page.get_by_label("ke tahun")).to_have_value("2020")
+    expect(page.get_by_test_id("index-change")).to_have_text("+0,20")
+    rows = page.get_by_test_id("indicator-row")
+    expect(rows).to_have_count(35)
+    page.get_by_label("Hanya yang berubah").check()
+    expect(page).to_have_url(re.compile(r"changed=1"))
+    expect(rows).to_have_count(7)
+    expect(rows.first).to_contain_text("naik")
+    page.get_by_label("Dari tahun").select_option("2018")
+    expect(page).to_have_url(re.compile(r"from=2018"))
+    expect(page.get_by_label("Hanya yang berubah")).to_be_checked()

@@ -311,6 +311,12 @@ MATRIX: dict[str, Entry] = {
     "reports:bundle_download": Entry(kwargs=pk_of("bundle"), read="login 404 404 404 404 404"),
     "reports:region_dashboard": Entry(kwargs=code_of("region"), read="login 404 ok ok ok 404"),
     "reports:region_report": Entry(kwargs=region_year("region"), read="login 404 ok ok ok 404"),
+    # The world's regions have one assessment: the page says there is no earlier year to compare.
+    "reports:region_compare": Entry(
+        kwargs=code_of("region"),
+        read="login 404 ok ok ok 404",
+        read_outside="login 404 ok 404 404 404",
+    ),
     # Notifications: each user's own; one opened answers a redirect to what it is about.
     "notifications:notification_list": Entry(read="login ok ok ok ok ok"),
     "notifications:notification_open": Entry(
@@ -394,6 +400,12 @@ MATRIX: dict[str, Entry] = {
         read_outside="401 405 405 405 405 405",
     ),
     "rankings": Entry(read="401 404 ok ok 404 404", query="?year=2019"),
+    # One assessment per region in the world: nothing earlier to compare it with (400).
+    "region-compare": Entry(
+        kwargs=code_of("region"),
+        read="401 404 400 400 400 404",
+        read_outside="401 404 400 404 404 404",
+    ),
     "inbox": Entry(read="401 ok ok ok ok ok"),
     "cycle-list": Entry(read="401 ok ok ok ok ok"),
 }
