@@ -17,6 +17,7 @@ from assessments.scoring import (
     Result,
     answer_values,
     assessment_result,
+    derived_result,
     framework_spec,
     mean_score,
     results_for,
@@ -528,10 +529,6 @@ def comparable_dimensions(before: Assessment, after: Assessment):
     """Index and dimension scores of two assessments of different frameworks on the default
     framework's dimensions, an assessment of another framework through its crosswalk:
     (before index, after index, [DimensionChange]), or None when either has no crosswalk."""
-    try:
-        from assessments.scoring import derived_result
-    except ImportError:  # a portal whose frameworks have no crosswalk yet
-        return None
 
     def on_default(assessment):
         if assessment.framework.code == DEFAULT_FRAMEWORK:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from assessments import scoring, workflow
-from assessments.models import Assessment, Indicator
+from assessments.models import Assessment, Framework, Indicator
 from reports import documents, figures
 from tests.assessments.factories import make_assessment, make_framework
 from tests.reports.conftest import pdf_text
@@ -219,21 +219,32 @@ def test_years_the_api_cannot_compare(pair, head, query, status):
     assert api.get(api_url(**query)).status_code == status
 
 
-@pytest.mark.skipif(
-    not hasattr(scoring, "derived_result"), reason="no crosswalk between frameworks yet"
-)
 def test_frameworks_that_differ_compare_by_dimension_through_the_crosswalk(demo):
-    spbe = Assessment.objects.exclude(framework__code=figures.DEFAULT_FRAMEWORK).first()
-    if spbe is None:
-        pytest.skip("no assessment of another framework in the demo data")
-    pegi = Assessment.objects.filter(
-        region=spbe.region, framework__code=figures.DEFAULT_FRAMEWORK, year__lt=spbe.year
-    ).latest("year")
+    pegi = Assessment.objects.get(
+        region__code="62.10", framework__code=figures.DEFAULT_FRAMEWORK, year=2019
+    )
+    admin = get_user_model().objects.get(username="admin")
+    spbe = make_assessment(admin, pegi.region, Framework.objects.get(code="spbe-2020"), 2021)
+    codes = Indicator.objects.filter(dimension__framework=spbe.framework).values_list(
+        "code", flat=True
+    )
+    answer_all(spbe, {code: (3, None, False) for code in codes}, admin)
     comparison = figures.assessment_comparison(pegi, spbe)
     derived = scoring.derived_result(spbe)
     assert comparison.derived and not comparison.indicators
-    assert comparison.after_index == derived.index
-    assert [d.code for d in comparison.dimensions] == [d.code for d in derived.dimensions]
+    assert comparison.before_index == scoring.assessment_result(pegi).index
+    # Level 3 of 5 everywhere is 2.50 on PeGI's 1-4 scale, in every dimension.
+    assert comparison.after_index == derived.index == Decimal("2.50")
+    assert [(d.code, d.after) for d in comparison.dimensions] == [
+        (d.code, Decimal("2.50")) for d in derived.dimensions
+    ]
+    assert [d.code for d in comparison.dimensions] == [
+        "policy",
+        "institutions",
+        "infrastructure",
+        "applications",
+        "planning",
+    ]
 
 
 def test_the_region_report_lists_the_indicators_changed_since_the_year_before(
