@@ -28,6 +28,7 @@ from assessments.models import (
 
 FRAMEWORKS_DIR = Path(__file__).resolve().parent / "frameworks"
 SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
+COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
 class FrameworkFileError(ValidationError):
@@ -123,6 +124,9 @@ def validate_framework(data) -> list[str]:
             continue
         need_text(band, "name", where)
         check_lengths(band, where, RatingBand)
+        color = band.get("color", "")
+        if color and not (isinstance(color, str) and COLOR.match(color)):
+            problems.append(f"{where}.color: {color!r} is not a colour written #rrggbb")
         try:
             minimum = Decimal(str(band.get("min")))
         except (InvalidOperation, ValueError):
@@ -269,8 +273,14 @@ def content_digest(code: str) -> str | None:
             framework.scale_min,
             framework.scale_max,
             framework.aggregation,
+            framework.dimension_term,
+            framework.dimension_term_en,
         ],
-        list(framework.bands.order_by("min_score").values_list("min_score", "name", "name_en")),
+        list(
+            framework.bands.order_by("min_score").values_list(
+                "min_score", "name", "name_en", "color"
+            )
+        ),
         list(
             framework.dimensions.order_by("order", "code").values_list(
                 "code", "name", "name_en", "weight"
@@ -314,6 +324,8 @@ def _load(data: dict) -> Framework:
             "scale_min": data["scale"]["min"],
             "scale_max": data["scale"]["max"],
             "aggregation": data.get("aggregation", Aggregation.GROUPED),
+            "dimension_term": _text(data, "dimension_term") or "dimensi",
+            "dimension_term_en": _text(data, "dimension_term_en") or "dimension",
         },
     )
     framework.bands.all().delete()
@@ -323,6 +335,7 @@ def _load(data: dict) -> Framework:
             min_score=Decimal(str(band["min"])),
             name=_text(band, "name"),
             name_en=_text(band, "name_en"),
+            color=_text(band, "color").lower(),
         )
         for band in data["bands"]
     )

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -65,6 +65,11 @@ class Framework(Bilingual, models.Model):
         choices=Aggregation.choices,
         default=Aggregation.GROUPED,
     )
+    # What the framework calls its top-level groups: PeGI's "dimensi", SPBE's "domain".
+    dimension_term = models.CharField(_("sebutan dimensi"), max_length=30, default="dimensi")
+    dimension_term_en = models.CharField(
+        _("sebutan dimensi (Inggris)"), max_length=30, default="dimension"
+    )
 
     class Meta:
         verbose_name = _("kerangka penilaian")
@@ -83,6 +88,12 @@ class Framework(Bilingual, models.Model):
     def levels(self):
         return range(self.scale_min, self.scale_max + 1)
 
+    @property
+    def dimension_word(self) -> str:
+        """The framework's word for its top-level groups in the reader's language, lower case
+        ("dimensi", "domain"); templates capitalise it where a sentence starts."""
+        return self.localized("dimension_term")
+
 
 class RatingBand(Bilingual, models.Model):
     """A named range of scores: a score belongs to the band with the highest minimum below it."""
@@ -91,6 +102,11 @@ class RatingBand(Bilingual, models.Model):
     min_score = models.DecimalField(_("nilai minimum"), max_digits=5, decimal_places=2)
     name = models.CharField(_("predikat"), max_length=50)
     name_en = models.CharField(_("predikat (Inggris)"), max_length=50, blank=True)
+    # The colour a ranking gives a score of this band (#rrggbb); blank: one of a ramp from red
+    # (lowest band) to green (highest).
+    color = models.CharField(
+        _("warna"), max_length=7, blank=True, validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$")]
+    )
 
     class Meta:
         verbose_name = _("predikat")

@@ -39,6 +39,24 @@ CENT = Decimal("0.01")
 TENTH = Decimal("0.1")
 
 
+# The ramp a band without its own colour takes its colour from, by its place among its
+# framework's bands: from red (the lowest band) through amber to green (the highest).
+BAND_RAMP = ((0xF8, 0xD7, 0xDA), (0xFF, 0xE5, 0xB4), (0xD1, 0xE7, 0xDD), (0xA3, 0xCF, 0xBB))
+
+
+def ramp_color(position: int, count: int) -> str:
+    """The colour (#rrggbb) of the band at ``position`` (0 = lowest) of ``count`` bands."""
+    if count < 2:
+        return "#%02x%02x%02x" % BAND_RAMP[-1]
+    at = position / (count - 1) * (len(BAND_RAMP) - 1)
+    low = min(int(at), len(BAND_RAMP) - 2)
+    part = at - low
+    mixed = (
+        round(a + (b - a) * part) for a, b in zip(BAND_RAMP[low], BAND_RAMP[low + 1], strict=True)
+    )
+    return "#%02x%02x%02x" % tuple(mixed)
+
+
 @dataclass(frozen=True)
 class Band:
     min_score: Decimal
@@ -46,11 +64,18 @@ class Band:
     name_en: str = ""
     position: int = 0  # 0 for the lowest band of its framework
     count: int = 1  # how many bands the framework has
+    color: str = ""  # the framework's colour for it; blank: the ramp's
+    framework: str = ""  # the framework's code
 
     @property
-    def tone(self) -> int:
-        """0 (lowest band) to 3 (highest), whatever the number of bands: for colouring."""
-        return round(3 * self.position / (self.count - 1)) if self.count > 1 else 3
+    def fill(self) -> str:
+        """The colour a score of this band is shown in (#rrggbb)."""
+        return self.color or ramp_color(self.position, self.count)
+
+    @property
+    def css_class(self) -> str:
+        """The class ``assessments:band_styles`` colours with ``fill``."""
+        return f"band-{self.framework}-{self.position}"
 
     @property
     def label(self) -> str:
@@ -314,10 +339,24 @@ def framework_spec(framework) -> FrameworkSpec:
 
 def bands_of(framework) -> tuple[Band, ...]:
     """The rating bands of a Framework instance, lowest first (one query)."""
-    rows = sorted(framework.bands.all(), key=lambda b: b.min_score)
+    return _bands(framework.code, framework.bands.all())
+
+
+def _bands(code, rows) -> tuple[Band, ...]:
+    rows = sorted(rows, key=lambda b: b.min_score)
     return tuple(
-        Band(b.min_score, b.name, b.name_en, position, len(rows)) for position, b in enumerate(rows)
+        Band(b.min_score, b.name, b.name_en, position, len(rows), b.color, code)
+        for position, b in enumerate(rows)
     )
+
+
+def bands_by_framework(rating_bands) -> list[tuple[Band, ...]]:
+    """``RatingBand`` rows of any frameworks (with their framework selected) as each
+    framework's bands, lowest first."""
+    grouped = defaultdict(list)
+    for row in rating_bands:
+        grouped[row.framework.code].append(row)
+    return [_bands(code, rows) for code, rows in sorted(grouped.items())]
 
 
 def answer_values(answers) -> dict[str, AnswerValue]:

@@ -7,6 +7,7 @@ app_name = "assessments"
 urlpatterns = [
     path("", views.assessment_list, name="assessment_list"),
     path("new/", views.assessment_create, name="assessment_create"),
+    path("bands.css", views.band_styles, name="band_styles"),
     path("<id:pk>/", views.assessment_detail, name="assessment_detail"),
     path("<id:pk>/transition/", views.assessment_transition, name="assessment_transition"),
     path("<id:pk>/transition/final/", views.assessment_finalise, name="assessment_finalise"),

@@ -2,12 +2,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_GET, require_POST
 
 from assessments import carry, clarifications, verification, workflow
 from assessments.access import creatable_regions, may_move, may_open_assessments
@@ -20,9 +21,39 @@ from assessments.forms import (
     EvidenceForm,
     TransitionForm,
 )
-from assessments.models import Answer, Assessment, Dimension, Evidence, Indicator, Level
-from assessments.scoring import assessment_result, derived_result, framework_spec, results_for
+from assessments.models import (
+    Answer,
+    Assessment,
+    Dimension,
+    Evidence,
+    Indicator,
+    Level,
+    RatingBand,
+)
+from assessments.scoring import (
+    assessment_result,
+    bands_by_framework,
+    derived_result,
+    framework_spec,
+    results_for,
+)
 from egov_portal.errors import Conflict, NotAllowed, WrongState, messages_of, status_for
+
+
+@require_GET
+def band_styles(request):
+    """The colour of every framework's rating bands, as the classes ``Band.css_class`` names: a
+    stylesheet, since the Content-Security-Policy refuses style attributes. Open to everyone
+    (the login page loads it too); browsers keep it a few minutes."""
+    bands = RatingBand.objects.select_related("framework").order_by("framework__code", "min_score")
+    rules = [
+        f".{band.css_class} {{ background-color: {band.fill} !important; }}"
+        for framework_bands in bands_by_framework(bands)
+        for band in framework_bands
+    ]
+    response = HttpResponse("\n".join(rules) + "\n", content_type="text/css; charset=utf-8")
+    patch_cache_control(response, public=True, max_age=300)
+    return response
 
 
 def visible_assessment(request, pk):

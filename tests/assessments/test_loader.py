@@ -27,6 +27,7 @@ def test_every_problem_is_listed_with_its_location():
     document["dimensions"][1]["indicators"][0]["code"] = "policy-01"
     del document["dimensions"][1]["indicators"][1]["levels"][3]
     document["bands"][0]["min"] = 9
+    document["bands"][1]["color"] = "green"
     problems = validate_framework(document)
     assert "dimensions[0].weight: must be a positive number, got 0" in problems
     assert any(
@@ -34,6 +35,7 @@ def test_every_problem_is_listed_with_its_location():
     )
     assert "dimensions[1].indicators[1].levels: no descriptor for level 4" in problems
     assert any(p.startswith("bands[0].min: 9 is outside the scale") for p in problems)
+    assert "bands[1].color: 'green' is not a colour written #rrggbb" in problems
 
 
 def test_texts_longer_than_their_fields_are_problems_of_the_file():

@@ -102,16 +102,15 @@ def test_published_example_337_is_rated_baik():
     assert rating_for(None, PEGI_BANDS) is None
 
 
-def test_band_tones_run_from_the_lowest_to_the_highest_band_of_any_framework():
-    four = [
-        Band(D(m), n, position=i, count=4)
-        for i, (m, n) in enumerate(
-            [("1", "Sangat Kurang"), ("1.6", "Kurang"), ("2.6", "Baik"), ("3.6", "Sangat Baik")]
-        )
-    ]
-    assert [band.tone for band in four] == [0, 1, 2, 3]
-    five = [Band(D(i + 1), str(i), position=i, count=5) for i in range(5)]
-    assert [band.tone for band in five] == [0, 1, 2, 2, 3]
+def test_bands_without_a_colour_take_the_ramp_from_red_to_green_whatever_their_number():
+    four = [Band(D(i + 1), str(i), position=i, count=4) for i in range(4)]
+    assert [band.fill for band in four] == ["#f8d7da", "#ffe5b4", "#d1e7dd", "#a3cfbb"]
+    five = [Band(D(i + 1), str(i), position=i, count=5, framework="x") for i in range(5)]
+    fills = [band.fill for band in five]
+    assert len(set(fills)) == 5
+    assert (fills[0], fills[-1]) == ("#f8d7da", "#a3cfbb")
+    assert [band.css_class for band in five] == [f"band-x-{i}" for i in range(5)]
+    assert Band(D(1), "a", color="#123456").fill == "#123456"
 
 
 def test_completeness_counts_levels_and_not_applicable_answers():

@@ -119,6 +119,7 @@ MATRIX: dict[str, Entry] = {
     # Open to everyone.
     "healthz": Entry(read="ok ok ok ok ok ok"),
     "login": Entry(read="ok ok ok ok ok ok"),
+    "assessments:band_styles": Entry(read="ok ok ok ok ok ok"),
     # Signing out sends everyone to the login page.
     "logout": Entry(read=None, write="login login login login login login"),
     "set_language": Entry(write="ok ok ok ok ok ok", data={"language": "en"}),

@@ -39,8 +39,21 @@ def test_ranking_page_shows_every_region_with_scores(client, demo):
     row = content.split('data-testid="rank-62.10"', 1)[1].split("</tr>", 1)[0]
     assert "2,20" in row and "+0,52" in row and "Final" in row
     # Applications 2,71 is Baik (third of four bands), Infrastruktur 1,71 Kurang (second).
-    assert re.search(r'band-tone-2">\s*2,71', row)
-    assert re.search(r'band-tone-1">\s*1,71', row)
+    assert re.search(r'band-pegi-2">\s*2,71', row)
+    assert re.search(r'band-pegi-1">\s*1,71', row)
+
+
+def test_band_colours_come_from_each_framework_s_bands(client, demo):
+    from assessments.models import RatingBand
+
+    RatingBand.objects.filter(framework__code="pegi", name="Baik").update(color="#00ff00")
+    styles = client.get(reverse("assessments:band_styles"))
+    assert styles.status_code == 200 and styles["Content-Type"].startswith("text/css")
+    text = styles.content.decode()
+    assert ".band-pegi-2 { background-color: #00ff00 !important; }" in text
+    # SPBE 2020 has five bands, each with a colour of its own.
+    spbe = re.findall(r"\.band-spbe-2020-\d \{ background-color: (#[0-9a-f]{6})", text)
+    assert len(spbe) == len(set(spbe)) == 5
 
 
 def test_ranking_sorts_by_a_dimension(client, demo):
