@@ -47,14 +47,17 @@ BAND_RAMP = ((0xF8, 0xD7, 0xDA), (0xFF, 0xE5, 0xB4), (0xD1, 0xE7, 0xDD), (0xA3, 
 def ramp_color(position: int, count: int) -> str:
     """The colour (#rrggbb) of the band at ``position`` (0 = lowest) of ``count`` bands."""
     if count < 2:
-        return "#%02x%02x%02x" % BAND_RAMP[-1]
+        return _hex(BAND_RAMP[-1])
     at = position / (count - 1) * (len(BAND_RAMP) - 1)
     low = min(int(at), len(BAND_RAMP) - 2)
     part = at - low
-    mixed = (
+    return _hex(
         round(a + (b - a) * part) for a, b in zip(BAND_RAMP[low], BAND_RAMP[low + 1], strict=True)
     )
-    return "#%02x%02x%02x" % tuple(mixed)
+
+
+def _hex(rgb) -> str:
+    return "#" + "".join(f"{part:02x}" for part in rgb)
 
 
 @dataclass(frozen=True)

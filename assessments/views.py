@@ -5,9 +5,9 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments import carry, clarifications, verification, workflow
