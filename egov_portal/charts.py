@@ -37,8 +37,11 @@ class Series:
     values: list  # numbers or None (no value: not drawn)
     color: str | None = None
     dashed: bool = False
-    # Per value: drawn as an open circle (a provisional figure) when true.
+    # Per value: drawn as an open circle (a provisional or derived figure) when true; a line
+    # chart dashes the segment that leads to it.
     hollow: list | None = None
+    # The legend's name for the open circles, when they need one of their own.
+    hollow_name: str = ""
 
 
 def _fmt(value, places=2) -> str:
@@ -77,17 +80,38 @@ def _drawn(series) -> list[Series]:
     return [item for item in coloured if any(v is not None for v in item.values)]
 
 
+def _legend_entries(series) -> list[tuple[Series, str, bool]]:
+    """(series, name, open circle) for each line of a legend: a series, and after it its open
+    circles where they have a name of their own."""
+    entries = []
+    for item in series:
+        entries.append((item, item.name, False))
+        if item.hollow_name and item.hollow and any(item.hollow):
+            entries.append((item, item.hollow_name, True))
+    return entries
+
+
 def _legend(series, x, y) -> list[str]:
     parts = []
-    for i, item in enumerate(series):
+    for i, (item, name, hollow) in enumerate(_legend_entries(series)):
         color = item.color
-        dash = ' stroke-dasharray="5 3"' if item.dashed else ""
+        row = y + i * 18
+        dash = ' stroke-dasharray="5 3"' if item.dashed or hollow else ""
         parts.append(
-            f'<line x1="{x}" y1="{y + i * 18}" x2="{x + 22}" y2="{y + i * 18}" '
+            f'<line x1="{x}" y1="{row}" x2="{x + 22}" y2="{row}" '
             f'stroke="{color}" stroke-width="3"{dash}/>'
-            f'<text x="{x + 28}" y="{y + i * 18 + 4}" fill="{INK}">{escape(item.name)}</text>'
         )
+        if hollow:
+            parts.append(
+                f'<circle cx="{x + 11}" cy="{row}" r="4" fill="#fff" stroke="{color}" '
+                f'stroke-width="2"/>'
+            )
+        parts.append(f'<text x="{x + 28}" y="{row + 4}" fill="{INK}">{escape(name)}</text>')
     return parts
+
+
+def _legend_height(series) -> int:
+    return 18 * len(_legend_entries(series))
 
 
 def radar_chart(axes, series, *, scale=(1, 4), title, desc) -> SafeString:
@@ -133,9 +157,13 @@ def radar_chart(axes, series, *, scale=(1, 4), title, desc) -> SafeString:
         )
         for i, v in points:
             x, y = point(i, v)
-            body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{color}"/>')
+            fill = "#fff" if item.hollow and item.hollow[i] else color
+            body.append(
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{fill}" stroke="{color}" '
+                f'stroke-width="1.5"/>'
+            )
     body += _legend(series, cx - 40, 300)
-    return _svg(size, 300 + 18 * len(series), title, desc, body, pad=12)
+    return _svg(size, 300 + _legend_height(series), title, desc, body, pad=12)
 
 
 def line_chart(labels, series, *, scale=(1, 4), title, desc) -> SafeString:
@@ -166,11 +194,14 @@ def line_chart(labels, series, *, scale=(1, 4), title, desc) -> SafeString:
     for item in series:
         color = item.color
         points = [(i, v) for i, v in enumerate(item.values) if v is not None]
-        dash = ' stroke-dasharray="5 3"' if item.dashed else ""
-        if len(points) > 1:
-            path = " ".join(f"{x:.1f},{y:.1f}" for x, y in (xy(i, v) for i, v in points))
+        hollow = item.hollow or [False] * len(item.values)
+        # A segment leading to an open circle is dashed like the whole of a dashed series.
+        for (i, v), (j, w) in zip(points, points[1:], strict=False):
+            dash = ' stroke-dasharray="5 3"' if item.dashed or hollow[j] else ""
+            (x1, y1), (x2, y2) = xy(i, v), xy(j, w)
             body.append(
-                f'<polyline points="{path}" fill="none" stroke="{color}" stroke-width="2.5"{dash}/>'
+                f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
+                f'stroke="{color}" stroke-width="2.5" stroke-linecap="round"{dash}/>'
             )
         for i, v in points:
             x, y = xy(i, v)
@@ -184,7 +215,7 @@ def line_chart(labels, series, *, scale=(1, 4), title, desc) -> SafeString:
                 f'font-weight="600">{_fmt(v)}</text>'
             )
     body += _legend(series, left, height + 8)
-    return _svg(width, height + 18 * len(series), title, desc, body, pad=16)
+    return _svg(width, height + _legend_height(series), title, desc, body, pad=16)
 
 
 def bar_chart(labels, series, *, maximum=None, places=2, title, desc) -> SafeString:
@@ -220,5 +251,5 @@ def bar_chart(labels, series, *, maximum=None, places=2, title, desc) -> SafeStr
     height = group_h * len(labels)
     if len(series) > 1:
         body += _legend(series, label_w, height + 12)
-        height += 18 * len(series) + 6
+        height += _legend_height(series) + 6
     return _svg(label_w + bar_w + 60, height, title, desc, body, pad=12)

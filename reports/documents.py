@@ -24,31 +24,55 @@ from reports.pdf import Pdf, ReportVersion, cached_pdf, normalise_code, parse_co
 
 
 def region_charts(data: figures.RegionFigures) -> dict:
-    labels = [d.label for d in data.dimensions]
-    scale = (data.framework.scale_min, data.framework.scale_max)
-    series = [charts.Series(str(data.assessment.year), [d.score for d in data.result.dimensions])]
-    if data.previous_result:
+    """The radar of this year's scores beside the previous year's and the line of the index
+    over the years, both on the trend's framework: figures of another framework come through
+    its crosswalk, drawn as open circles and dashed lines and named "derived" in the legend."""
+    framework = data.trend_framework
+    labels = [d.label for d in data.trend_dimensions]
+    scale = (framework.scale_min, framework.scale_max)
+    series = []
+    for point, dashed in ((data.trend_current, False), (data.trend_previous, True)):
+        if point is None:
+            continue
+        name = str(point.year)
+        if point.derived:
+            name = _("%(year)s (turunan)") % {"year": point.year}
         series.append(
             charts.Series(
-                str(data.previous.year),
-                [d.score for d in data.previous_result.dimensions],
-                dashed=True,
+                name, point.scores, dashed=dashed, hollow=[point.derived] * len(point.scores)
             )
         )
     radar = charts.radar_chart(
         labels,
         series,
         scale=scale,
-        title=_("Skor dimensi %(region)s %(year)s")
-        % {"region": data.region.name, "year": data.assessment.year},
+        title=_("Skor %(term)s %(region)s %(year)s")
+        % {
+            "term": framework.dimension_word,
+            "region": data.region.name,
+            "year": data.assessment.year,
+        },
         desc=_(
-            "Skor kelima dimensi pada skala %(low)s–%(high)s, dibandingkan dengan tahun sebelumnya."
+            "Skor setiap %(term)s %(framework)s pada skala %(low)s–%(high)s, dibandingkan dengan "
+            "tahun sebelumnya."
         )
-        % {"low": scale[0], "high": scale[1]},
+        % {
+            "term": framework.dimension_word,
+            "framework": framework.label,
+            "low": scale[0],
+            "high": scale[1],
+        },
     )
     history = charts.line_chart(
-        [str(year) for year, _a, _r in data.history],
-        [charts.Series(_("Indeks"), [result.index for _y, _a, result in data.history])],
+        [str(point.year) for point in data.trend],
+        [
+            charts.Series(
+                _("Indeks %(framework)s") % {"framework": framework.label},
+                [point.index for point in data.trend],
+                hollow=[point.derived for point in data.trend],
+                hollow_name=_("Nilai turunan melalui tabel padanan"),
+            )
+        ],
         scale=scale,
         title=_("Indeks %(region)s dari tahun ke tahun") % {"region": data.region.name},
         desc=_("Indeks kapabilitas e-government pada setiap tahun penilaian."),
@@ -57,17 +81,12 @@ def region_charts(data: figures.RegionFigures) -> dict:
 
 
 def region_context(*, user, region: Region, year: int) -> dict | None:
-    framework = figures.framework_for()
-    if framework is None:
-        return None
-    data = figures.region_figures(user=user, region=region, year=year, framework=framework)
+    data = figures.region_figures(user=user, region=region, year=year)
     if data is None:
         return None
     report = frozen.report_data(data.assessment)
     applications = figures.inventory_figures(report.data["inventory"])
-    plan = figures.plan_figures(
-        report.data["plan"], year=year, result=data.result, dimensions=data.dimensions
-    )
+    plan = figures.plan_figures(report.data["plan"], year=year, figures=data)
     return {
         "data": data,
         "region": region,
@@ -79,7 +98,7 @@ def region_context(*, user, region: Region, year: int) -> dict | None:
         "figures_taken_at": report.taken_at,
         "version": region_version(
             data.assessment,
-            earlier=[(a.year, a.revision) for _y, a, _r in data.history if a.year < year],
+            earlier=[(a.year, a.revision) for a in data.earlier],
             data=report.data,
         ),
         **region_charts(data),
@@ -87,16 +106,20 @@ def region_context(*, user, region: Region, year: int) -> dict | None:
 
 
 def plan_chart(plan: figures.PlanFigures, data: figures.RegionFigures):
-    labels = {d.code: d.label for d in data.dimensions}
+    labels = {d.code: d.label for d in plan.dimensions}
     return charts.bar_chart(
         [labels[code] for code, *_rest in plan.rows],
         [
-            charts.Series(_("Skor %(year)s") % {"year": plan.year}, [row[1] for row in plan.rows]),
+            charts.Series(
+                (_("Skor %(year)s (turunan)") if plan.derived else _("Skor %(year)s"))
+                % {"year": plan.year},
+                [row[1] for row in plan.rows],
+            ),
             charts.Series(
                 _("Target rencana induk"), [row[2] for row in plan.rows], color=charts.MUTED
             ),
         ],
-        maximum=data.framework.scale_max,
+        maximum=plan.scale_max,
         title=_("Skor %(year)s dibandingkan target rencana induk") % {"year": plan.year},
         desc=_("Skor tiap dimensi pada penilaian dan target skor dalam rencana induk."),
     )
@@ -128,18 +151,16 @@ def region_version(assessment: Assessment, *, earlier, data: dict) -> ReportVers
 
 def current_region_version(region_code: str, year: int) -> ReportVersion | None:
     """The version a region report of ``year`` would have now; None without an assessment."""
-    framework = figures.framework_for()
-    assessments = list(
-        Assessment.objects.filter(region__code=region_code, framework=framework, year__lte=year)
-        .select_related("region")
-        .order_by("year")
-    )
-    current = next((a for a in assessments if a.year == year), None)
+    region = Region.objects.filter(code=region_code).first()
+    if region is None:
+        return None
+    by_year = figures.yearly_assessments(Assessment.objects.all(), region, up_to=year)
+    current = by_year.get(year)
     if current is None:
         return None
     return region_version(
         current,
-        earlier=[(a.year, a.revision) for a in assessments if a.year < year],
+        earlier=[(a.year, a.revision) for a in by_year.values() if a.year < year],
         data=frozen.report_data(current, store=False).data,
     )
 
@@ -261,11 +282,12 @@ def averages_chart(averages, dimensions, framework, year):
 
 def province_version(province_code: str, year: int) -> ReportVersion:
     """Everything a province report prints, as a version: the revisions of the assessments it
-    ranks and of the previous year's it compares with."""
+    ranks and of the previous year's it compares with, in the framework of the year."""
+    province = Region.objects.filter(code=province_code).first()
     parts = sorted(
         Assessment.objects.filter(
             region__parent__code=province_code,
-            framework=figures.framework_for(),
+            framework=figures.framework_of_year(province, year) if province else None,
             year__in=[year, year - 1],
         ).values_list("region__code", "year", "revision")
     )
@@ -279,7 +301,7 @@ def province_report(*, user, province: Region, year: int) -> Pdf | None:
 
 
 def province_report_source(*, user, province: Region, year: int) -> ReportSource | None:
-    framework = figures.framework_for()
+    framework = figures.framework_of_year(province, year)
     if framework is None:
         return None
     rows = figures.province_ranking(user=user, province=province, year=year, framework=framework)
@@ -319,7 +341,7 @@ def province_report_source(*, user, province: Region, year: int) -> ReportSource
 
 
 def regions_with_assessment(*, user, province: Region, year: int):
-    framework = figures.framework_for()
+    framework = figures.framework_of_year(province, year)
     return (
         Region.objects.visible_to(user)
         .filter(

@@ -9,10 +9,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 
-from assessments.models import Answer, Aspect, Assessment, Dimension, Framework, Indicator, Level
+from assessments.models import (
+    Answer,
+    Aspect,
+    Assessment,
+    Cycle,
+    Dimension,
+    Framework,
+    Indicator,
+    Level,
+)
 from assessments.scoring import (
+    DERIVED_FRAMEWORK,
     AnswerValue,
     Result,
     answer_values,
@@ -36,6 +46,7 @@ class RankingRow:
     result: Result | None
     previous: Result | None
     rank: int | None = None
+    framework: Framework | None = None  # the ranking's (every row's) framework
 
     @property
     def index(self) -> Decimal | None:
@@ -53,6 +64,25 @@ class RankingRow:
 
 def framework_for(code: str | None = None) -> Framework | None:
     return Framework.objects.filter(code=code or DEFAULT_FRAMEWORK).first()
+
+
+def framework_of_year(province: Region, year: int) -> Framework | None:
+    """The framework ``province`` evaluates ``year`` in: its cycle's; without a cycle, the one
+    most of that year's assessments of its regions use; without either, the default. A year is
+    ranked, charted and reported in one framework only."""
+    cycle = Cycle.objects.filter(province=province, year=year).select_related("framework").first()
+    if cycle is not None:
+        return cycle.framework
+    most_used = (
+        Assessment.objects.filter(region__parent=province, year=year)
+        .values("framework")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "framework__code")
+        .first()
+    )
+    if most_used is not None:
+        return Framework.objects.get(pk=most_used["framework"])
+    return framework_for()
 
 
 def assessments_of(user, *, regions, years, framework):
@@ -81,6 +111,7 @@ def province_ranking(
             assessment=current.get(region.pk),
             result=results[current[region.pk].pk] if region.pk in current else None,
             previous=results[previous[region.pk].pk] if region.pk in previous else None,
+            framework=framework,
         )
         for region in regions
     ]
@@ -146,6 +177,19 @@ class Recommendation:
 
 
 @dataclass
+class TrendPoint:
+    """One year of a region's trend on the trend framework: the assessment's own scores, or
+    for an assessment of another framework its scores through the crosswalk (``derived``)."""
+
+    year: int
+    assessment: Assessment
+    index: Decimal | None
+    rating: object  # assessments.scoring.Band or None
+    scores: list  # per dimension of the trend framework, in its order
+    derived: bool = False
+
+
+@dataclass
 class RegionFigures:
     region: Region
     framework: Framework
@@ -153,28 +197,56 @@ class RegionFigures:
     result: Result
     previous: Assessment | None
     previous_result: Result | None
+    # The assessments of the same framework until this year, oldest first.
     history: list[tuple[int, Assessment, Result]]
     dimensions: list[Dimension]
     recommendations: list[Recommendation] = field(default_factory=list)
+    # Every year until this one on one framework, oldest first: this framework's when every
+    # year is of it, else the crosswalks' reference framework, other years derived.
+    trend_framework: Framework | None = None
+    trend_dimensions: list[Dimension] = field(default_factory=list)
+    trend: list[TrendPoint] = field(default_factory=list)
+    # The assessments of the years before this one, one a year, any framework, oldest first.
+    earlier: list[Assessment] = field(default_factory=list)
+
+    @property
+    def trend_derived(self) -> bool:
+        return any(point.derived for point in self.trend)
+
+    @property
+    def derived_from(self) -> Framework | None:
+        """The framework the trend's derived figures come from (the latest of them)."""
+        derived = [point for point in self.trend if point.derived]
+        return derived[-1].assessment.framework if derived else None
+
+    @property
+    def trend_current(self) -> TrendPoint | None:
+        return next((p for p in self.trend if p.year == self.assessment.year), None)
+
+    @property
+    def trend_previous(self) -> TrendPoint | None:
+        """The latest year before this one on the trend."""
+        earlier = [p for p in self.trend if p.year < self.assessment.year]
+        return earlier[-1] if earlier else None
 
 
-def region_figures(
-    *, user, region: Region, year: int, framework: Framework
-) -> RegionFigures | None:
-    """An assessment with its history, previous year and recommendations; None when the
+def region_figures(*, user, region: Region, year: int) -> RegionFigures | None:
+    """The assessment of ``year`` (in the framework the province evaluates it in) with its
+    history, its trend across frameworks, previous year and recommendations; None when the
     region has no assessment ``user`` may see for ``year``."""
-    assessments = list(
-        Assessment.objects.visible_to(user)
-        .filter(region=region, framework=framework, year__lte=year)
-        .select_related("region", "framework")
-        .order_by("year")
-    )
-    current = next((a for a in assessments if a.year == year), None)
+    by_year = comparable_assessments(user=user, region=region, up_to=year)
+    current = by_year.get(year)
     if current is None:
         return None
+    framework = current.framework
+    assessments = sorted(by_year.values(), key=lambda a: a.year)
     results = results_for(assessments)
-    previous = next((a for a in assessments if a.year == year - 1), None)
+    same = [a for a in assessments if a.framework_id == framework.pk]
+    previous = next((a for a in same if a.year == year - 1), None)
     dimensions = list(framework.dimensions.all())
+    trend_framework, trend_dimensions, trend = region_trend(
+        assessments, results, framework, dimensions
+    )
     return RegionFigures(
         region=region,
         framework=framework,
@@ -182,10 +254,57 @@ def region_figures(
         result=results[current.pk],
         previous=previous,
         previous_result=results[previous.pk] if previous else None,
-        history=[(a.year, a, results[a.pk]) for a in assessments],
+        history=[(a.year, a, results[a.pk]) for a in same],
         dimensions=dimensions,
         recommendations=recommendations(current, dimensions),
+        trend_framework=trend_framework,
+        trend_dimensions=trend_dimensions,
+        trend=trend,
+        earlier=[a for a in assessments if a.year < year],
     )
+
+
+def region_trend(assessments, results, framework, dimensions):
+    """(trend framework, its dimensions, [TrendPoint]) of ``assessments`` (one a year, oldest
+    first; ``framework`` is the latest's). All of one framework: their own scores. Of several:
+    on the crosswalks' reference framework, an assessment of another framework through its
+    crosswalk (derived), one without a crosswalk left out."""
+
+    def own(assessment, result):
+        return TrendPoint(
+            assessment.year,
+            assessment,
+            result.index,
+            result.rating,
+            [d.score for d in result.dimensions],
+        )
+
+    if all(a.framework_id == framework.pk for a in assessments):
+        return framework, dimensions, [own(a, results[a.pk]) for a in assessments]
+    reference = framework_for(DERIVED_FRAMEWORK)
+    if reference is None or (
+        framework.pk != reference.pk and derived_result(assessments[-1]) is None
+    ):
+        same = [a for a in assessments if a.framework_id == framework.pk]
+        return framework, dimensions, [own(a, results[a.pk]) for a in same]
+    points = []
+    for assessment in assessments:
+        if assessment.framework_id == reference.pk:
+            points.append(own(assessment, results[assessment.pk]))
+            continue
+        derived = derived_result(assessment)
+        if derived is not None:
+            points.append(
+                TrendPoint(
+                    assessment.year,
+                    assessment,
+                    derived.index,
+                    derived.rating,
+                    [d.score for d in derived.dimensions],
+                    derived=True,
+                )
+            )
+    return reference, list(reference.dimensions.all()), points
 
 
 def recommendations(assessment: Assessment, dimensions, *, limit: int = 6) -> list[Recommendation]:
@@ -217,10 +336,18 @@ def recommendations(assessment: Assessment, dimensions, *, limit: int = 6) -> li
 
 
 def assessment_years(
-    *, user, framework, region: Region | None = None, province: Region | None = None, final=False
+    *,
+    user,
+    framework=None,
+    region: Region | None = None,
+    province: Region | None = None,
+    final=False,
 ) -> list[int]:
-    """Years with an assessment ``user`` may see (a final one if ``final``), newest first."""
-    assessments = Assessment.objects.visible_to(user).filter(framework=framework)
+    """Years with an assessment ``user`` may see (of ``framework`` if given; a final one if
+    ``final``), newest first."""
+    assessments = Assessment.objects.visible_to(user)
+    if framework is not None:
+        assessments = assessments.filter(framework=framework)
     if final:
         assessments = assessments.filter(status=Assessment.Status.FINAL)
     if region is not None:
@@ -294,6 +421,9 @@ class PlanFigures:
     progress: object  # frozen.PlanSummary
     year: int
     rows: list  # (dimension code, score, target, gap) for ``year``
+    dimensions: list  # the plan's framework's dimensions, which ``rows`` follow
+    scale_max: int
+    derived: bool = False  # the scores came through the crosswalk
 
     @property
     def has_targets(self) -> bool:
@@ -302,35 +432,71 @@ class PlanFigures:
         return any(row[2] is not None for row in self.rows)
 
 
-def plan_figures(data: dict | None, *, year: int, result: Result, dimensions) -> PlanFigures | None:
+def plan_figures(data: dict | None, *, year: int, figures: RegionFigures) -> PlanFigures | None:
     """The master plan a report prints (``frozen.plan_data``), with each dimension's score
-    against the plan's target for ``year``."""
+    against the plan's target for ``year``. A plan sets its targets on its own framework's
+    dimensions: the assessment's, or the trend's (an assessment of another framework then
+    counts through its crosswalk)."""
     if data is None:
         return None
+    codes = {item["code"] for item in data["dimensions"]} | set(data["targets"])
+    dimensions, framework = figures.dimensions, figures.framework
+    scores = [d.score for d in figures.result.dimensions]
+    current, derived = figures.trend_current, False
+    if not codes & {d.code for d in dimensions} and current is not None:
+        dimensions, framework, scores, derived = (
+            figures.trend_dimensions,
+            figures.trend_framework,
+            current.scores,
+            current.derived,
+        )
     plan, progress, targets = frozen.plan_view(data, dimensions)
     rows = []
-    for dimension in result.dimensions:
+    for dimension, value in zip(dimensions, scores, strict=True):
         target = targets.get(dimension.code)
-        gap = (
-            dimension.score - target if dimension.score is not None and target is not None else None
-        )
-        rows.append((dimension.code, dimension.score, target, gap))
-    return PlanFigures(plan=plan, progress=progress, year=year, rows=rows)
+        gap = value - target if value is not None and target is not None else None
+        rows.append((dimension.code, value, target, gap))
+    return PlanFigures(
+        plan=plan,
+        progress=progress,
+        year=year,
+        rows=rows,
+        dimensions=dimensions,
+        scale_max=framework.scale_max,
+        derived=derived,
+    )
 
 
-def comparable_assessments(*, user, region: Region) -> dict[int, Assessment]:
-    """The assessment of each year of ``region`` that ``user`` may see, newest year first: the
-    default framework's where a year has more than one."""
+def comparable_assessments(*, user, region: Region, up_to: int | None = None):
+    """The assessment of each year of ``region`` that ``user`` may see (until ``up_to``),
+    newest year first: where a year has more than one, the one of the framework the province
+    evaluates that year in (its cycle's), else the default framework's."""
+    return yearly_assessments(Assessment.objects.visible_to(user), region, up_to=up_to)
+
+
+def yearly_assessments(
+    assessments, region: Region, *, up_to: int | None = None
+) -> dict[int, Assessment]:
+    """``comparable_assessments`` over ``assessments`` (a queryset), with two queries."""
     assessments = (
-        Assessment.objects.visible_to(user)
-        .filter(region=region)
+        assessments.filter(region=region)
         .select_related("region", "framework")
         .order_by("-year", "framework__code")
+    )
+    if up_to is not None:
+        assessments = assessments.filter(year__lte=up_to)
+    cycles = dict(
+        Cycle.objects.filter(province_id=region.parent_id).values_list("year", "framework_id")
     )
     by_year: dict[int, Assessment] = {}
     for assessment in assessments:
         kept = by_year.get(assessment.year)
-        if kept is None or assessment.framework.code == DEFAULT_FRAMEWORK:
+        preferred = cycles.get(assessment.year)
+        if (
+            kept is None
+            or assessment.framework_id == preferred
+            or (kept.framework_id != preferred and assessment.framework.code == DEFAULT_FRAMEWORK)
+        ):
             by_year[assessment.year] = assessment
     return by_year
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments import cycles
+from assessments.scoring import bands_of
 from egov_portal import spreadsheets
 from egov_portal.errors import WrongState
 from egov_portal.params import InvalidNumber, parse_year
@@ -70,8 +71,9 @@ def report_region(request, code):
     return get_object_or_404(reportable_regions(request.user), code=code)
 
 
-def framework_or_404():
-    framework = figures.framework_for()
+def framework_or_404(province, year):
+    """The framework ``province`` evaluates ``year`` in (``figures.framework_of_year``)."""
+    framework = figures.framework_of_year(province, year)
     if framework is None:
         raise ReportNotFound(_("Kerangka penilaian belum dimuat."))
     return framework
@@ -92,14 +94,13 @@ def year_param(request, default, *, name="year") -> int:
 @login_required
 def province_ranking(request, code):
     province = ranking_province(request, code)
-    framework = framework_or_404()
-    years = figures.assessment_years(user=request.user, province=province, framework=framework)
+    years = figures.assessment_years(user=request.user, province=province)
     # Without a chosen year: the latest year with final results, not a year of early drafts.
-    finals = figures.assessment_years(
-        user=request.user, province=province, framework=framework, final=True
-    )
+    finals = figures.assessment_years(user=request.user, province=province, final=True)
     default = (finals or years or [timezone.now().year])[0]
     year = year_param(request, default)
+    # A ranking never mixes frameworks: every region in the framework of the year.
+    framework = framework_or_404(province, year)
     rows = figures.province_ranking(
         user=request.user, province=province, year=year, framework=framework
     )
@@ -127,6 +128,7 @@ def province_ranking(request, code):
             "rows": rows,
             "sort": sort,
             "averages": figures.dimension_averages(rows, dimensions),
+            "bands": bands_of(framework),
             "export_links": spreadsheets.export_links(
                 lambda key: f"?{urlencode({'year': year, 'sort': sort, 'format': key})}"
             ),
@@ -141,8 +143,7 @@ def province_ranking(request, code):
 @login_required
 def region_dashboard(request, code):
     region = report_region(request, code)
-    framework = framework_or_404()
-    years = figures.assessment_years(user=request.user, region=region, framework=framework)
+    years = figures.assessment_years(user=request.user, region=region)
     if not years:
         raise ReportNotFound(_("Belum ada penilaian untuk %(region)s.") % {"region": region.name})
     year = year_param(request, years[0])

@@ -6,6 +6,10 @@ class RankingRowSerializer(serializers.Serializer):
     """A region's place in the province ranking; scores from assessments.scoring."""
 
     rank = serializers.IntegerField(allow_null=True)
+    framework = serializers.CharField(
+        source="framework.code",
+        help_text="The framework of the ranking: the year's, the same on every row.",
+    )
     region = serializers.CharField(source="region.code")
     region_name = serializers.CharField(source="region.name")
     assessment = serializers.IntegerField(source="assessment.pk", allow_null=True, default=None)

@@ -41,7 +41,9 @@ class RankingView(generics.ListAPIView):
                 "province", OpenApiTypes.STR, description="Kode provinsi; bawaan: provinsi Anda"
             ),
             OpenApiParameter(
-                "framework", OpenApiTypes.STR, description="Kode kerangka penilaian; bawaan: pegi"
+                "framework",
+                OpenApiTypes.STR,
+                description="Kode kerangka penilaian; bawaan: kerangka tahun itu",
             ),
         ]
     )
@@ -55,8 +57,13 @@ class RankingView(generics.ListAPIView):
         year, code = query.cleaned_data["year"], query.cleaned_data["province"]
         provinces = rankable_provinces(self.request.user)
         province = provinces.filter(code=code).first() if code else provinces.first()
-        framework = figures.framework_for(query.cleaned_data["framework"])
-        if province is None or framework is None:
+        if province is None:
+            raise NotFound
+        chosen = query.cleaned_data["framework"]
+        framework = (
+            figures.framework_for(chosen) if chosen else figures.framework_of_year(province, year)
+        )
+        if framework is None:
             raise NotFound
         return figures.province_ranking(
             user=self.request.user, province=province, year=year, framework=framework
