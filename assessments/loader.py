@@ -35,6 +35,21 @@ class FrameworkFileError(ValidationError):
     """A framework file that cannot be loaded; ``messages`` lists every problem found."""
 
 
+def load_or_fail(load, file, stderr):
+    """``load(file)`` for a management command: a file with problems lists each on ``stderr``
+    and fails the command, loading nothing."""
+    from django.core.management.base import CommandError
+
+    try:
+        return load(file)
+    except FrameworkFileError as error:
+        for message in error.messages:
+            stderr.write(f"  {message}")
+        raise CommandError(
+            f"{file}: {len(error.messages)} problem(s) found; nothing was loaded."
+        ) from error
+
+
 def read_framework_file(path: Path | str) -> dict:
     path = Path(path)
     try:

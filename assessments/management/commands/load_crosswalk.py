@@ -1,7 +1,7 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from assessments.crosswalks import load_crosswalk_file
-from assessments.loader import FrameworkFileError
+from assessments.loader import load_or_fail
 
 
 class Command(BaseCommand):
@@ -19,14 +19,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file, **options):
-        try:
-            crosswalk = load_crosswalk_file(file)
-        except FrameworkFileError as error:
-            for message in error.messages:
-                self.stderr.write(f"  {message}")
-            raise CommandError(
-                f"{file}: {len(error.messages)} problem(s) found; nothing was loaded."
-            ) from error
+        crosswalk = load_or_fail(load_crosswalk_file, file, self.stderr)
         self.stdout.write(
             f"Loaded crosswalk {crosswalk.source.code} → {crosswalk.target.code} version "
             f"{crosswalk.version}: {crosswalk.entries.count()} indicators mapped."

@@ -1,6 +1,6 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from assessments.loader import FrameworkFileError, load_framework_file
+from assessments.loader import load_framework_file, load_or_fail
 
 
 class Command(BaseCommand):
@@ -16,14 +16,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file, **options):
-        try:
-            framework = load_framework_file(file)
-        except FrameworkFileError as error:
-            for message in error.messages:
-                self.stderr.write(f"  {message}")
-            raise CommandError(
-                f"{file}: {len(error.messages)} problem(s) found; nothing was loaded."
-            ) from error
+        framework = load_or_fail(load_framework_file, file, self.stderr)
         indicators = sum(d.indicators.count() for d in framework.dimensions.all())
         self.stdout.write(
             f"Loaded {framework.code} version {framework.version}: "
