@@ -382,8 +382,9 @@ def indicator_details(assessment: Assessment, dimensions, result: Result):
     }
     indicators = (
         Indicator.objects.filter(dimension__framework=assessment.framework)
+        .select_related("aspect")
         .prefetch_related(Prefetch("levels", queryset=Level.objects.order_by("level")))
-        .order_by("dimension__order", "order")
+        .order_by("dimension__order", "aspect__order", "order", "code")
     )
     grouped = {d.pk: [] for d in dimensions}
     for indicator in indicators:
