@@ -305,9 +305,13 @@ def score(framework: FrameworkSpec, answers: Mapping[str, AnswerValue]) -> Resul
     )
 
 
-def framework_spec(framework) -> FrameworkSpec:
-    """The scoring structure of a Framework instance (three queries)."""
+def framework_spec(framework, *, dimensions=None) -> FrameworkSpec:
+    """The scoring structure of a Framework instance: four queries, or two when the caller has
+    already read ``dimensions`` (the framework's dimensions with their aspects prefetched)."""
     from assessments.models import Indicator
+
+    if dimensions is None:
+        dimensions = framework.dimensions.prefetch_related("aspects")
 
     indicators = defaultdict(list)
     for indicator in (
@@ -322,19 +326,19 @@ def framework_spec(framework) -> FrameworkSpec:
                 aspect=indicator.aspect.code if indicator.aspect_id else None,
             )
         )
-    dimensions = tuple(
+    specs = tuple(
         DimensionSpec(
             code=dimension.code,
             weight=dimension.weight,
             indicators=tuple(indicators[dimension.pk]),
             aspects=tuple(AspectSpec(a.code, a.weight) for a in dimension.aspects.all()),
         )
-        for dimension in framework.dimensions.prefetch_related("aspects")
+        for dimension in dimensions
     )
     return FrameworkSpec(
         framework.scale_min,
         framework.scale_max,
-        dimensions,
+        specs,
         bands_of(framework),
         framework.aggregation,
     )

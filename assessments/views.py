@@ -113,7 +113,9 @@ def assessment_create(request):
 def assessment_detail(request, pk):
     assessment = visible_assessment(request, pk)
     dimensions = list(assessment.framework.dimensions.prefetch_related("aspects"))
-    result = assessment_result(assessment)
+    result = assessment_result(
+        assessment, spec=framework_spec(assessment.framework, dimensions=dimensions)
+    )
     transitions = assessment.transitions.select_related("user")
     progress = verification.progress(assessment)
     actions = [
@@ -299,15 +301,22 @@ def aspect_rows(aspects, dimension_result):
     return [(aspect, dimension_result.aspect(aspect.code)) for aspect in aspects]
 
 
-def dimension_summary(assessment, dimension):
-    result = assessment_result(assessment, spec=framework_spec(assessment.framework))
+def dimension_summary(assessment, dimension, *, dimensions=None):
+    """What the dimension page shows beside the cards, and re-draws with each saved card:
+    the scores and the verification figures. ``dimensions``: the framework's dimensions with
+    their aspects, when the caller has read them already."""
+    if dimensions is None:
+        dimensions = list(assessment.framework.dimensions.prefetch_related("aspects"))
+    aspects = next(d for d in dimensions if d.pk == dimension.pk).aspects.all()
+    spec = framework_spec(assessment.framework, dimensions=dimensions)
+    result = assessment_result(assessment, spec=spec)
     progress = verification.progress(assessment)
     return {
         "assessment": assessment,
         "dimension": dimension,
         "result": result,
         "dimension_result": result.dimension(dimension.code),
-        "aspect_rows": aspect_rows(dimension.aspects.all(), result.dimension(dimension.code)),
+        "aspect_rows": aspect_rows(aspects, result.dimension(dimension.code)),
         "counts": progress.dimension(dimension.code),
         "show_verification": shows_verification(assessment, progress),
     }
@@ -321,7 +330,7 @@ def assessment_dimension(request, pk, dimension):
 
 
 def render_dimension(request, assessment, dimension, *, bound=None, status=200):
-    dimensions = list(assessment.framework.dimensions.all())
+    dimensions = list(assessment.framework.dimensions.prefetch_related("aspects"))
     show = request.GET.get("show", "")
     filter_error = ""
     if show and show not in verification.FILTERS:
@@ -344,7 +353,7 @@ def render_dimension(request, assessment, dimension, *, bound=None, status=200):
         "filter_error": filter_error,
         "awaiting": carry.awaiting_counts(assessment).get(dimension.code, 0),
         "may_confirm": workflow.may_set_self(request.user, assessment),
-        **dimension_summary(assessment, dimension),
+        **dimension_summary(assessment, dimension, dimensions=dimensions),
     }
     return render(request, "assessments/assessment_dimension.html", context, status=status)
 

@@ -239,16 +239,18 @@ def test_pages_take_a_bounded_number_of_queries(
     # the open clarification threads, two the verification per dimension, up to two the
     # cycle's step in the banner (``assessments.cycles.step_for``), one the unread
     # notifications in the navigation; one looks for a crosswalk to PeGI (none for PeGI), one
-    # counts the levels carried from an earlier year still waiting for confirmation.
-    with django_assert_max_num_queries(26):
+    # counts the levels carried from an earlier year still waiting for confirmation. The
+    # dimensions and their aspects are read once, for the table and the scores alike.
+    with django_assert_max_num_queries(24):
         assert client.get(target.get_absolute_url()).status_code == 200
     # Three of them read the history under the cards, whatever its length; three the
     # clarification threads and their count, two the verification, up to two the cycle's step,
-    # one the carried levels waiting for confirmation, one the aspects the cards are grouped by.
-    with django_assert_max_num_queries(27):
+    # one the carried levels waiting for confirmation. The dimensions and their aspects are
+    # read once, for the tabs, the scores and the summary beside the cards.
+    with django_assert_max_num_queries(25):
         assert client.get(dimension_url(target, "policy")).status_code == 200
     for show in ("unverified", "differing"):
-        with django_assert_max_num_queries(27):
+        with django_assert_max_num_queries(25):
             assert client.get(dimension_url(target, "policy"), {"show": show}).status_code == 200
     assert answer.version == 1
 
