@@ -421,10 +421,18 @@ class DerivedResult:
     index: Decimal | None
     rating: Band | None
     dimensions: tuple[DerivedDimension, ...]
+    dimension_term: str
+    dimension_term_en: str
 
     @property
     def label(self) -> str:
         return self.name_en if get_language() == "en" and self.name_en else self.name
+
+    @property
+    def dimension_word(self) -> str:
+        """The target framework's word for its top-level groups (``Framework.dimension_word``)."""
+        english = get_language() == "en" and self.dimension_term_en
+        return self.dimension_term_en if english else self.dimension_term
 
 
 def rescale(level: Decimal, *, source: tuple[int, int], target: tuple[int, int]) -> Decimal:
@@ -516,4 +524,6 @@ def derived_result(assessment, *, answers=None) -> DerivedResult | None:
             DerivedDimension(d.code, d.name, d.name_en, scored.score, scored.rating)
             for d, scored in zip(dimensions, result.dimensions, strict=True)
         ),
+        dimension_term=target.dimension_term,
+        dimension_term_en=target.dimension_term_en,
     )

@@ -127,6 +127,7 @@ def assessment_detail(request, pk):
         "assessments/assessment_detail.html",
         {
             "assessment": assessment,
+            "term": assessment.framework.dimension_word,
             "result": result,
             "dimension_rows": [
                 (
@@ -313,6 +314,7 @@ def dimension_summary(assessment, dimension, *, dimensions=None):
     progress = verification.progress(assessment)
     return {
         "assessment": assessment,
+        "term": assessment.framework.dimension_word,
         "dimension": dimension,
         "result": result,
         "dimension_result": result.dimension(dimension.code),
