@@ -304,8 +304,8 @@ def aspect_rows(aspects, dimension_result):
 
 def dimension_summary(assessment, dimension, *, dimensions=None):
     """What the dimension page shows beside the cards, and re-draws with each saved card:
-    the scores and the verification figures. ``dimensions``: the framework's dimensions with
-    their aspects, when the caller has read them already."""
+    the scores, the verification figures and the carried levels still waiting. ``dimensions``:
+    the framework's dimensions with their aspects, when the caller has read them already."""
     if dimensions is None:
         dimensions = list(assessment.framework.dimensions.prefetch_related("aspects"))
     aspects = next(d for d in dimensions if d.pk == dimension.pk).aspects.all()
@@ -321,6 +321,7 @@ def dimension_summary(assessment, dimension, *, dimensions=None):
         "aspect_rows": aspect_rows(aspects, result.dimension(dimension.code)),
         "counts": progress.dimension(dimension.code),
         "show_verification": shows_verification(assessment, progress),
+        "awaiting": carry.awaiting_counts(assessment).get(dimension.code, 0),
     }
 
 
@@ -353,7 +354,6 @@ def render_dimension(request, assessment, dimension, *, bound=None, status=200):
         "filters": verification.FILTERS,
         "show": show,
         "filter_error": filter_error,
-        "awaiting": carry.awaiting_counts(assessment).get(dimension.code, 0),
         "may_confirm": workflow.may_set_self(request.user, assessment),
         **dimension_summary(assessment, dimension, dimensions=dimensions),
     }
@@ -396,7 +396,11 @@ def respond_card(request, assessment, indicator, card, *, status=200):
     """The re-drawn card for htmx, or the whole dimension page without JavaScript."""
     card.setdefault("clarification", clarification_context(assessment, indicator, request.user))
     if is_htmx(request):
-        context = {"card": card, **dimension_summary(assessment, indicator.dimension)}
+        context = {
+            "card": card,
+            "may_confirm": workflow.may_set_self(request.user, assessment),
+            **dimension_summary(assessment, indicator.dimension),
+        }
         return render(
             request, "assessments/includes/_indicator_response.html", context, status=status
         )

@@ -29,6 +29,15 @@ def dimension_url(assessment, code):
     )
 
 
+def awaiting_box(content):
+    """What the box of carried levels waiting for confirmation holds in an htmx response that
+    re-draws it out of band (the last element of the response); None when it is not there."""
+    match = re.search(
+        r'<div id="awaiting-confirmation" hx-swap-oob="true">(.*)</div>\s*$', content, re.S
+    )
+    return match.group(1).strip() if match else None
+
+
 def post_answer(client, assessment, code, *, version=0, **fields):
     data = {f"{code}-version": version}
     data.update({f"{code}-{name}": value for name, value in fields.items()})
@@ -367,11 +376,16 @@ def test_the_head_confirms_one_card_then_the_rest_of_a_dimension(client, last_ye
     page = client.get(dimension_url(created, "policy")).content.decode()
     assert text_of(page, "carried-policy-01") == "Dari 2020, belum dikonfirmasi"
     assert 'data-testid="confirm-policy-01"' in page
-    assert "2 level dari tahun sebelumnya menunggu konfirmasi." in page
+    assert "2 level dari tahun sebelumnya di dimensi ini menunggu konfirmasi." in page
     # The card's "Konfirmasi" sends the card's form as it stands: the carried level.
     response = post_answer(client, created, "policy-01", version=1, self_level=2, confirm="1")
     assert response.status_code == 200
-    assert 'data-testid="confirm-policy-01"' not in response.content.decode()
+    card = response.content.decode()
+    assert 'data-testid="confirm-policy-01"' not in card
+    # The box above the cards is re-drawn with the response, one fewer waiting.
+    box = awaiting_box(card)
+    assert "1 level dari tahun sebelumnya di dimensi ini menunggu konfirmasi." in box
+    assert "Konfirmasi semua yang tidak berubah di dimensi ini" in box
     confirm_url = reverse(
         "assessments:assessment_dimension_confirm",
         kwargs={"pk": created.pk, "dimension": "policy"},
@@ -388,6 +402,26 @@ def test_the_head_confirms_one_card_then_the_rest_of_a_dimension(client, last_ye
     ) == ["planning-01"]
     overview = client.get(created.get_absolute_url()).content.decode()
     assert text_of(overview, "awaiting") == "1"
+
+
+def test_confirming_the_last_waiting_card_empties_the_box_above_the_cards(client, last_year, head):
+    created = workflow.assessment_create(
+        user=head,
+        region=last_year.region,
+        year=2021,
+        framework=last_year.framework,
+        carry_forward_from=last_year,
+    )
+    client.force_login(head)
+    page = client.get(dimension_url(created, "planning")).content.decode()
+    assert "1 level dari tahun sebelumnya di dimensi ini menunggu konfirmasi." in page
+    response = post_answer(client, created, "planning-01", version=1, self_level=1, confirm="1")
+    card = response.content.decode()
+    assert response.status_code == 200
+    assert awaiting_box(card) == ""
+    page = client.get(dimension_url(created, "planning")).content.decode()
+    assert 'id="awaiting-confirmation"' in page
+    assert 'data-testid="awaiting-dimension"' not in page
 
 
 def test_a_reviewer_cannot_confirm_the_region_levels(client, last_year, head, reviewer):

@@ -89,6 +89,10 @@ def test_head_starts_2021_from_2020_and_confirms_an_indicator_then_a_dimension(p
     expect(page.get_by_test_id("awaiting")).to_have_text(str(carried))
 
     page.get_by_role("link", name="Kebijakan").first.click()
+    waiting = page.get_by_test_id("awaiting-dimension")
+    expect(waiting).to_contain_text(
+        f"{policy} level dari tahun sebelumnya di dimensi ini menunggu konfirmasi."
+    )
     card = page.locator("#indicator-policy-01")
     expect(card.get_by_test_id("carried-policy-01")).to_have_text("Dari 2020, belum dikonfirmasi")
     expect(card.get_by_label(f"Level mandiri {first_level}")).to_be_checked()
@@ -96,19 +100,23 @@ def test_head_starts_2021_from_2020_and_confirms_an_indicator_then_a_dimension(p
     card = page.locator("#indicator-policy-01")
     expect(card.get_by_text("Tersimpan.")).to_be_visible()
     expect(card.get_by_test_id("carried-policy-01")).to_have_count(0)
+    # The box above the cards counts one fewer at once, without a reload.
+    expect(waiting).to_contain_text(
+        f"{policy - 1} level dari tahun sebelumnya di dimensi ini menunggu konfirmasi."
+    )
 
     page.get_by_role("link", name="Kabupaten Gunung Mas 2021").click()
     expect(page.get_by_test_id("awaiting")).to_have_text(str(carried - 1))
 
     page.get_by_role("link", name="Kebijakan").first.click()
-    expect(page.get_by_test_id("awaiting-dimension")).to_contain_text(
-        f"{policy - 1} level dari tahun sebelumnya menunggu konfirmasi."
+    expect(waiting).to_contain_text(
+        f"{policy - 1} level dari tahun sebelumnya di dimensi ini menunggu konfirmasi."
     )
-    page.get_by_role("button", name="Konfirmasi semua yang tidak berubah").click()
+    page.get_by_role("button", name="Konfirmasi semua yang tidak berubah di dimensi ini").click()
     expect(
         page.get_by_text(f"{policy - 1} level dari tahun sebelumnya dikonfirmasi.")
     ).to_be_visible()
-    expect(page.get_by_test_id("awaiting-dimension")).to_have_count(0)
+    expect(waiting).to_have_count(0)
 
     page.get_by_role("link", name="Kabupaten Gunung Mas 2021").click()
     expect(page.get_by_test_id("awaiting")).to_have_text(str(carried - policy))
