@@ -275,8 +275,10 @@ def averages_chart(averages, dimensions, framework, year):
         [d.label for d in dimensions],
         [charts.Series(_("Rata-rata provinsi"), [averages[d.code] for d in dimensions])],
         maximum=framework.scale_max,
-        title=_("Rata-rata provinsi per dimensi %(year)s") % {"year": year},
-        desc=_("Rata-rata skor tiap dimensi atas kabupaten/kota yang dinilai."),
+        title=_("Rata-rata provinsi per %(term)s %(year)s")
+        % {"term": framework.dimension_word, "year": year},
+        desc=_("Rata-rata skor tiap %(term)s atas kabupaten/kota yang dinilai.")
+        % {"term": framework.dimension_word},
     )
 
 

@@ -425,6 +425,7 @@ class PlanFigures:
     dimensions: list  # the plan's framework's dimensions, which ``rows`` follow
     scale_max: int
     derived: bool = False  # the scores came through the crosswalk
+    term: str = ""  # the plan's framework's word for its dimensions
 
     @property
     def has_targets(self) -> bool:
@@ -465,6 +466,7 @@ def plan_figures(data: dict | None, *, year: int, figures: RegionFigures) -> Pla
         dimensions=dimensions,
         scale_max=framework.scale_max,
         derived=derived,
+        term=framework.dimension_word,
     )
 
 
@@ -582,6 +584,14 @@ class Comparison:
     indicators: list[IndicatorChange] = field(default_factory=list)
     # The dimension figures of an assessment of another framework came through the crosswalk.
     derived: bool = False
+
+    @property
+    def dimension_word(self) -> str:
+        """The word for the dimensions compared: the framework's own, or across frameworks
+        the default framework's, on whose dimensions they compare."""
+        if self.same_framework or self.after.framework.code == DEFAULT_FRAMEWORK:
+            return self.after.framework.dimension_word
+        return self.before.framework.dimension_word
 
     @property
     def same_framework(self) -> bool:
