@@ -1,9 +1,11 @@
 """Demo assessments: the PeGI framework (and the SPBE 2020 framework with its crosswalk to
 PeGI), Gunung Mas 2018 and 2019 (final) and 2020 (draft, with
 a question from the province waiting for the head), Palangka Raya 2020 (submitted),
-and 2019 finals for six other regions with different profiles; the 2019 and 2020 evaluation
-cycles of Kalimantan Tengah, with the 2020 extension Gunung Mas was given. Idempotent: an
-assessment or a cycle that exists is left as it is.
+and 2019 finals for six other regions with different profiles; the 2021 SPBE 2020
+evaluations: Gunung Mas (final, every indicator with its note), five other regions final
+and Kotawaringin Timur still in review; the 2019 and 2020 (PeGI) and 2021 (SPBE 2020)
+evaluation cycles of Kalimantan Tengah, with the 2020 extension Gunung Mas was given.
+Idempotent: an assessment or a cycle that exists is left as it is.
 """
 
 import datetime
@@ -21,6 +23,7 @@ from assessments.models import (
     Comment,
     Cycle,
     CycleExtension,
+    Framework,
     Indicator,
     Transition,
 )
@@ -221,6 +224,351 @@ PROFILES = {
     ],
 }
 
+# Gunung Mas, SPBE evaluation 2021 (PermenPANRB 59/2020), the province's first under the new
+# regime: indicator → (self, verified, note, reason).
+GUNUNG_MAS_2021 = {
+    "spbe-01": (
+        2,
+        1,
+        "Perbup Rencana Induk SPBE 2021–2024 mengamanatkan penyusunan Arsitektur SPBE.",
+        "Belum ada kebijakan internal Arsitektur SPBE; yang ada baru amanat penyusunannya.",
+    ),
+    "spbe-02": (
+        3,
+        3,
+        "Rencana Induk SPBE 2021–2024 ditetapkan dengan Perbup Nomor 15 Tahun 2021, "
+        "menggantikan rencana induk e-government 2017–2020.",
+        "",
+    ),
+    "spbe-03": (
+        2,
+        1,
+        "Rancangan Perbup Satu Data Gunung Mas disusun Diskominfo,SP bersama Bappedalitbang.",
+        "Rancangan belum ditetapkan; baru draf.",
+    ),
+    "spbe-04": (
+        2,
+        2,
+        "Pedoman pengembangan aplikasi ditetapkan Kepala Diskominfo,SP; belum mengikat OPD lain.",
+        "",
+    ),
+    "spbe-05": (
+        2,
+        2,
+        "Surat edaran Bupati meminta OPD menempatkan aplikasinya di ruang server Diskominfo,SP.",
+        "",
+    ),
+    "spbe-06": (
+        2,
+        2,
+        "Surat edaran tentang pemanfaatan jaringan intra pemerintah; kecamatan belum diatur.",
+        "",
+    ),
+    "spbe-07": (1, 1, "Kebijakan sistem penghubung layanan belum disusun.", ""),
+    "spbe-08": (
+        2,
+        2,
+        "Perbup persandian untuk pengamanan informasi ada; belum mencakup pengelolaan insiden.",
+        "",
+    ),
+    "spbe-09": (1, 1, "Kebijakan audit TIK belum ada.", ""),
+    "spbe-10": (
+        3,
+        2,
+        "Keputusan Bupati tentang Tim Koordinasi SPBE diperbarui pada 2021.",
+        "Keputusan belum memuat uraian tugas dan mekanisme kerja tim.",
+    ),
+    "spbe-11": (
+        1,
+        1,
+        "Arsitektur SPBE belum disusun; dijadwalkan 2022 dalam Rencana Induk SPBE 2021–2024.",
+        "",
+    ),
+    "spbe-12": (
+        3,
+        3,
+        "Peta rencana program per tahun 2021–2024, disusun ulang setelah evaluasi capaian "
+        "rencana induk 2017–2020 dan selaras dengan RPJMD 2021–2026.",
+        "",
+    ),
+    "spbe-13": (
+        3,
+        2,
+        "Anggaran TIK sekitar 0,9% belanja daerah, masih kecil; banyak program bergeser.",
+        "Belanja TIK per OPD belum direkapitulasi dan direncanakan terpadu.",
+    ),
+    "spbe-14": (1, 1, "Peta proses bisnis belum disusun; inovasi masih per aplikasi OPD.", ""),
+    "spbe-15": (
+        3,
+        3,
+        "Sekitar 30 aplikasi dibangun sendiri oleh Diskominfo,SP bersama OPD, tanpa vendor; "
+        "katalog aplikasi dimutakhirkan di portal ini.",
+        "",
+    ),
+    "spbe-16": (
+        2,
+        2,
+        "Ruang server di Diskominfo,SP menampung aplikasi OPD; pendingin dan catu daya cadangan "
+        "belum memenuhi standar pusat data.",
+        "",
+    ),
+    "spbe-17": (
+        3,
+        2,
+        "22 OPD terhubung serat optik ke Diskominfo,SP; kecamatan masih memakai VSAT.",
+        "Jaringan belum menjangkau seluruh OPD dan kecamatan; pemantauan belum terdokumentasi.",
+    ),
+    "spbe-18": (
+        1,
+        1,
+        "Belum ada layanan interoperabilitas; pertukaran data antaraplikasi masih manual.",
+        "",
+    ),
+    "spbe-19": (
+        2,
+        2,
+        "Tim Koordinasi SPBE rapat dua kali pada 2021 untuk menyusun rencana induk.",
+        "",
+    ),
+    "spbe-20": (
+        3,
+        3,
+        "Aplikasi dibangun bersama OPD; kerja sama dengan Diskominfo Provinsi untuk pelatihan "
+        "dan hosting cadangan.",
+        "",
+    ),
+    "spbe-21": (1, 1, "Belum ada pedoman dan register risiko SPBE.", ""),
+    "spbe-22": (
+        2,
+        2,
+        "Indeks KAMI dinilai bersama BSSN pada 2021; belum ada tim tanggap insiden.",
+        "",
+    ),
+    "spbe-23": (
+        2,
+        2,
+        "Portal Open Data memuat data sektoral sebagian OPD; forum Satu Data belum terbentuk.",
+        "",
+    ),
+    "spbe-24": (
+        2,
+        2,
+        "Aset TIK tercatat di SIMBADA; belum ada pedoman pemeliharaan aset TIK.",
+        "",
+    ),
+    "spbe-25": (
+        2,
+        2,
+        "25 ASN bersertifikat kompetensi TIK; pelatihan terbatas oleh anggaran.",
+        "",
+    ),
+    "spbe-26": (
+        1,
+        1,
+        "Dokumentasi aplikasi tersimpan pada masing-masing pengembang; belum ada repositori.",
+        "",
+    ),
+    "spbe-27": (1, 1, "Perubahan aplikasi dan infrastruktur belum dicatat secara formal.", ""),
+    "spbe-28": (
+        2,
+        1,
+        "Permintaan layanan dan gangguan diterima helpdesk Diskominfo,SP lewat telepon dan pesan.",
+        "Belum ada pencatatan tiket layanan yang dapat ditelusuri.",
+    ),
+    "spbe-29": (1, 1, "Audit infrastruktur SPBE belum pernah dilaksanakan.", ""),
+    "spbe-30": (1, 1, "Aplikasi diuji oleh pengembangnya sendiri; audit belum dilakukan.", ""),
+    "spbe-31": (
+        2,
+        1,
+        "Uji kerentanan portal resmi oleh BSSN pada 2021.",
+        "Uji kerentanan bukan audit keamanan; tindak lanjut temuannya belum terdokumentasi.",
+    ),
+    "spbe-32": (
+        3,
+        3,
+        "E-Planning Gunung Mas dan SIPD dipakai menyusun RKPD dan Renja OPD.",
+        "",
+    ),
+    "spbe-33": (
+        3,
+        3,
+        "APBD 2022 disusun di SIPD; belum terhubung dengan E-Planning daerah.",
+        "",
+    ),
+    "spbe-34": (
+        3,
+        3,
+        "SIPKD dipakai BPKAD dan seluruh OPD untuk penatausahaan keuangan.",
+        "",
+    ),
+    "spbe-35": (
+        4,
+        4,
+        "LPSE Kabupaten Gunung Mas memakai SPSE LKPP, terhubung SiRUP dan katalog elektronik.",
+        "",
+    ),
+    "spbe-36": (
+        4,
+        3,
+        "SIMPEG Gunung Mas memuat data 92% ASN; data dikirim ke SIASN BKN.",
+        "Pengiriman ke SIASN masih unggah manual, belum terintegrasi.",
+    ),
+    "spbe-37": (
+        3,
+        2,
+        "E-Office Surat Elektronik dan E-Arsip dipakai sebagian OPD.",
+        "Sebagian besar naskah dinas masih diproses di atas kertas.",
+    ),
+    "spbe-38": (
+        3,
+        3,
+        "SIMBADA mencatat barang milik daerah seluruh OPD untuk penyusunan neraca.",
+        "",
+    ),
+    "spbe-39": (
+        2,
+        2,
+        "SIPENGAWAS mencatat temuan dan tindak lanjut; OPD belum mengisi langsung.",
+        "",
+    ),
+    "spbe-40": (
+        2,
+        2,
+        "E-Monev memantau realisasi kegiatan; laporan SAKIP disusun di luar aplikasi.",
+        "",
+    ),
+    "spbe-41": (
+        3,
+        3,
+        "E-Kinerja ASN dipakai seluruh OPD untuk sasaran kinerja dan laporan harian pegawai.",
+        "",
+    ),
+    "spbe-42": (
+        4,
+        3,
+        "LAPOR Gumas terhubung SP4N-LAPOR!; pengaduan diteruskan ke OPD terkait.",
+        "Tindak lanjut pengaduan antarinstansi belum terpantau dalam aplikasi.",
+    ),
+    "spbe-43": (
+        2,
+        2,
+        "Open Data Gunung Mas menyajikan dataset unduhan; belum terhubung Satu Data Indonesia.",
+        "",
+    ),
+    "spbe-44": (
+        4,
+        4,
+        "JDIH Gunung Mas di Bagian Hukum Setda terintegrasi dengan JDIHN.",
+        "",
+    ),
+    "spbe-45": (
+        3,
+        3,
+        "Administrasi kependudukan: SIAK dan SIDAPUR melayani pengajuan dokumen daring di "
+        "9 dari 12 kecamatan.",
+        "",
+    ),
+    "spbe-46": (
+        3,
+        3,
+        "Perizinan: SiCantik Gunung Mas melayani 18 jenis izin daring.",
+        "",
+    ),
+    "spbe-47": (
+        2,
+        2,
+        "Kesehatan: SIKDA Puskesmas dan SIMRS RSUD Kuala Kurun; pendaftaran daring belum ada.",
+        "",
+    ),
+}
+
+# The other regions' 2021 SPBE evaluations: verified levels, one row per aspect in the
+# framework's order (10, 4, 4, 2, 8, 3, 10 and 6 indicators), and the indicators whose
+# self-assessment claimed one level more than the verification found.
+SPBE_PROFILES_2021 = {
+    "62.71": (
+        [
+            [3, 3, 3, 3, 3, 3, 2, 3, 2, 3],
+            [2, 3, 3, 3],
+            [3, 3, 3, 2],
+            [3, 3],
+            [2, 3, 3, 3, 3, 2, 2, 3],
+            [2, 2, 2],
+            [4, 4, 3, 4, 3, 3, 3, 3, 3, 3],
+            [4, 3, 4, 4, 3, 3],
+        ],
+        ("spbe-11", "spbe-18", "spbe-22", "spbe-43"),
+    ),
+    "62.01": (
+        [
+            [3, 3, 2, 3, 2, 2, 2, 2, 1, 3],
+            [2, 3, 2, 2],
+            [3, 2, 3, 2],
+            [3, 2],
+            [2, 2, 2, 3, 2, 2, 1, 2],
+            [1, 2, 1],
+            [3, 3, 3, 4, 3, 3, 3, 2, 3, 3],
+            [3, 3, 3, 3, 3, 2],
+        ],
+        ("spbe-12", "spbe-17", "spbe-36", "spbe-42", "spbe-47"),
+    ),
+    "62.02": (
+        [
+            [3, 2, 2, 2, 2, 2, 2, 2, 1, 3],
+            [2, 3, 2, 2],
+            [3, 2, 2, 2],
+            [2, 2],
+            [1, 2, 2, 2, 2, 1, 1, 2],
+            [1, 1, 1],
+            [3, 3, 3, 4, 3, 2, 3, 2, 2, 3],
+            [3, 2, 3, 3, 3, 2],
+        ],
+        ("spbe-02", "spbe-13", "spbe-16", "spbe-37", "spbe-43"),
+    ),
+    "62.03": (
+        [
+            [2, 2, 2, 2, 2, 1, 1, 2, 1, 2],
+            [1, 2, 2, 2],
+            [2, 2, 2, 1],
+            [2, 2],
+            [1, 2, 2, 2, 2, 1, 1, 1],
+            [1, 1, 1],
+            [3, 3, 3, 3, 3, 2, 3, 2, 2, 3],
+            [3, 2, 3, 3, 2, 2],
+        ],
+        ("spbe-01", "spbe-12", "spbe-15", "spbe-45"),
+    ),
+    "62.06": (
+        [
+            [2, 2, 1, 2, 1, 1, 1, 1, 1, 2],
+            [1, 2, 1, 1],
+            [2, 2, 1, 1],
+            [2, 1],
+            [1, 1, 1, 2, 2, 1, 1, 1],
+            [1, 1, 1],
+            [3, 3, 3, 3, 2, 2, 2, 2, 2, 2],
+            [2, 1, 3, 2, 2, 2],
+        ],
+        ("spbe-10", "spbe-16", "spbe-36", "spbe-42", "spbe-46"),
+    ),
+    "62.12": (
+        [
+            [1, 2, 1, 1, 1, 1, 1, 1, 1, 2],
+            [1, 1, 1, 1],
+            [2, 1, 1, 1],
+            [1, 1],
+            [1, 1, 1, 1, 2, 1, 1, 1],
+            [1, 1, 1],
+            [3, 3, 3, 3, 2, 1, 2, 2, 2, 2],
+            [2, 1, 2, 2, 2, 1],
+        ],
+        ("spbe-02", "spbe-15", "spbe-44"),
+    ),
+}
+# Kotawaringin Timur's evaluation is still in review: the reviewer has verified these domains.
+IN_REVIEW_2021 = {"62.02": ("kebijakan", "tata-kelola")}
+CLAIM_REASON = "Bukti dukung belum memenuhi kriteria level yang diajukan."
+
 
 def at(year, month, day):
     return datetime.datetime(year, month, day, 10, 0, tzinfo=JAKARTA)
@@ -257,11 +605,28 @@ def finalise(assessment, reviewer, *, visit, closed):
         Transition.objects.filter(pk=transition.pk).update(at=moment)
 
 
+def walk(assessment, steps, *, opened):
+    """Moves a new draft through ``steps`` of (status, user, moment, note), dating the draft's
+    transition at ``opened`` and each step's at its moment."""
+    assessment.transitions.update(at=opened)
+    for status, user, moment, note in steps:
+        transition = Transition.objects.create(
+            assessment=assessment,
+            from_status=assessment.status,
+            to_status=status,
+            user=user,
+            note=note,
+        )
+        Transition.objects.filter(pk=transition.pk).update(at=moment)
+        assessment.status = status
+    assessment.save(update_fields=["status"])
+
+
 @transaction.atomic
 def load(*, stdout):
     framework = load_framework_file(FRAMEWORKS_DIR / "pegi.json")
     # SPBE 2020, the regime from 2021, and how its indicators count on PeGI's dimensions.
-    load_framework_file(FRAMEWORKS_DIR / "spbe-2020.json")
+    spbe = load_framework_file(FRAMEWORKS_DIR / "spbe-2020.json")
     load_crosswalk_file(CROSSWALKS_DIR / "spbe-2020-pegi.json")
     User = get_user_model()
     reviewer = User.objects.get(username="reviewer")
@@ -344,10 +709,12 @@ def load(*, stdout):
         created += 1
 
     ask_gunung_mas(framework, reviewer, indicators)
-    cycles_created = load_cycles(framework, reviewer)
+    created += load_spbe_2021(spbe, reviewer, head)
+    cycles_created = load_cycles(reviewer)
     stdout.write(
-        f"Framework {framework.code} {framework.version}; assessments created: {created}, "
-        f"in all: {Assessment.objects.count()}; cycles created: {cycles_created}"
+        f"Frameworks {framework.code} {framework.version}, {spbe.code} {spbe.version}; "
+        f"assessments created: {created}, in all: {Assessment.objects.count()}; "
+        f"cycles created: {cycles_created}"
     )
 
 
@@ -375,18 +742,118 @@ def ask_gunung_mas(framework, reviewer, indicators):
     Clarification.objects.filter(pk=thread.pk).update(opened_at=asked, last_comment_at=asked)
 
 
+def load_spbe_2021(framework, reviewer, head):
+    """The 2021 SPBE evaluations: Gunung Mas from GUNUNG_MAS_2021, the others from their
+    profiles. Returns how many assessments it created."""
+    indicators = list(
+        Indicator.objects.filter(dimension__framework=framework)
+        .select_related("dimension", "aspect")
+        .order_by("dimension__order", "aspect__order", "order")
+    )
+    by_code = {indicator.code: indicator for indicator in indicators}
+    by_aspect = {}
+    for indicator in indicators:
+        by_aspect.setdefault(indicator.aspect_id, []).append(indicator)
+    created = 0
+
+    def exists(code):
+        return Assessment.objects.filter(region__code=code, year=2021, framework=framework).exists()
+
+    if not exists("62.10"):
+        # Filled in by the head, verified on a visit to Kuala Kurun.
+        assessment = create(Region.objects.get(code="62.10"), 2021, framework, head)
+        Answer.objects.bulk_create(
+            Answer(
+                assessment=assessment,
+                indicator=by_code[code],
+                self_level=self_level,
+                verified_level=verified,
+                note=note,
+                reason=reason,
+                updated_by=reviewer,
+            )
+            for code, (self_level, verified, note, reason) in GUNUNG_MAS_2021.items()
+        )
+        walk(
+            assessment,
+            [
+                (
+                    "submitted",
+                    head,
+                    at(2021, 9, 29),
+                    "Penilaian mandiri SPBE 2021 diajukan beserta bukti dukung dari OPD.",
+                ),
+                (
+                    "in_review",
+                    reviewer,
+                    at(2021, 11, 2),
+                    "Verifikasi dokumen, wawancara dan kunjungan lapangan ke Kuala Kurun.",
+                ),
+                (
+                    "final",
+                    reviewer,
+                    at(2021, 12, 14),
+                    "Hasil evaluasi SPBE 2021 disepakati bersama Diskominfo,SP Gunung Mas.",
+                ),
+            ],
+            opened=at(2021, 7, 12),
+        )
+        created += 1
+
+    for number, (code, (rows, claimed)) in enumerate(SPBE_PROFILES_2021.items()):
+        if exists(code):
+            continue
+        verified_domains = IN_REVIEW_2021.get(code)
+        assessment = create(Region.objects.get(code=code), 2021, framework, reviewer)
+        answers = []
+        for row, aspect_indicators in zip(rows, by_aspect.values(), strict=True):
+            for indicator, level in zip(aspect_indicators, row, strict=True):
+                verified = verified_domains is None or indicator.dimension.code in verified_domains
+                lowered = indicator.code in claimed
+                answers.append(
+                    Answer(
+                        assessment=assessment,
+                        indicator=indicator,
+                        self_level=level + 1 if lowered else level,
+                        verified_level=level if verified else None,
+                        reason=CLAIM_REASON if verified and lowered else "",
+                        updated_by=reviewer,
+                    )
+                )
+        Answer.objects.bulk_create(answers)
+        visit = at(2021, 10, 11) + datetime.timedelta(weeks=number)
+        steps = [
+            ("submitted", reviewer, at(2021, 9, 27 + number % 4), ""),
+            ("in_review", reviewer, visit, "Verifikasi dokumen dan wawancara."),
+        ]
+        if verified_domains is None:
+            steps.append(
+                (
+                    "final",
+                    reviewer,
+                    at(2021, 12, 10),
+                    "Hasil evaluasi SPBE 2021 disepakati bersama Diskominfo kabupaten/kota.",
+                )
+            )
+        walk(assessment, steps, opened=at(2021, 7, 5))
+        created += 1
+    return created
+
+
 # Kalimantan Tengah's cycles: self-assessment from July, verification visits in the autumn,
 # results final before the year's end (the 2019 visits of November and December fall inside).
+# From 2021 the province evaluates with SPBE 2020, PeGI's successor.
 CYCLES = {
-    2019: ("2019-07-01", "2019-08-30", "2019-09-02", "2019-12-06", "2019-12-20"),
-    2020: ("2020-07-01", "2020-09-30", "2020-10-05", "2020-11-27", "2020-12-18"),
+    2019: ("pegi", "2019-07-01", "2019-08-30", "2019-09-02", "2019-12-06", "2019-12-20"),
+    2020: ("pegi", "2020-07-01", "2020-09-30", "2020-10-05", "2020-11-27", "2020-12-18"),
+    2021: ("spbe-2020", "2021-07-01", "2021-09-30", "2021-10-04", "2021-11-26", "2021-12-17"),
 }
 
 
-def load_cycles(framework, reviewer):
+def load_cycles(reviewer):
     province = Region.objects.get(code="62")
     created = 0
-    for year, dates in CYCLES.items():
+    for year, (framework_code, *dates) in CYCLES.items():
         if Cycle.objects.filter(province=province, year=year).exists():
             continue
         opens, submission, verification_starts, verification_ends, finalisation = (
@@ -395,7 +862,7 @@ def load_cycles(framework, reviewer):
         cycle = Cycle(
             province=province,
             year=year,
-            framework=framework,
+            framework=Framework.objects.get(code=framework_code),
             self_assessment_opens=opens,
             submission_deadline=submission,
             verification_starts=verification_starts,
