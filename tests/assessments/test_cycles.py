@@ -257,11 +257,15 @@ def test_a_reviewer_of_another_province_sees_no_cycle_of_ours(cycle, other_provi
     assert not Cycle.objects.visible_to(reviewer).exists()
 
 
-def test_the_demo_has_kalimantan_tengahs_2019_and_2020_cycles_once(db):
+def test_the_demo_has_kalimantan_tengahs_2019_to_2021_cycles_once(db):
     call_command("load_demo", stdout=StringIO())
     call_command("load_demo", stdout=StringIO())
-    assert list(Cycle.objects.values_list("province__code", "year")) == [("62", 2020), ("62", 2019)]
-    assert Cycle.history.count() == 2
+    assert list(Cycle.objects.values_list("province__code", "year", "framework__code")) == [
+        ("62", 2021, "spbe-2020"),
+        ("62", 2020, "pegi"),
+        ("62", 2019, "pegi"),
+    ]
+    assert Cycle.history.count() == 3
     extension = CycleExtension.objects.get()
     assert (extension.region.code, extension.cycle.year, extension.stage) == (
         "62.10",

@@ -76,8 +76,12 @@ def test_head_picks_a_self_level_by_its_description_and_sees_coloured_statuses(p
     )
     log_in(page, "kadis.gumas", demo_data)
     page.goto("/assessments/")
-    final = page.get_by_role("row", name=re.compile("2019")).first.get_by_test_id("status-badge")
-    draft_badge = page.get_by_role("row", name=re.compile("2020")).get_by_test_id("status-badge")
+    final = page.get_by_role("row", name=re.compile("Gunung Mas 2019")).get_by_test_id(
+        "status-badge"
+    )
+    draft_badge = page.get_by_role("row", name=re.compile("Gunung Mas 2020")).get_by_test_id(
+        "status-badge"
+    )
     expect(final).to_have_text("Final")
     expect(draft_badge).to_have_text("Draf")
     colour = "getComputedStyle(el).backgroundColor"
