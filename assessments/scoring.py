@@ -481,9 +481,21 @@ def derived_score(
 def derived_result(assessment, *, answers=None) -> DerivedResult | None:
     """The assessment scored on the portal's reference framework (PeGI) through its
     framework's crosswalk; None when there is no such crosswalk. A fixed number of queries."""
+    given = None if answers is None else {assessment.pk: list(answers)}
+    return derived_results([assessment], answers=given)[assessment.pk]
+
+
+@dataclass(frozen=True)
+class _Crosswalk:
+    target: object  # Framework
+    mapping: dict
+    dimensions: list
+    spec: FrameworkSpec
+
+
+def _crosswalk_to_reference(framework) -> _Crosswalk | None:
     from assessments.models import Crosswalk, CrosswalkEntry
 
-    framework = assessment.framework
     crosswalk = (
         Crosswalk.objects.filter(source_id=framework.pk, target__code=DERIVED_FRAMEWORK)
         .select_related("target")
@@ -499,31 +511,54 @@ def derived_result(assessment, *, answers=None) -> DerivedResult | None:
         ).values_list("indicator__code", "indicator__weight", "dimension__code")
     }
     dimensions = list(target.dimensions.all())
-    target_spec = FrameworkSpec(
+    spec = FrameworkSpec(
         target.scale_min,
         target.scale_max,
         tuple(DimensionSpec(d.code, d.weight, ()) for d in dimensions),
         bands_of(target),
         target.aggregation,
     )
+    return _Crosswalk(target, mapping, dimensions, spec)
+
+
+def derived_results(assessments, *, answers=None) -> dict[int, DerivedResult | None]:
+    """``derived_result`` of many assessments, keyed by id: a few queries per framework and
+    one for every answer, whatever the number of assessments. ``answers``, when given, maps
+    each assessment's id to its answers (with their indicators)."""
+    from assessments.models import Answer
+
+    assessments = list(assessments)
+    crosswalks = {}
+    for assessment in assessments:
+        if assessment.framework_id not in crosswalks:
+            crosswalks[assessment.framework_id] = _crosswalk_to_reference(assessment.framework)
+    mapped = [a for a in assessments if crosswalks[a.framework_id] is not None]
     if answers is None:
-        answers = assessment.answers.select_related("indicator")
-    result = derived_score(
-        answer_values(answers),
-        mapping=mapping,
-        source_scale=(framework.scale_min, framework.scale_max),
-        target=target_spec,
-    )
-    return DerivedResult(
-        framework=target.code,
-        name=target.name,
-        name_en=target.name_en,
-        index=result.index,
-        rating=result.rating,
-        dimensions=tuple(
-            DerivedDimension(d.code, d.name, d.name_en, scored.score, scored.rating)
-            for d, scored in zip(dimensions, result.dimensions, strict=True)
-        ),
-        dimension_term=target.dimension_term,
-        dimension_term_en=target.dimension_term_en,
-    )
+        answers = defaultdict(list)
+        if mapped:
+            for answer in Answer.objects.filter(assessment__in=mapped).select_related("indicator"):
+                answers[answer.assessment_id].append(answer)
+    results: dict[int, DerivedResult | None] = {a.pk: None for a in assessments}
+    for assessment in mapped:
+        crosswalk, framework = crosswalks[assessment.framework_id], assessment.framework
+        target = crosswalk.target
+        result = derived_score(
+            answer_values(answers.get(assessment.pk, ())),
+            mapping=crosswalk.mapping,
+            source_scale=(framework.scale_min, framework.scale_max),
+            target=crosswalk.spec,
+        )
+        results[assessment.pk] = DerivedResult(
+            framework=target.code,
+            name=target.name,
+            name_en=target.name_en,
+            index=result.index,
+            rating=result.rating,
+            dimensions=tuple(
+                DerivedDimension(d.code, d.name, d.name_en, scored.score, scored.rating)
+                for d, scored in zip(crosswalk.dimensions, result.dimensions, strict=True)
+            ),
+            dimension_term=target.dimension_term,
+            dimension_term_en=target.dimension_term_en,
+        )
+    return results

@@ -28,6 +28,7 @@ from assessments.scoring import (
     answer_values,
     assessment_result,
     derived_result,
+    derived_results,
     framework_spec,
     mean_score,
     results_for,
@@ -282,8 +283,13 @@ def region_trend(assessments, results, framework, dimensions):
     if all(a.framework_id == framework.pk for a in assessments):
         return framework, dimensions, [own(a, results[a.pk]) for a in assessments]
     reference = framework_for(DERIVED_FRAMEWORK)
+    derived_scores = (
+        derived_results(a for a in assessments if a.framework_id != reference.pk)
+        if reference is not None
+        else {}
+    )
     if reference is None or (
-        framework.pk != reference.pk and derived_result(assessments[-1]) is None
+        framework.pk != reference.pk and derived_scores[assessments[-1].pk] is None
     ):
         same = [a for a in assessments if a.framework_id == framework.pk]
         return framework, dimensions, [own(a, results[a.pk]) for a in same]
@@ -292,7 +298,7 @@ def region_trend(assessments, results, framework, dimensions):
         if assessment.framework_id == reference.pk:
             points.append(own(assessment, results[assessment.pk]))
             continue
-        derived = derived_result(assessment)
+        derived = derived_scores[assessment.pk]
         if derived is not None:
             points.append(
                 TrendPoint(

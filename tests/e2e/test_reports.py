@@ -33,6 +33,11 @@ def test_reviewer_sorts_the_ranking_and_opens_a_region(page, demo_data, settings
     settings.MEDIA_ROOT = tmp_path / "media"
     log_in(page, "reviewer", demo_data)
     page.get_by_role("link", name="Peringkat").click()
+    # The latest year with final results is the first of SPBE 2020; 2019 is PeGI's.
+    expect(page.get_by_test_id("ranking-framework")).to_contain_text("2021: Evaluasi SPBE")
+    page.get_by_label("Tahun").select_option("2019")
+    expect(page).to_have_url(re.compile(r"year=2019"))
+    expect(page.get_by_test_id("ranking-framework")).to_contain_text("2019: Pemeringkatan")
     expect(page.get_by_test_id("rank-62.71")).to_contain_text("3,17")
     applications = page.get_by_role("columnheader", name="Aplikasi", exact=True)
     expect(applications).not_to_have_attribute("aria-sort", re.compile("."))
@@ -70,7 +75,7 @@ def test_reviewer_builds_the_report_bundle_and_sees_it_being_built(
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Unduh ZIP").click()
     download = download_info.value
-    assert download.suggested_filename == "laporan-egov-62-2019.zip"
+    assert download.suggested_filename == "laporan-egov-62-2021.zip"
     path = tmp_path / download.suggested_filename
     download.save_as(path)
     with zipfile.ZipFile(path) as archive:
@@ -187,6 +192,13 @@ def pdf_first_page(path) -> str:
 def test_head_compares_two_years_from_the_dashboard_and_keeps_only_changes(page, demo_data):
     log_in(page, "kadis.gumas", demo_data)
     page.get_by_role("link", name="Dasbor").click()
+    # The latest year, SPBE 2021, compares with the PeGI draft of 2020 through the crosswalk.
+    page.get_by_role("link", name="Bandingkan dengan tahun sebelumnya").click()
+    expect(page.get_by_label("ke tahun")).to_have_value("2021")
+    expect(page.get_by_text("Skor kerangka lain dipetakan ke dimensi PeGI.")).to_be_visible()
+    page.go_back()
+    page.get_by_label("Tahun").select_option("2020")
+    expect(page).to_have_url(re.compile(r"year=2020"))
     page.get_by_role("link", name="Bandingkan dengan tahun sebelumnya").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(
         "Perbandingan Kabupaten Gunung Mas"
