@@ -193,38 +193,62 @@ def _label(model_field) -> str:
     return str(model_field.verbose_name)
 
 
-def _related_names(fields, m2m_fields, records, relation_ids) -> dict[str, dict]:
-    """Names of every record the history refers to, one query per relation."""
+def _related_ids(tracked_model: Tracked, records, relation_ids) -> dict:
+    """The ids each relation of ``records`` refers to, by field (of the history model)."""
     wanted: dict[Any, set] = {}
-    for model_field in fields:
+    for model_field in _fields(tracked_model):
         if model_field.is_relation:
             wanted[model_field] = {getattr(r, model_field.attname) for r in records} - {None}
-    for model_field in m2m_fields:
+    for model_field, _accessor, _column in _m2m(tracked_model.history_model):
         wanted[model_field] = set().union(
             *(ids.get(model_field.name, set()) for ids in relation_ids.values())
         )
-    return {
-        model_field.name: {
-            obj.pk: str(obj)
-            for obj in model_field.related_model._default_manager.filter(pk__in=ids)
-        }
-        for model_field, ids in wanted.items()
+    return wanted
+
+
+def _related_names(wanted: dict) -> dict[Any, dict]:
+    """Names of every record ``wanted`` (ids by field) refers to, by field: one query per
+    related model, however many fields (of however many kinds of record) refer to it."""
+    by_model: dict[Any, set] = defaultdict(set)
+    for model_field, ids in wanted.items():
+        by_model[model_field.related_model] |= ids
+    found = {
+        model: {obj.pk: str(obj) for obj in model._default_manager.filter(pk__in=ids)}
+        for model, ids in by_model.items()
+        if ids
     }
+    return {model_field: found.get(model_field.related_model, {}) for model_field in wanted}
 
 
-def _entries_from(tracked_model: Tracked, records: list) -> list[Entry]:
-    """Entries of ``records`` (every record of the objects concerned, oldest first)."""
-    history_model = tracked_model.history_model
-    fields = _fields(tracked_model)
+def _relation_ids(history_model, records) -> dict[int, dict[str, set]]:
+    """The related ids of each record's many-to-many fields, by history id and field name."""
     m2m = _m2m(history_model)
-    relation_ids = {
+    return {
         record.history_id: {
             m2m_field.name: {getattr(row, column) for row in getattr(record, accessor).all()}
             for m2m_field, accessor, column in m2m
         }
         for record in records
     }
-    names = _related_names(fields, [f for f, _a, _c in m2m], records, relation_ids)
+
+
+def _entries_from(
+    tracked_model: Tracked, records: list, relation_ids=None, names=None
+) -> list[Entry]:
+    """Entries of ``records`` (every record of the objects concerned, oldest first).
+
+    ``relation_ids`` (``_relation_ids``) and ``names`` (``_related_names``, by field) may come
+    from the caller, which reads them once for several kinds of record.
+    """
+    history_model = tracked_model.history_model
+    fields = _fields(tracked_model)
+    m2m = _m2m(history_model)
+    if relation_ids is None:
+        relation_ids = _relation_ids(history_model, records)
+    if names is None:
+        names = _related_names(_related_ids(tracked_model, records, relation_ids))
+    relations = [f for f in fields if f.is_relation] + [f for f, _a, _c in m2m]
+    names = {model_field.name: names.get(model_field, {}) for model_field in relations}
     previous: dict[int, Any] = {}
     entries = []
     for record in records:
@@ -350,12 +374,23 @@ def log_entries(rows) -> list[Entry]:
     for at, _history_id, kind, object_id in rows:
         wanted[kind].add(object_id)
         latest[kind] = max(latest.get(kind, at), at)
-    found: dict[tuple[str, int], Entry] = {}
+    loaded = []
     for kind, object_ids in wanted.items():
         tracked_model = _TRACKED[kind]
         records = _records(tracked_model, id__in=object_ids, history_date__lte=latest[kind])
-        for entry in _entries_from(tracked_model, records):
-            found[(kind, entry.history_id)] = entry
+        loaded.append((tracked_model, records, _relation_ids(tracked_model.history_model, records)))
+    # The names the page shows, one query per related model for every kind on the page.
+    names = _related_names(
+        {
+            model_field: ids
+            for tracked_model, records, relation_ids in loaded
+            for model_field, ids in _related_ids(tracked_model, records, relation_ids).items()
+        }
+    )
+    found: dict[tuple[str, int], Entry] = {}
+    for tracked_model, records, relation_ids in loaded:
+        for entry in _entries_from(tracked_model, records, relation_ids, names):
+            found[(tracked_model.kind, entry.history_id)] = entry
     # A save that changed nothing a reader would see has no entry and is left out.
     return [found[(kind, pk)] for _at, pk, kind, _object in rows if (kind, pk) in found]
 
