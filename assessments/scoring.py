@@ -312,20 +312,50 @@ def framework_spec(framework, *, dimensions=None) -> FrameworkSpec:
 
     if dimensions is None:
         dimensions = framework.dimensions.prefetch_related("aspects")
+    indicators = Indicator.objects.filter(dimension__framework=framework)
+    return _spec(framework, dimensions, _indicator_specs(indicators), bands_of(framework))
 
-    indicators = defaultdict(list)
-    for indicator in (
-        Indicator.objects.filter(dimension__framework=framework)
-        .select_related("aspect")
-        .order_by("order", "code")
+
+def framework_specs(frameworks) -> dict[int, FrameworkSpec]:
+    """The scoring structures of several Framework instances, keyed by id: four queries however
+    many frameworks."""
+    from assessments.models import Dimension, Indicator, RatingBand
+
+    frameworks = {framework.pk: framework for framework in frameworks}
+    if not frameworks:
+        return {}
+    dimensions = defaultdict(list)
+    for dimension in Dimension.objects.filter(framework__in=list(frameworks)).prefetch_related(
+        "aspects"
     ):
-        indicators[indicator.dimension_id].append(
+        dimensions[dimension.framework_id].append(dimension)
+    indicators = _indicator_specs(
+        Indicator.objects.filter(dimension__framework__in=list(frameworks))
+    )
+    bands = defaultdict(list)
+    for band in RatingBand.objects.filter(framework__in=list(frameworks)):
+        bands[band.framework_id].append(band)
+    return {
+        pk: _spec(framework, dimensions[pk], indicators, _bands(framework.code, bands[pk]))
+        for pk, framework in frameworks.items()
+    }
+
+
+def _indicator_specs(indicators) -> dict[int, list[IndicatorSpec]]:
+    """IndicatorSpecs of ``indicators`` (a queryset), by dimension id, in the framework's order."""
+    found = defaultdict(list)
+    for indicator in indicators.select_related("aspect").order_by("order", "code"):
+        found[indicator.dimension_id].append(
             IndicatorSpec(
                 code=indicator.code,
                 weight=indicator.weight,
                 aspect=indicator.aspect.code if indicator.aspect_id else None,
             )
         )
+    return found
+
+
+def _spec(framework, dimensions, indicators, bands) -> FrameworkSpec:
     specs = tuple(
         DimensionSpec(
             code=dimension.code,
@@ -336,11 +366,7 @@ def framework_spec(framework, *, dimensions=None) -> FrameworkSpec:
         for dimension in dimensions
     )
     return FrameworkSpec(
-        framework.scale_min,
-        framework.scale_max,
-        specs,
-        bands_of(framework),
-        framework.aggregation,
+        framework.scale_min, framework.scale_max, specs, bands, framework.aggregation
     )
 
 
@@ -385,10 +411,7 @@ def results_for(assessments) -> dict[int, Result]:
     from assessments.models import Answer
 
     assessments = list(assessments)
-    specs = {}
-    for assessment in assessments:
-        if assessment.framework_id not in specs:
-            specs[assessment.framework_id] = framework_spec(assessment.framework)
+    specs = framework_specs(assessment.framework for assessment in assessments)
     answers = defaultdict(list)
     for answer in Answer.objects.filter(assessment__in=assessments).select_related("indicator"):
         answers[answer.assessment_id].append(answer)
