@@ -212,8 +212,11 @@ def _related_names(wanted: dict) -> dict[Any, dict]:
     by_model: dict[Any, set] = defaultdict(set)
     for model_field, ids in wanted.items():
         by_model[model_field.related_model] |= ids
+    # A name may follow foreign keys (a cycle is named by its province): those are joined.
     found = {
-        model: {obj.pk: str(obj) for obj in model._default_manager.filter(pk__in=ids)}
+        model: {
+            obj.pk: str(obj) for obj in model._default_manager.filter(pk__in=ids).select_related()
+        }
         for model, ids in by_model.items()
         if ids
     }
