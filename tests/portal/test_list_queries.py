@@ -29,7 +29,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments import clarifications, workflow
-from assessments.models import Assessment, Cycle, CycleExtension, Indicator, Stage
+from assessments.models import (
+    Assessment,
+    Cycle,
+    CycleExtension,
+    Indicator,
+    Stage,
+    Transition,
+)
 from egov_portal import history
 from egov_portal.models import Notification
 from masterplan.models import MasterPlan
@@ -127,6 +134,9 @@ def build(n):
             answer(assessment, indicator, admin, self_level=2, verified_level=2)
         clarifications.ask(assessment, indicators[0], user=users["reviewer"], text="Mohon SK.")
         Assessment.objects.filter(pk=assessment.pk).update(status=statuses[i % 3])
+        Transition.objects.create(
+            assessment=assessment, from_status="draft", to_status=statuses[i % 3], user=admin
+        )
         plan = MasterPlanFactory(
             region=region,
             status=MasterPlan.Status.REVIEWED if i % 2 else MasterPlan.Status.IN_FORCE,
@@ -134,12 +144,16 @@ def build(n):
         programme = ProgrammeFactory(plan=plan, opd=opd)
         TargetFactory(programme=programme, year=2017)
     # The home region's assessment of 2018, on a framework of n indicators a dimension: n·2
-    # answers, one of them saved n times, with a thread of n comments.
+    # answers with a link as evidence each, one of them saved n times, with a thread of n
+    # comments.
     wide = make_framework(code=f"lebar{n}", dimensions=("policy", "planning"), per_dimension=n)
     focus = make_assessment(users["head"], home, wide, year=2018)
     wide_indicators = list(Indicator.objects.filter(dimension__framework=wide).order_by("code"))
     for indicator in wide_indicators:
         answer(focus, indicator, users["head"], self_level=1, note="Catatan")
+        workflow.evidence_add(
+            focus, indicator, user=users["head"], title="SK", url="https://example.org/sk.pdf"
+        )
     for level in range(n):
         answer(focus, wide_indicators[0], users["head"], self_level=1 + (level + 1) % 4)
     for _ in range(n):
