@@ -8,19 +8,33 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("Penilaian")
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
         from django.urls import reverse
 
         from assessments.models import (
             Answer,
+            Aspect,
             Assessment,
             Clarification,
             Comment,
             Cycle,
             CycleExtension,
+            Dimension,
             Evidence,
+            Framework,
+            Indicator,
+            RatingBand,
             Transition,
         )
+        from assessments.scoring import forget_framework_specs
         from egov_portal import history
+
+        # The scoring structures this process keeps are built from these.
+        for model in (Framework, RatingBand, Dimension, Aspect, Indicator):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    forget_framework_specs, sender=model, dispatch_uid=f"spec-{model.__name__}"
+                )
 
         def assessment_name(assessment, fallback_id):
             return str(assessment) if assessment else f"#{fallback_id}"

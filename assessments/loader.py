@@ -267,6 +267,15 @@ def load_framework(data: dict) -> Framework:
                 # Scores and the texts reports print have changed: every assessment under
                 # the framework is a new version, and reports of the old one are not current.
                 Assessment.objects.filter(framework=framework).update(revision=F("revision") + 1)
+            if before is not None:
+                # Every process keeps the framework's structure under this revision
+                # (``scoring.framework_spec``); a new one has them build it again. Raised at
+                # every load: what they keep holds more than the digest covers (evidence
+                # texts, descriptions).
+                Framework.objects.filter(pk=framework.pk).update(
+                    structure_revision=F("structure_revision") + 1
+                )
+                framework.refresh_from_db(fields=["structure_revision"])
             return framework
     except ProtectedError as error:
         codes = sorted({str(obj.indicator.code) for obj in error.protected_objects})

@@ -70,6 +70,11 @@ class Framework(Bilingual, models.Model):
     dimension_term_en = models.CharField(
         _("sebutan dimensi (Inggris)"), max_length=30, default="dimension"
     )
+    # Goes up each time loading the data file changes what scores use: the key under which
+    # every process keeps the framework's scoring structure (``scoring.framework_spec``).
+    structure_revision = models.PositiveIntegerField(
+        _("revisi struktur"), default=1, editable=False
+    )
 
     class Meta:
         verbose_name = _("kerangka penilaian")

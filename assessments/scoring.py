@@ -305,54 +305,131 @@ def score(framework: FrameworkSpec, answers: Mapping[str, AnswerValue]) -> Resul
     )
 
 
-def framework_spec(framework, *, dimensions=None) -> FrameworkSpec:
-    """The scoring structure of a Framework instance: four queries, or two when the caller has
-    already read ``dimensions`` (the framework's dimensions with their aspects prefetched)."""
-    from assessments.models import Indicator
+# The scoring structure of each framework this process has scored, by framework id, with the
+# key it was built under: (id, structure_revision). Loading a framework file that changes what
+# scores use raises the framework's ``structure_revision`` (``assessments.loader``), so every
+# process builds the structure again at its next use; saving or deleting any part of a
+# framework in this process also empties the cache (``forget_framework_specs``). The specs are
+# frozen dataclasses, safe to share between threads.
+_specs: dict[int, tuple[tuple, FrameworkSpec, dict]] = {}
 
-    if dimensions is None:
-        dimensions = framework.dimensions.prefetch_related("aspects")
-    indicators = Indicator.objects.filter(dimension__framework=framework)
-    return _spec(framework, dimensions, _indicator_specs(indicators), bands_of(framework))
+
+def forget_framework_specs(**kwargs) -> None:
+    """Empty the cache of scoring structures (a receiver of the framework models' signals)."""
+    _specs.clear()
+
+
+def framework_spec(framework, *, dimensions=None) -> FrameworkSpec:
+    """The scoring structure of a Framework instance: no query when this process has built it
+    since the framework was last changed; otherwise four queries, or two when the caller has
+    already read ``dimensions`` (the framework's dimensions with their aspects prefetched)."""
+    return _structures([framework], dimensions=dimensions)[framework.pk][0]
 
 
 def framework_specs(frameworks) -> dict[int, FrameworkSpec]:
-    """The scoring structures of several Framework instances, keyed by id: four queries however
-    many frameworks."""
+    """The scoring structures of several Framework instances, keyed by id: no query for those
+    this process keeps since they were last changed, four queries for all the others however
+    many."""
+    return {pk: spec for pk, (spec, _rows) in _structures(frameworks).items()}
+
+
+def framework_indicator(framework, code: str):
+    """A new Indicator instance (no relation read) of ``framework`` by its code, from the
+    structure ``framework_spec`` keeps: no query when it is kept; Http404 for an unknown code."""
+    from django.http import Http404
+
+    from assessments.models import Indicator
+
+    rows = _structures([framework])[framework.pk][1]
+    row = rows["indicators"].get(code)
+    if row is None:
+        raise Http404
+    indicator = Indicator.from_db("default", *row)
+    indicator.dimension = _instance("Dimension", rows["dimensions"][indicator.dimension_id])
+    return indicator
+
+
+def framework_aspects(framework, dimension) -> list:
+    """New Aspect instances of ``dimension`` of ``framework``, in order; no query when
+    ``framework_spec`` keeps the framework's structure."""
+    rows = _structures([framework])[framework.pk][1]
+    return [_instance("Aspect", row) for row in rows["aspects"][dimension.pk]]
+
+
+def _instance(model_name: str, row):
+    from django.apps import apps
+
+    return apps.get_model("assessments", model_name).from_db("default", *row)
+
+
+def _row(instance) -> tuple[tuple, tuple]:
+    names = tuple(f.attname for f in type(instance)._meta.concrete_fields)
+    return names, tuple(getattr(instance, name) for name in names)
+
+
+def _structures(frameworks, *, dimensions=None) -> dict[int, tuple[FrameworkSpec, dict]]:
+    """The scoring structure and the columns of its parts of each framework, keyed by id: those
+    kept under the framework's current structure revision as kept, the others built together
+    and kept."""
+    found, missing = {}, {}
+    for framework in frameworks:
+        key = (framework.pk, framework.structure_revision)
+        cached = _specs.get(framework.pk)
+        if cached is not None and cached[0] == key:
+            found[framework.pk] = cached[1:]
+        else:
+            missing[framework.pk] = framework
+    if missing:
+        for pk, built in _build(missing, dimensions=dimensions).items():
+            _specs[pk] = ((pk, missing[pk].structure_revision), *built)
+            found[pk] = built
+    return found
+
+
+def _build(frameworks: dict, *, dimensions=None) -> dict[int, tuple[FrameworkSpec, dict]]:
+    """The scoring structures of ``frameworks`` (Framework instances by id), with the columns of
+    their parts to make new instances of (``framework_indicator``): four queries however many
+    frameworks, or two when the caller has already read ``dimensions`` (those of its one
+    framework, with their aspects prefetched)."""
     from assessments.models import Dimension, Indicator, RatingBand
 
-    frameworks = {framework.pk: framework for framework in frameworks}
-    if not frameworks:
-        return {}
-    dimensions = defaultdict(list)
-    for dimension in Dimension.objects.filter(framework__in=list(frameworks)).prefetch_related(
-        "aspects"
-    ):
-        dimensions[dimension.framework_id].append(dimension)
-    indicators = _indicator_specs(
+    if dimensions is None:
+        dimensions = Dimension.objects.filter(framework__in=list(frameworks)).prefetch_related(
+            "aspects"
+        )
+    by_framework = defaultdict(list)
+    framework_of = {}
+    rows = {pk: {"indicators": {}, "dimensions": {}, "aspects": {}} for pk in frameworks}
+    for dimension in dimensions:
+        by_framework[dimension.framework_id].append(dimension)
+        framework_of[dimension.pk] = dimension.framework_id
+        kept = rows[dimension.framework_id]
+        kept["dimensions"][dimension.pk] = _row(dimension)
+        kept["aspects"][dimension.pk] = [_row(aspect) for aspect in dimension.aspects.all()]
+    indicators = defaultdict(list)
+    for indicator in (
         Indicator.objects.filter(dimension__framework__in=list(frameworks))
-    )
-    bands = defaultdict(list)
-    for band in RatingBand.objects.filter(framework__in=list(frameworks)):
-        bands[band.framework_id].append(band)
-    return {
-        pk: _spec(framework, dimensions[pk], indicators, _bands(framework.code, bands[pk]))
-        for pk, framework in frameworks.items()
-    }
-
-
-def _indicator_specs(indicators) -> dict[int, list[IndicatorSpec]]:
-    """IndicatorSpecs of ``indicators`` (a queryset), by dimension id, in the framework's order."""
-    found = defaultdict(list)
-    for indicator in indicators.select_related("aspect").order_by("order", "code"):
-        found[indicator.dimension_id].append(
+        .select_related("aspect")
+        .order_by("order", "code")
+    ):
+        rows[framework_of[indicator.dimension_id]]["indicators"][indicator.code] = _row(indicator)
+        indicators[indicator.dimension_id].append(
             IndicatorSpec(
                 code=indicator.code,
                 weight=indicator.weight,
                 aspect=indicator.aspect.code if indicator.aspect_id else None,
             )
         )
-    return found
+    bands = defaultdict(list)
+    for band in RatingBand.objects.filter(framework__in=list(frameworks)):
+        bands[band.framework_id].append(band)
+    return {
+        pk: (
+            _spec(framework, by_framework[pk], indicators, _bands(framework.code, bands[pk])),
+            rows[pk],
+        )
+        for pk, framework in frameworks.items()
+    }
 
 
 def _spec(framework, dimensions, indicators, bands) -> FrameworkSpec:

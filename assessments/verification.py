@@ -78,16 +78,20 @@ def answer_count(rule: Q):
     return Coalesce(Subquery(matching), 0)
 
 
-def progress(assessment: Assessment) -> Progress:
+def progress(assessment: Assessment, *, spec=None) -> Progress:
     """Answered, verified, to verify and differing (with and without a reason) per dimension
-    and in total; two queries."""
-    totals = dict(
-        Indicator.objects.filter(dimension__framework=assessment.framework_id)
-        .order_by("dimension__order", "dimension__code")
-        .values_list("dimension__code")
-        .annotate(n=Count("pk"))
-        .values_list("dimension__code", "n")
-    )
+    and in total; two queries, or one when the caller has the framework's scoring structure
+    (``scoring.framework_spec``)."""
+    if spec is not None:
+        totals = {d.code: len(d.indicators) for d in spec.dimensions if d.indicators}
+    else:
+        totals = dict(
+            Indicator.objects.filter(dimension__framework=assessment.framework_id)
+            .order_by("dimension__order", "dimension__code")
+            .values_list("dimension__code")
+            .annotate(n=Count("pk"))
+            .values_list("dimension__code", "n")
+        )
     rows = {
         row["indicator__dimension__code"]: row
         for row in _answers(assessment)

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -34,6 +34,8 @@ from assessments.scoring import (
     assessment_result,
     bands_by_framework,
     derived_result,
+    framework_aspects,
+    framework_indicator,
     framework_spec,
     results_for,
 )
@@ -113,11 +115,10 @@ def assessment_create(request):
 def assessment_detail(request, pk):
     assessment = visible_assessment(request, pk)
     dimensions = list(assessment.framework.dimensions.prefetch_related("aspects"))
-    result = assessment_result(
-        assessment, spec=framework_spec(assessment.framework, dimensions=dimensions)
-    )
+    spec = framework_spec(assessment.framework, dimensions=dimensions)
+    result = assessment_result(assessment, spec=spec)
     transitions = assessment.transitions.select_related("user")
-    progress = verification.progress(assessment)
+    progress = verification.progress(assessment, spec=spec)
     actions = [
         (to, workflow.transition_label(assessment.status, to))
         for to in workflow.allowed_transitions(request.user, assessment)
@@ -280,7 +281,10 @@ def answer_form(assessment, indicator, answer, may_self, may_verify, *, data=Non
 
 def card_context(assessment, indicator, answer, form, may_self, may_verify, **extra):
     if "history" not in extra:
-        extra["history"] = workflow.answer_histories(assessment, [indicator])[indicator.pk]
+        saved = [answer] if answer.pk else []
+        extra["history"] = workflow.answer_histories(assessment, [indicator], answers=saved)[
+            indicator.pk
+        ]
     return {
         "assessment": assessment,
         "indicator": indicator,
@@ -307,11 +311,12 @@ def dimension_summary(assessment, dimension, *, dimensions=None):
     the scores, the verification figures and the carried levels still waiting. ``dimensions``:
     the framework's dimensions with their aspects, when the caller has read them already."""
     if dimensions is None:
-        dimensions = list(assessment.framework.dimensions.prefetch_related("aspects"))
-    aspects = next(d for d in dimensions if d.pk == dimension.pk).aspects.all()
+        aspects = framework_aspects(assessment.framework, dimension)
+    else:
+        aspects = next(d for d in dimensions if d.pk == dimension.pk).aspects.all()
     spec = framework_spec(assessment.framework, dimensions=dimensions)
     result = assessment_result(assessment, spec=spec)
-    progress = verification.progress(assessment)
+    progress = verification.progress(assessment, spec=spec)
     return {
         "assessment": assessment,
         "term": assessment.framework.dimension_word,
@@ -381,11 +386,8 @@ def dimension_confirm(request, pk, dimension):
 
 def answer_target(request, pk, indicator):
     assessment = visible_assessment(request, pk)
-    indicator = get_object_or_404(
-        Indicator.objects.select_related("dimension").prefetch_related("levels"),
-        dimension__framework=assessment.framework,
-        code=indicator,
-    )
+    indicator = framework_indicator(assessment.framework, indicator)
+    prefetch_related_objects([indicator], "levels")
     answer = Answer.objects.filter(assessment=assessment, indicator=indicator).first() or Answer(
         assessment=assessment, indicator=indicator, version=0
     )

@@ -113,8 +113,10 @@ def _refuse_change(user, assessment: Assessment):
 
 
 def _touch(assessment: Assessment):
+    """Raise the revision of ``assessment``, which the caller has locked (select_for_update):
+    no one else changes its row until the transaction ends, so the copy in hand follows."""
     Assessment.objects.filter(pk=assessment.pk).update(revision=F("revision") + 1)
-    assessment.refresh_from_db(fields=["revision", "updated_at"])
+    assessment.revision += 1
 
 
 @transaction.atomic
@@ -220,6 +222,7 @@ def answer_save(assessment: Assessment, indicator, *, user, version: int, **chan
         .filter(assessment=assessment, indicator=indicator)
         .first()
     ) or Answer(assessment=assessment, indicator=indicator, version=0)
+    answer.indicator = indicator
     self_ok, verify_ok = may_set_self(user, assessment), may_set_verified(user, assessment)
     if answer.awaiting_confirmation and self_ok and CONFIRMING_FIELDS & set(changes):
         changes = {**changes, "awaiting_confirmation": False}
@@ -257,16 +260,24 @@ def answer_save(assessment: Assessment, indicator, *, user, version: int, **chan
         raise ValidationError(
             {"reason": _("Tuliskan alasan mengapa level verifikasi berbeda dari level mandiri.")}
         )
+    if answer.pk:
+        history.attribute(answer, user=user).save()
+    else:
+        _answer_create(answer, user=user)
+    _touch(assessment)
+    return answer
+
+
+def _answer_create(answer: Answer, *, user):
     try:
+        # A savepoint, so that a failed insert leaves the transaction usable.
         with transaction.atomic():
             history.attribute(answer, user=user).save()
     except IntegrityError as error:
         # Another request created this answer between our read and our write.
         raise AnswerConflict(
-            Answer.objects.get(assessment=assessment, indicator=indicator)
+            Answer.objects.get(assessment=answer.assessment, indicator=answer.indicator)
         ) from error
-    _touch(assessment)
-    return answer
 
 
 @transaction.atomic
@@ -349,16 +360,22 @@ def answers_confirm(assessment: Assessment, dimension: Dimension, *, user) -> in
     return count
 
 
-def answer_histories(assessment: Assessment, indicators) -> dict[int, list[history.Entry]]:
+def answer_histories(
+    assessment: Assessment, indicators, *, answers=None
+) -> dict[int, list[history.Entry]]:
     """Every change to the answers of ``indicators`` in ``assessment`` and to their evidence,
-    newest first, by indicator id; a fixed number of queries for any number of indicators."""
+    newest first, by indicator id; a fixed number of queries for any number of indicators.
+    ``answers``: the saved answers to those indicators, when the caller holds them already."""
     indicator_ids = [indicator.pk for indicator in indicators]
     found: dict[int, list[history.Entry]] = {pk: [] for pk in indicator_ids}
-    answers = dict(
-        Answer.objects.filter(assessment=assessment, indicator_id__in=indicator_ids).values_list(
-            "pk", "indicator_id"
+    if answers is None:
+        answers = dict(
+            Answer.objects.filter(
+                assessment=assessment, indicator_id__in=indicator_ids
+            ).values_list("pk", "indicator_id")
         )
-    )
+    else:
+        answers = {answer.pk: answer.indicator_id for answer in answers}
     for entry in history.entries(Answer, id__in=list(answers)):
         found[answers[entry.object_id]].append(entry)
     label = str(Evidence._meta.verbose_name)

@@ -1,4 +1,4 @@
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -30,7 +30,7 @@ from assessments.models import (
     Indicator,
     Level,
 )
-from assessments.scoring import results_for
+from assessments.scoring import framework_indicator, results_for
 from egov_portal.api import HistoryEntrySerializer, history_response
 from egov_portal.errors import WrongState
 
@@ -106,6 +106,10 @@ def visible_assessment(request, assessment_pk):
     )
 
 
+def visible_indicator(assessment, code):
+    return get_object_or_404(Indicator, dimension__framework=assessment.framework, code=code)
+
+
 def answers_of(assessment):
     return (
         Answer.objects.filter(assessment=assessment)
@@ -162,7 +166,10 @@ class AnswerDetailView(generics.GenericAPIView):
         return self.save(request)
 
     def save(self, request):
-        assessment, indicator, answer = self.target()
+        assessment = visible_assessment(self.request, self.kwargs["assessment_pk"])
+        indicator = framework_indicator(assessment.framework, self.kwargs["indicator"])
+        # The saved answer is read, locked, by ``answer_save``: the body is only checked here.
+        answer = Answer(assessment=assessment, indicator=indicator, version=0)
         body = self.get_serializer(answer, data=request.data, partial=True)
         body.is_valid(raise_exception=True)
         changes = dict(body.validated_data)
@@ -179,8 +186,13 @@ class AnswerDetailView(generics.GenericAPIView):
                 },
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        workflow.answer_save(assessment, indicator, user=request.user, version=version, **changes)
-        _assessment, _indicator, saved = self.target()
+        saved = workflow.answer_save(
+            assessment, indicator, user=request.user, version=version, **changes
+        )
+        # What was just written under the lock, with its evidence read afresh.
+        prefetch_related_objects(
+            [saved], Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at"))
+        )
         return Response(self.get_serializer(saved).data)
 
 
@@ -199,10 +211,6 @@ class AnswerHistoryView(generics.GenericAPIView):
         )
         entries = workflow.answer_histories(assessment, [indicator])[indicator.pk]
         return history_response(self, entries)
-
-
-def visible_indicator(assessment, code):
-    return get_object_or_404(Indicator, dimension__framework=assessment.framework, code=code)
 
 
 class CommentListView(generics.ListAPIView):
