@@ -105,16 +105,6 @@ def awaiting_codes(assessment: Assessment) -> list[str]:
     )
 
 
-def awaiting_counts(assessment: Assessment) -> dict[str, int]:
-    """How many carried levels wait for confirmation, by dimension code."""
-    counts: dict[str, int] = {}
-    for code in Answer.objects.filter(
-        assessment=assessment, awaiting_confirmation=True
-    ).values_list("indicator__dimension__code", flat=True):
-        counts[code] = counts.get(code, 0) + 1
-    return counts
-
-
 def answers_confirm(assessment: Assessment, dimension: Dimension, *, user) -> int:
     """Confirm every carried level of ``dimension`` still waiting, unchanged."""
     answers = list(

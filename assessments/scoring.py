@@ -335,15 +335,13 @@ def framework_specs(frameworks) -> dict[int, FrameworkSpec]:
 
 def framework_indicator(framework, code: str):
     """A new Indicator instance (no relation read) of ``framework`` by its code, from the
-    structure ``framework_spec`` keeps: no query when it is kept; Http404 for an unknown code."""
-    from django.http import Http404
-
+    structure ``framework_spec`` keeps: no query when it is kept; None for an unknown code."""
     from assessments.models import Indicator
 
     rows = _structures([framework])[framework.pk][1]
     row = rows["indicators"].get(code)
     if row is None:
-        raise Http404
+        return None
     indicator = Indicator.from_db("default", *row)
     indicator.dimension = _instance("Dimension", rows["dimensions"][indicator.dimension_id])
     return indicator

@@ -56,6 +56,9 @@ class Progress:
 
     dimensions: dict[str, Counts]
     total: Counts
+    # Levels carried from an earlier year still waiting for confirmation, by dimension code
+    # (``assessments.carry``).
+    awaiting: dict[str, int] = field(default_factory=dict)
 
     def dimension(self, code: str) -> Counts:
         return self.dimensions.get(code, Counts())
@@ -103,6 +106,7 @@ def progress(assessment: Assessment, *, spec=None) -> Progress:
             verified_levels=Count("pk", filter=Q(verified_level__isnull=False)),
             differing=Count("pk", filter=DIFFERS),
             differing_unexplained=Count("pk", filter=UNEXPLAINED),
+            awaiting=Count("pk", filter=Q(awaiting_confirmation=True)),
         )
     }
     dimensions = {}
@@ -116,7 +120,10 @@ def progress(assessment: Assessment, *, spec=None) -> Progress:
             differing=row.get("differing", 0),
             differing_unexplained=row.get("differing_unexplained", 0),
         )
-    return Progress(dimensions=dimensions, total=sum(dimensions.values(), Counts()))
+    awaiting = {code: row["awaiting"] for code, row in rows.items() if row["awaiting"]}
+    return Progress(
+        dimensions=dimensions, total=sum(dimensions.values(), Counts()), awaiting=awaiting
+    )
 
 
 # The filters of the dimension page: each keeps the indicators whose answer in the assessment

@@ -326,7 +326,7 @@ def dimension_summary(assessment, dimension, *, dimensions=None):
         "aspect_rows": aspect_rows(aspects, result.dimension(dimension.code)),
         "counts": progress.dimension(dimension.code),
         "show_verification": shows_verification(assessment, progress),
-        "awaiting": carry.awaiting_counts(assessment).get(dimension.code, 0),
+        "awaiting": progress.awaiting.get(dimension.code, 0),
     }
 
 
@@ -387,6 +387,8 @@ def dimension_confirm(request, pk, dimension):
 def answer_target(request, pk, indicator):
     assessment = visible_assessment(request, pk)
     indicator = framework_indicator(assessment.framework, indicator)
+    if indicator is None:
+        raise Http404
     prefetch_related_objects([indicator], "levels")
     answer = Answer.objects.filter(assessment=assessment, indicator=indicator).first() or Answer(
         assessment=assessment, indicator=indicator, version=0

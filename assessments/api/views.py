@@ -1,4 +1,5 @@
 from django.db.models import Prefetch, prefetch_related_objects
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -168,6 +169,8 @@ class AnswerDetailView(generics.GenericAPIView):
     def save(self, request):
         assessment = visible_assessment(self.request, self.kwargs["assessment_pk"])
         indicator = framework_indicator(assessment.framework, self.kwargs["indicator"])
+        if indicator is None:
+            raise Http404
         # The saved answer is read, locked, by ``answer_save``: the body is only checked here.
         answer = Answer(assessment=assessment, indicator=indicator, version=0)
         body = self.get_serializer(answer, data=request.data, partial=True)

@@ -19,8 +19,8 @@ from tests.opds.factories import ApplicationFactory, OPDFactory, RegencyFactory
 PATCH_QUERIES = 10
 # session, user, membership, assessment, the indicator's levels, the answer; answer_save's
 # seven; the answer's history (two), evidence and clarification; the dimension's scores and
-# figures (the answers, the counts and the carried levels waiting).
-POST_QUERIES = 20
+# figures (the answers; the counts with the carried levels waiting).
+POST_QUERIES = 19
 
 
 def grow(province, framework, reviewer, indicators, *, regions):
