@@ -8,9 +8,9 @@ from rest_framework.test import APIClient
 
 from assessments import scoring, workflow
 from assessments.loader import load_framework
-from assessments.models import Assessment
+from assessments.models import Assessment, Framework
 from assessments.scoring import assessment_result
-from tests.assessments.factories import framework_document, make_assessment
+from tests.assessments.factories import framework_document, make_assessment, make_framework
 from tests.assessments.test_views import post_answer
 from tests.opds.factories import ApplicationFactory, OPDFactory, RegencyFactory
 
@@ -171,3 +171,43 @@ def test_every_load_raises_the_structure_revision(answered, framework):
     scoring._specs.update(kept)  # what another process still holds
     after = scoring.framework_indicator(fresh(answered).framework, "policy-01")
     assert after.evidence == "Salinan peraturan"
+
+
+def read(*frameworks):
+    return list(Framework.objects.filter(pk__in=[f.pk for f in frameworks]))
+
+
+def test_the_structures_of_many_frameworks_are_built_together_and_kept(
+    framework, django_assert_num_queries
+):
+    other = make_framework(code="other", dimensions=("policy", "institutions", "planning"))
+    frameworks = read(framework, other)
+    with django_assert_num_queries(4):
+        specs = scoring.framework_specs(frameworks)
+    assert [d.code for d in specs[other.pk].dimensions] == ["policy", "institutions", "planning"]
+    frameworks = read(framework, other)[::-1]
+    with django_assert_num_queries(0):
+        assert scoring.framework_specs(frameworks) == specs
+        assert scoring.framework_spec(other) is specs[other.pk]
+        indicator = scoring.framework_indicator(other, "institutions-02")
+    assert indicator.dimension.code == "institutions"
+    assert indicator.dimension.framework_id == other.pk
+
+
+def test_only_the_reloaded_framework_among_many_is_built_again(
+    framework, django_assert_num_queries
+):
+    other = make_framework(code="other")
+    specs = scoring.framework_specs(read(framework, other))
+    kept = dict(scoring._specs)
+    load_framework(reweighted(3))
+    scoring._specs.update(kept)  # what another process still holds
+    frameworks = read(framework, other)
+    with django_assert_num_queries(4):
+        again = scoring.framework_specs(frameworks)
+    assert again[other.pk] is specs[other.pk]
+    policy = next(d for d in again[framework.pk].dimensions if d.code == "policy")
+    assert policy.indicators[0].weight == 3
+    reloaded = next(f for f in frameworks if f.pk == framework.pk)
+    with django_assert_num_queries(0):
+        assert scoring.framework_indicator(reloaded, "policy-01").weight == 3
