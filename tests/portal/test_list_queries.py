@@ -259,11 +259,6 @@ LISTS: dict[str, List] = {
     "cycle-list": List(),
 }
 
-# Lists whose queries still grow with their rows, expected to fail: (name, role) → why, with
-# the counts measured.
-KNOWN_GROWING: dict[tuple[str, str], str] = {}
-
-
 def is_list(name: str) -> bool:
     last = name.rsplit(":", 1)[-1].replace("-", "_").rsplit("_", 1)[-1]
     return last in LIST_WORDS
@@ -313,10 +308,7 @@ def counts(django_db_setup, django_db_blocker):
 def cases():
     for name in sorted(LISTS):
         for role in LISTS[name].roles:
-            marks = []
-            if (name, role) in KNOWN_GROWING:
-                marks.append(pytest.mark.xfail(strict=True, reason=KNOWN_GROWING[(name, role)]))
-            yield pytest.param(name, role, id=f"{name}-{role}", marks=marks)
+            yield pytest.param(name, role, id=f"{name}-{role}")
 
 
 @pytest.mark.parametrize(("name", "role"), list(cases()))
