@@ -39,6 +39,7 @@ CITIES_PER_PROVINCE = 2  # the last regions of each province are kota, coded fro
 # The regime changed in 2021: PermenPANRB 59/2020 (SPBE) replaced PeGI.
 SPBE_FROM = 2021
 LONGEST_PLAN = 10  # years; MasterPlan's constraint
+APPLICATIONS_PER_REGENCY = 53
 
 OPD_NAMES = [
     ("Sekretariat Daerah", "Setda", OPD.Kind.SEKRETARIAT),
@@ -78,14 +79,16 @@ APPLICATION_NAMES = [
 class Sizes:
     provinces: int = 38
     opds_per_region: int = 40
-    applications: int = 27_000
+    # In all, dealt over the kabupaten/kota; None: APPLICATIONS_PER_REGENCY each (27,242 in
+    # the country, 742 in one province).
+    applications: int | None = None
     first_year: int = 2018
     last_year: int = 2024
 
     def check(self):
         if not 1 <= self.provinces <= len(REGENCIES_PER_PROVINCE):
             raise ValidationError(f"Provinces: between 1 and {len(REGENCIES_PER_PROVINCE)}.")
-        if self.opds_per_region < 1 or self.applications < 0:
+        if self.opds_per_region < 1 or (self.applications or 0) < 0:
             raise ValidationError("At least one OPD per region and no negative applications.")
         if not 2000 <= self.first_year <= self.last_year <= 2100:
             raise ValidationError("Years: 2000 ≤ first year ≤ last year ≤ 2100.")
@@ -273,13 +276,16 @@ def make_accounts(sizes, provinces, regencies, opds, password):
 
 
 def make_applications(sizes, regencies, opds, made, rng):
-    """``applications`` in all, dealt over the regencies in turn, each to one of its OPDs."""
+    """The applications, dealt over the regencies in turn, each to one of its OPDs."""
+    count = sizes.applications
+    if count is None:
+        count = APPLICATIONS_PER_REGENCY * len(regencies)
     platforms = Application.Platform.values
     statuses = [*[Application.Status.ACTIVE] * 6, Application.Status.DEVELOPMENT]
     statuses.append(Application.Status.INACTIVE)
     hostings = Application.Hosting.values
     objs = []
-    for n in range(sizes.applications):
+    for n in range(count):
         regency = regencies[n % len(regencies)]
         opd = rng.choice(opds[regency.pk])
         vendor = rng.random() < 0.3

@@ -54,7 +54,8 @@ class Command(BaseCommand):
             "--applications",
             type=int,
             default=defaults.applications,
-            help="applications in all, spread over the kabupaten/kota (27000)",
+            help="applications in all, spread over the kabupaten/kota "
+            "(default: 53 per kabupaten/kota, 27,242 in the country)",
         )
         parser.add_argument("--first-year", type=int, default=defaults.first_year)
         parser.add_argument("--last-year", type=int, default=defaults.last_year)
