@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from assessments.models import Answer, Assessment, Cycle, Indicator, Transition
+from assessments.workflow import answer_save
 from masterplan.models import MasterPlan, Programme, Target
 from opds.models import OPD, Application, Membership, Region
 from reports.national_data import Sizes, generate
@@ -184,3 +185,21 @@ def test_the_generated_head_logs_in_with_the_password_and_opens_the_dashboard(db
     response = client.get("/reports/regions/11.01/?year=2022")
     assert response.status_code == 200
     assert "Kabupaten Uji 1-1" in response.content.decode()
+
+
+def test_the_province_reviewer_verifies_the_open_year(db):
+    generate(TINY, seed=1)
+    reviewer = get_user_model().objects.get(username="bench.reviewer.11")
+    assessment = Assessment.objects.get(region__code="11.01", year=2022)
+    answer = assessment.answers.select_related("indicator").first()
+    level = answer.self_level
+    saved = answer_save(
+        assessment,
+        answer.indicator,
+        user=reviewer,
+        version=answer.version,
+        verified_level=level,
+        reason="",
+    )
+    assert saved.verified_level == level
+    assert saved.version == answer.version + 1
