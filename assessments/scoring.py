@@ -482,15 +482,24 @@ def assessment_result(assessment, *, spec: FrameworkSpec | None = None) -> Resul
 
 
 def results_for(assessments) -> dict[int, Result]:
-    """Scores of many assessments with a fixed number of queries, keyed by assessment id."""
+    """Scores of many assessments, keyed by assessment id: set-based, in a fixed number of
+    statements however many assessments (theirs, one for all their answers, and the structures
+    of frameworks not yet kept). Select the assessments' framework with them."""
     from assessments.models import Answer
 
     assessments = list(assessments)
     specs = framework_specs(assessment.framework for assessment in assessments)
-    answers = defaultdict(list)
-    for answer in Answer.objects.filter(assessment__in=assessments).select_related("indicator"):
-        answers[answer.assessment_id].append(answer)
-    return {a.pk: score(specs[a.framework_id], answer_values(answers[a.pk])) for a in assessments}
+    answers = defaultdict(dict)
+    rows = Answer.objects.filter(assessment_id__in=[a.pk for a in assessments]).values_list(
+        "assessment_id", "indicator__code", "self_level", "verified_level", "not_applicable"
+    )
+    # Plain tuples, read in chunks: every answer of a national year is a few hundred thousand.
+    for assessment_id, code, self_level, verified_level, not_applicable in rows.iterator(
+        chunk_size=5000
+    ):
+        level = verified_level if verified_level is not None else self_level
+        answers[assessment_id][code] = AnswerValue(level, not_applicable)
+    return {a.pk: score(specs[a.framework_id], answers[a.pk]) for a in assessments}
 
 
 # Scores on another framework through a crosswalk.

@@ -64,6 +64,8 @@ def navigation(user) -> dict:
         "assessments": may_open_assessments(user),
         "cycles": may_open_cycles(user),
         "ranking_province": membership.region if role == Role.REVIEWER else None,
+        # Administrators rank every province they see together.
+        "national_ranking": role == Role.ADMIN,
         "dashboard_region": region if role in REPORT_ROLES else None,
         "plans": may_open_plans(user),
         "inventory": role is not None,

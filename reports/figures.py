@@ -74,16 +74,19 @@ def framework_of_year(province: Region, year: int) -> Framework | None:
     cycle = Cycle.objects.filter(province=province, year=year).select_related("framework").first()
     if cycle is not None:
         return cycle.framework
-    most_used = (
+    return most_used_framework(
         Assessment.objects.filter(region__parent=province, year=year)
-        .values("framework")
+    ) or framework_for()
+
+
+def most_used_framework(assessments) -> Framework | None:
+    most_used = (
+        assessments.values("framework")
         .annotate(count=Count("pk"))
         .order_by("-count", "framework__code")
         .first()
     )
-    if most_used is not None:
-        return Framework.objects.get(pk=most_used["framework"])
-    return framework_for()
+    return Framework.objects.get(pk=most_used["framework"]) if most_used else None
 
 
 def assessments_of(user, *, regions, years, framework):
@@ -99,7 +102,32 @@ def province_ranking(
 ) -> list[RankingRow]:
     """Every region of ``province`` for ``year``: highest index first, ties sharing a rank;
     regions without a scored assessment come last, unranked."""
-    regions = list(Region.objects.visible_to(user).filter(parent=province))
+    regions = Region.objects.visible_to(user).filter(parent=province)
+    return ranking(user=user, regions=regions, year=year, framework=framework)
+
+
+def national_ranking(*, user, provinces, year: int, framework: Framework) -> list[RankingRow]:
+    """Every kabupaten/kota of ``provinces`` (those ``user`` may rank), ranked together as
+    ``province_ranking`` ranks one province's."""
+    regions = (
+        Region.objects.visible_to(user).filter(parent__in=provinces).select_related("parent")
+    )
+    return ranking(user=user, regions=regions, year=year, framework=framework)
+
+
+def national_framework_of_year(year: int) -> Framework | None:
+    """The framework most of ``year``'s regional assessments use nationally (most provinces'
+    cycle framework follows the national rules); the default without any."""
+    return most_used_framework(
+        Assessment.objects.filter(year=year, region__parent__isnull=False)
+    ) or framework_for()
+
+
+def ranking(*, user, regions, year: int, framework: Framework) -> list[RankingRow]:
+    """``regions`` ranked for ``year`` in ``framework``: highest index first, ties sharing a
+    rank, the change against the year before; regions without a scored assessment last,
+    unranked. A fixed number of queries however many regions."""
+    regions = list(regions)
     assessments = list(
         assessments_of(user, regions=regions, years=[year, year - 1], framework=framework)
     )

@@ -5,6 +5,7 @@ from reports import views
 app_name = "reports"
 
 urlpatterns = [
+    path("ranking/", views.national_ranking, name="national_ranking"),
     path("provinces/<str:code>/ranking/", views.province_ranking, name="province_ranking"),
     path("provinces/<str:code>/<year:year>.pdf", views.province_report, name="province_report"),
     path("provinces/<str:code>/<year:year>/bundle/", views.bundle_create, name="bundle_create"),

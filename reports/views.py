@@ -141,6 +141,42 @@ def province_ranking(request, code):
 
 
 @login_required
+def national_ranking(request):
+    """Every kabupaten/kota of the provinces the user may rank, ranked together (all of them
+    for an administrator of the national evaluation)."""
+    provinces = rankable_provinces(request.user)
+    if not provinces.exists():
+        raise Http404
+    years = figures.assessment_years(user=request.user)
+    finals = figures.assessment_years(user=request.user, final=True)
+    year = year_param(request, (finals or years or [timezone.now().year])[0])
+    framework = figures.national_framework_of_year(year)
+    if framework is None:
+        raise ReportNotFound(_("Kerangka penilaian belum dimuat."))
+    rows = figures.national_ranking(
+        user=request.user, provinces=provinces, year=year, framework=framework
+    )
+    dimensions = list(framework.dimensions.all())
+    sort = figures.ranking_sort(request.GET.get("sort"), [d.code for d in dimensions])
+    rows = figures.sorted_ranking(rows, sort)
+    return render(
+        request,
+        "reports/national_ranking.html",
+        {
+            "framework": framework,
+            "dimensions": dimensions,
+            "year": year,
+            "years": years,
+            "rows": rows,
+            "sort": sort,
+            "averages": figures.dimension_averages(rows, dimensions),
+            "bands": bands_of(framework),
+            "show_province": True,
+        },
+    )
+
+
+@login_required
 def region_dashboard(request, code):
     region = report_region(request, code)
     years = figures.assessment_years(user=request.user, region=region)

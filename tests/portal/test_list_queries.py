@@ -240,6 +240,7 @@ LISTS: dict[str, List] = {
     "reports:province_ranking": List(
         roles=REVIEWERS, kwargs=lambda world: {"code": "62"}, query="?year=2019"
     ),
+    "reports:national_ranking": List(roles=REVIEWERS, query="?year=2019"),
     "notifications:notification_list": List(),
     # The API.
     # A head and an OPD's staff see their own region only.

@@ -293,6 +293,8 @@ MATRIX: dict[str, Entry] = {
     ),
     # Reports.
     "reports:province_ranking": Entry(kwargs=code_of("province"), read="login 404 ok ok 404 404"),
+    # Every province the user may rank: a reviewer's own, an administrator's all.
+    "reports:national_ranking": Entry(read="login 404 ok ok 404 404", scoped=False),
     "reports:province_report": Entry(
         kwargs=region_year("province"), read="login 404 ok ok 404 404"
     ),
