@@ -74,9 +74,10 @@ def framework_of_year(province: Region, year: int) -> Framework | None:
     cycle = Cycle.objects.filter(province=province, year=year).select_related("framework").first()
     if cycle is not None:
         return cycle.framework
-    return most_used_framework(
-        Assessment.objects.filter(region__parent=province, year=year)
-    ) or framework_for()
+    return (
+        most_used_framework(Assessment.objects.filter(region__parent=province, year=year))
+        or framework_for()
+    )
 
 
 def most_used_framework(assessments) -> Framework | None:
@@ -109,18 +110,17 @@ def province_ranking(
 def national_ranking(*, user, provinces, year: int, framework: Framework) -> list[RankingRow]:
     """Every kabupaten/kota of ``provinces`` (those ``user`` may rank), ranked together as
     ``province_ranking`` ranks one province's."""
-    regions = (
-        Region.objects.visible_to(user).filter(parent__in=provinces).select_related("parent")
-    )
+    regions = Region.objects.visible_to(user).filter(parent__in=provinces).select_related("parent")
     return ranking(user=user, regions=regions, year=year, framework=framework)
 
 
 def national_framework_of_year(year: int) -> Framework | None:
     """The framework most of ``year``'s regional assessments use nationally (most provinces'
     cycle framework follows the national rules); the default without any."""
-    return most_used_framework(
-        Assessment.objects.filter(year=year, region__parent__isnull=False)
-    ) or framework_for()
+    return (
+        most_used_framework(Assessment.objects.filter(year=year, region__parent__isnull=False))
+        or framework_for()
+    )
 
 
 def ranking(*, user, regions, year: int, framework: Framework) -> list[RankingRow]:

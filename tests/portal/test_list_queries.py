@@ -260,6 +260,7 @@ LISTS: dict[str, List] = {
     "cycle-list": List(),
 }
 
+
 def is_list(name: str) -> bool:
     last = name.rsplit(":", 1)[-1].replace("-", "_").rsplit("_", 1)[-1]
     return last in LIST_WORDS
