@@ -32,6 +32,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
 from django.utils.translation import get_language
 
@@ -90,6 +91,7 @@ class IndicatorSpec:
     code: str
     weight: Decimal
     aspect: str | None = None
+    pk: int | None = None  # the Indicator's id, where built from the database
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,15 @@ class DimensionSpec:
     indicators: tuple[IndicatorSpec, ...]
     aspects: tuple[AspectSpec, ...] = ()
 
+    @cached_property
+    def aspect_sizes(self) -> dict[str | None, int]:
+        """How many indicators each aspect has, the aspects in order, then any other aspect
+        code the indicators carry (None for those outside any aspect)."""
+        sizes = dict.fromkeys((aspect.code for aspect in self.aspects), 0)
+        for indicator in self.indicators:
+            sizes[indicator.aspect] = sizes.get(indicator.aspect, 0) + 1
+        return sizes
+
 
 GROUPED, POOLED = "grouped", "pooled"
 
@@ -116,6 +127,15 @@ class FrameworkSpec:
     dimensions: tuple[DimensionSpec, ...]
     bands: tuple[Band, ...] = ()
     aggregation: str = GROUPED
+
+    @cached_property
+    def by_pk(self) -> dict[int, tuple[str, IndicatorSpec]]:
+        """Each indicator by its id, with its dimension's code."""
+        return {
+            indicator.pk: (dimension.code, indicator)
+            for dimension in self.dimensions
+            for indicator in dimension.indicators
+        }
 
 
 @dataclass(frozen=True)
@@ -205,89 +225,112 @@ def counted_level(answer: AnswerValue | None) -> Decimal | None:
     return Decimal(answer.level)
 
 
-def indicators_mean(
-    indicators: Iterable[IndicatorSpec], answers: Mapping[str, AnswerValue]
-) -> Decimal | None:
-    """The unrounded weighted mean of the counted levels of these indicators."""
-    return weighted_mean(
-        (indicator.weight, level)
-        for indicator in indicators
-        if (level := counted_level(answers.get(indicator.code))) is not None
-    )
+@dataclass
+class Sums:
+    """The answers of one group of indicators (an aspect of a dimension, or the dimension's
+    indicators outside any aspect): Σ(weight × level) and Σ weight over the counted ones, and
+    how many are answered."""
+
+    total: Decimal = Decimal(0)
+    weight: Decimal = Decimal(0)
+    answered: int = 0
+
+    def add(self, weight: Decimal, level, not_applicable: bool) -> None:
+        """Count one indicator's answer: its level (None when unanswered) or not applicable."""
+        if not_applicable:
+            self.answered += 1
+        elif level is not None:
+            self.answered += 1
+            self.total += weight * level
+            self.weight += weight
+
+    @property
+    def mean(self) -> Decimal | None:
+        """The unrounded weighted mean of the counted levels; None when nothing counts."""
+        return self.total / self.weight if self.weight else None
+
+    @classmethod
+    def of(cls, groups: Iterable[Sums | None]) -> Sums:
+        together = cls()
+        for group in groups:
+            if group is not None:
+                together.total += group.total
+                together.weight += group.weight
+                together.answered += group.answered
+        return together
 
 
-def by_aspect(dimension: DimensionSpec) -> dict[str | None, list[IndicatorSpec]]:
-    grouped = defaultdict(list)
-    for indicator in dimension.indicators:
-        grouped[indicator.aspect].append(indicator)
-    return grouped
+# A group's key: (dimension code, aspect code or None).
+GroupSums = dict[tuple[str, str | None], Sums]
 
 
-def dimension_score(
-    dimension: DimensionSpec, answers: Mapping[str, AnswerValue], *, aggregation: str = GROUPED
-) -> Decimal | None:
-    """The unrounded score of one dimension, or None when nothing in it counts."""
-    if aggregation == POOLED or not dimension.aspects:
-        return indicators_mean(dimension.indicators, answers)
-    groups = by_aspect(dimension)
-    return weighted_mean(
-        (aspect.weight, score)
-        for aspect in dimension.aspects
-        if (score := indicators_mean(groups[aspect.code], answers)) is not None
-    )
-
-
-def answered_count(indicators: Iterable[IndicatorSpec], answers: Mapping[str, AnswerValue]):
-    return sum(1 for i in indicators if (a := answers.get(i.code)) and a.answered)
-
-
-def aspect_results(
-    dimension: DimensionSpec, answers: Mapping[str, AnswerValue], bands: tuple[Band, ...]
-) -> tuple[AspectResult, ...]:
-    groups = by_aspect(dimension)
-    results = []
-    for aspect in dimension.aspects:
-        raw = indicators_mean(groups[aspect.code], answers)
-        rounded = None if raw is None else round_score(raw)
-        results.append(
-            AspectResult(
-                code=aspect.code,
-                score=rounded,
-                rating=rating_for(rounded, bands),
-                answered=answered_count(groups[aspect.code], answers),
-                total=len(groups[aspect.code]),
-            )
-        )
-    return tuple(results)
+def group_sums(framework: FrameworkSpec, answers: Mapping[str, AnswerValue]) -> GroupSums:
+    """The sums of each group of ``framework``'s indicators, from answers by indicator code."""
+    sums: GroupSums = defaultdict(Sums)
+    for dimension in framework.dimensions:
+        for indicator in dimension.indicators:
+            if (answer := answers.get(indicator.code)) is not None:
+                sums[dimension.code, indicator.aspect].add(
+                    indicator.weight, answer.level, answer.not_applicable
+                )
+    return sums
 
 
 def score(framework: FrameworkSpec, answers: Mapping[str, AnswerValue]) -> Result:
     """Aspect and dimension scores, index, rating and completeness of one set of answers."""
+    return score_sums(framework, group_sums(framework, answers))
+
+
+def score_sums(framework: FrameworkSpec, sums: GroupSums) -> Result:
+    """``score`` from the sums of each group of indicators: what many assessments are scored
+    from at once (``results_for``) without an object per answer."""
+    pooled = framework.aggregation == POOLED
     dimensions = []
     for dimension in framework.dimensions:
-        raw = dimension_score(dimension, answers, aggregation=framework.aggregation)
-        rounded = None if raw is None else round_score(raw)
+        groups = {aspect: sums.get((dimension.code, aspect)) for aspect in dimension.aspect_sizes}
+        whole = Sums.of(groups.values())
+        aspects = []
+        for aspect in dimension.aspects:
+            group = groups.get(aspect.code) or Sums()
+            rounded = _rounded(group.mean)
+            aspects.append(
+                AspectResult(
+                    code=aspect.code,
+                    score=rounded,
+                    rating=rating_for(rounded, framework.bands),
+                    answered=group.answered,
+                    total=dimension.aspect_sizes[aspect.code],
+                )
+            )
+        if pooled or not dimension.aspects:
+            raw = whole.mean
+        else:
+            raw = weighted_mean(
+                (aspect.weight, mean)
+                for aspect in dimension.aspects
+                if (mean := (groups.get(aspect.code) or Sums()).mean) is not None
+            )
+        rounded = _rounded(raw)
         dimensions.append(
             DimensionResult(
                 code=dimension.code,
                 score=rounded,
                 rating=rating_for(rounded, framework.bands),
-                answered=answered_count(dimension.indicators, answers),
+                answered=whole.answered,
                 total=len(dimension.indicators),
-                aspects=aspect_results(dimension, answers, framework.bands),
+                aspects=tuple(aspects),
             )
         )
-    if framework.aggregation == POOLED:
-        index = indicators_mean(
-            (i for dimension in framework.dimensions for i in dimension.indicators), answers
-        )
+    if pooled:
+        # The sums hold the framework's own groups only.
+        index = Sums.of(sums.values()).mean
     else:
         index = weighted_mean(
             (spec.weight, result.score)
             for spec, result in zip(framework.dimensions, dimensions, strict=True)
             if result.score is not None
         )
-    index = None if index is None else round_score(index)
+    index = _rounded(index)
     answered = sum(d.answered for d in dimensions)
     total = sum(d.total for d in dimensions)
     completeness = (
@@ -303,6 +346,10 @@ def score(framework: FrameworkSpec, answers: Mapping[str, AnswerValue]) -> Resul
         total=total,
         dimensions=tuple(dimensions),
     )
+
+
+def _rounded(value: Decimal | None) -> Decimal | None:
+    return None if value is None else round_score(value)
 
 
 # The scoring structure of each framework this process has scored, by framework id, with the
@@ -416,6 +463,7 @@ def _build(frameworks: dict, *, dimensions=None) -> dict[int, tuple[FrameworkSpe
                 code=indicator.code,
                 weight=indicator.weight,
                 aspect=indicator.aspect.code if indicator.aspect_id else None,
+                pk=indicator.pk,
             )
         )
     bands = defaultdict(list)
@@ -489,17 +537,24 @@ def results_for(assessments) -> dict[int, Result]:
 
     assessments = list(assessments)
     specs = framework_specs(assessment.framework for assessment in assessments)
-    answers = defaultdict(dict)
-    rows = Answer.objects.filter(assessment_id__in=[a.pk for a in assessments]).values_list(
-        "assessment_id", "indicator__code", "self_level", "verified_level", "not_applicable"
+    indicators = {a.pk: specs[a.framework_id].by_pk for a in assessments}
+    sums: dict[int, GroupSums] = {a.pk: defaultdict(Sums) for a in assessments}
+    rows = Answer.objects.filter(assessment_id__in=list(indicators)).values_list(
+        "assessment_id", "indicator_id", "self_level", "verified_level", "not_applicable"
     )
-    # Plain tuples, read in chunks: every answer of a national year is a few hundred thousand.
-    for assessment_id, code, self_level, verified_level, not_applicable in rows.iterator(
+    # Plain tuples, read in chunks and summed as they come: a national year is tens of
+    # thousands of answers.
+    for assessment_id, indicator_id, self_level, verified_level, not_applicable in rows.iterator(
         chunk_size=5000
     ):
-        level = verified_level if verified_level is not None else self_level
-        answers[assessment_id][code] = AnswerValue(level, not_applicable)
-    return {a.pk: score(specs[a.framework_id], answers[a.pk]) for a in assessments}
+        found = indicators[assessment_id].get(indicator_id)
+        if found is not None:
+            dimension, indicator = found
+            level = verified_level if verified_level is not None else self_level
+            sums[assessment_id][dimension, indicator.aspect].add(
+                indicator.weight, level, not_applicable
+            )
+    return {a.pk: score_sums(specs[a.framework_id], sums[a.pk]) for a in assessments}
 
 
 # Scores on another framework through a crosswalk.
