@@ -394,6 +394,13 @@ def framework_indicator(framework, code: str):
     return indicator
 
 
+def framework_dimensions(framework) -> list:
+    """New Dimension instances of ``framework`` (no relation read), in order; no query when
+    ``framework_spec`` keeps the framework's structure."""
+    rows = _structures([framework])[framework.pk][1]
+    return [_instance("Dimension", row) for row in rows["dimensions"].values()]
+
+
 def framework_aspects(framework, dimension) -> list:
     """New Aspect instances of ``dimension`` of ``framework``, in order; no query when
     ``framework_spec`` keeps the framework's structure."""
@@ -672,12 +679,12 @@ def _crosswalk_to_reference(framework) -> _Crosswalk | None:
             crosswalk=crosswalk
         ).values_list("indicator__code", "indicator__weight", "dimension__code")
     }
-    dimensions = list(target.dimensions.all())
+    dimensions = framework_dimensions(target)
     spec = FrameworkSpec(
         target.scale_min,
         target.scale_max,
         tuple(DimensionSpec(d.code, d.weight, ()) for d in dimensions),
-        bands_of(target),
+        framework_spec(target).bands,
         target.aggregation,
     )
     return _Crosswalk(target, mapping, dimensions, spec)

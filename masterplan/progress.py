@@ -43,6 +43,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from assessments.scoring import framework_dimensions
 from masterplan.models import Target
 
 HUNDRED = Decimal(100)
@@ -276,7 +277,7 @@ def plan_progress(plan, *, year: int | None = None) -> PlanProgress:
             percent=mean(p.percent for p in by_dimension[dimension.pk] if p.percent is not None),
             budget=total_budget(p.budget for p in by_dimension[dimension.pk]),
         )
-        for dimension in plan.framework.dimensions.all()
+        for dimension in framework_dimensions(plan.framework)
     )
     targets = [item for programme in programmes for item in programme.targets]
     years = []

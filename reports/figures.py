@@ -29,6 +29,7 @@ from assessments.scoring import (
     assessment_result,
     derived_result,
     derived_results,
+    framework_dimensions,
     framework_spec,
     mean_score,
     results_for,
@@ -338,7 +339,7 @@ def region_trend(assessments, results, framework, dimensions):
                     derived=True,
                 )
             )
-    return reference, list(reference.dimensions.all()), points
+    return reference, framework_dimensions(reference), points
 
 
 def recommendations(assessment: Assessment, dimensions, *, limit: int = 6) -> list[Recommendation]:
