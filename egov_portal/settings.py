@@ -138,7 +138,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Axes first: it refuses a locked-out sign-in before any password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's, with the user's membership read in the same query.
+    "opds.backends.MembershipBackend",
 ]
 # Argon2 for every password set from now on; the others still read older hashes, which are
 # re-hashed with Argon2 at the user's next sign-in.

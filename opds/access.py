@@ -40,13 +40,19 @@ def membership_of(user):
         return None
     if hasattr(user, "_portal_membership"):
         return user._portal_membership
+    from django.contrib.auth import get_user_model
+
     from opds.models import Membership
 
-    membership = (
-        Membership.objects.select_related("region", "region__parent", "opd", "opd__region")
-        .filter(user=user)
-        .first()
-    )
+    if get_user_model().membership.is_cached(user):
+        # Read with the user (``backends.MembershipBackend``); absent: no membership.
+        membership = getattr(user, "membership", None)
+    else:
+        membership = (
+            Membership.objects.select_related("region", "region__parent", "opd", "opd__region")
+            .filter(user=user)
+            .first()
+        )
     if membership is None and user.is_superuser:
         membership = Membership(user=user, role=Role.ADMIN)
     user._portal_membership = membership

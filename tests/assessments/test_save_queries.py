@@ -17,10 +17,10 @@ from tests.opds.factories import ApplicationFactory, OPDFactory, RegencyFactory
 # membership, assessment; in answer_save: savepoint, the assessment locked, the answer locked,
 # the answer, its history, the assessment's revision, release; the answer's evidence.
 PATCH_QUERIES = 10
-# session, user, membership, assessment, the indicator's levels, the answer; answer_save's
+# session, user with membership, assessment, the indicator's levels, the answer; answer_save's
 # seven; the answer's history (two), evidence and clarification; the dimension's scores and
 # figures (the answers; the counts with the carried levels waiting).
-POST_QUERIES = 19
+POST_QUERIES = 18
 
 
 def grow(province, framework, reviewer, indicators, *, regions):
