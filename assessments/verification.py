@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from assessments.models import Answer, Assessment, Clarification, Indicator
+from assessments.scoring import framework_spec
 
 ANSWERED = Q(not_applicable=True) | Q(self_level__isnull=False)
 VERIFIED = Q(not_applicable=True) | Q(verified_level__isnull=False)
@@ -83,18 +84,10 @@ def answer_count(rule: Q):
 
 def progress(assessment: Assessment, *, spec=None) -> Progress:
     """Answered, verified, to verify and differing (with and without a reason) per dimension
-    and in total; two queries, or one when the caller has the framework's scoring structure
-    (``scoring.framework_spec``)."""
-    if spec is not None:
-        totals = {d.code: len(d.indicators) for d in spec.dimensions if d.indicators}
-    else:
-        totals = dict(
-            Indicator.objects.filter(dimension__framework=assessment.framework_id)
-            .order_by("dimension__order", "dimension__code")
-            .values_list("dimension__code")
-            .annotate(n=Count("pk"))
-            .values_list("dimension__code", "n")
-        )
+    and in total: one query, the indicators per dimension taken from the framework's scoring
+    structure (``scoring.framework_spec``, kept by the process)."""
+    spec = spec or framework_spec(assessment.framework)
+    totals = {d.code: len(d.indicators) for d in spec.dimensions if d.indicators}
     rows = {
         row["indicator__dimension__code"]: row
         for row in _answers(assessment)
