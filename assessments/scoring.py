@@ -539,11 +539,15 @@ def assessment_result(assessment, *, spec: FrameworkSpec | None = None) -> Resul
 def results_for(assessments) -> dict[int, Result]:
     """Scores of many assessments, keyed by assessment id: set-based, in a fixed number of
     statements however many assessments (theirs, one for all their answers, and the structures
-    of frameworks not yet kept). Select the assessments' framework with them."""
-    from assessments.models import Answer
+    of frameworks not yet kept)."""
+    from assessments.models import Answer, Framework
 
     assessments = list(assessments)
-    specs = framework_specs(assessment.framework for assessment in assessments)
+    # Their frameworks as selected with them, else read together.
+    frameworks = {a.framework_id: a.framework for a in assessments if _has_framework(a)}
+    if missing := {a.framework_id for a in assessments} - frameworks.keys():
+        frameworks |= Framework.objects.in_bulk(missing)
+    specs = framework_specs(frameworks.values())
     indicators = {a.pk: specs[a.framework_id].by_pk for a in assessments}
     sums: dict[int, GroupSums] = {a.pk: defaultdict(Sums) for a in assessments}
     rows = Answer.objects.filter(assessment_id__in=list(indicators)).values_list(
@@ -562,6 +566,10 @@ def results_for(assessments) -> dict[int, Result]:
                 indicator.weight, level, not_applicable
             )
     return {a.pk: score_sums(specs[a.framework_id], sums[a.pk]) for a in assessments}
+
+
+def _has_framework(assessment) -> bool:
+    return type(assessment).framework.is_cached(assessment)
 
 
 # Scores on another framework through a crosswalk.
