@@ -56,6 +56,16 @@ def test_overview_shows_progress_scores_and_timeline(client, draft, indicators, 
     assert "Mulai verifikasi" in content
 
 
+def test_a_step_whose_user_was_deleted_shows_a_dash(client, draft, reviewer):
+    # A step keeps its place when the user who made it is deleted (SET_NULL), as do steps
+    # written in bulk without a user.
+    draft.transitions.update(user=None)
+    client.force_login(reviewer)
+    response = client.get(draft.get_absolute_url())
+    assert response.status_code == 200
+    assert "· —" in response.content.decode()
+
+
 def test_htmx_save_returns_the_card_and_the_new_dimension_score(client, draft, reviewer):
     client.force_login(reviewer)
     response = post_answer(client, draft, "policy-01", verified_level=2, note="Ada Perbup")
