@@ -1,0 +1,355 @@
+"""Look for sequential scans of large tables behind the portal's pages and API endpoints.
+
+Run it against a database filled at national scale (``manage.py benchmark`` on an empty
+PostgreSQL scratch database, then ``ANALYZE``):
+
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_national
+    export DJANGO_SETTINGS_MODULE=egov_portal.test_settings
+    python bench/explain.py [--json] [--min-rows 10000] [--baselines]
+
+For each page or endpoint below, with its common filters and sorts, the script logs in as the
+role that uses it, requests it, records every SQL statement with its parameters, asks
+PostgreSQL for the plan of each (``EXPLAIN (FORMAT JSON)``) and reports every ``Seq Scan`` of a
+table with more than ``--min-rows`` rows (``pg_class.reltuples``). It exits 1 if it found any.
+
+It adds one user, ``bench.admin`` (role admin), if missing. ``--baselines`` first gives every
+tracked record without history its first history entry (records written in bulk have none),
+so that the history pages read tables of national size, then analyses the database.
+
+Scans accepted, and why (they are listed, not counted, by ``ACCEPTED`` below):
+
+* the catalogue's and the API's free-text search (``q=``/``search=``) over the application's
+  name and description: on PostgreSQL the trigram indexes of ``opds`` migration 0005 serve it,
+  but a search for a word most rows contain (every national-scale test row says "Aplikasi") is
+  answered faster by reading the table, and the planner rightly does so.
+"""
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from assessments.models import Answer, Assessment, Dimension  # noqa: E402
+from opds.models import OPD, Application, Membership  # noqa: E402
+
+# (page, statement fragment): scans reviewed and accepted, see the module's docstring.
+ACCEPTED = [
+    ("search", 'UPPER("opds_application"."description"::text) LIKE UPPER('),
+]
+
+
+def ensure_admin():
+    User = get_user_model()
+    admin, _created = User.objects.get_or_create(username="bench.admin")
+    Membership.objects.get_or_create(user=admin, defaults={"role": Membership.Role.ADMIN})
+    return admin
+
+
+def cases():
+    """(user, url, label) of every page and endpoint checked."""
+    User = get_user_model()
+    admin = ensure_admin()
+    reviewer = User.objects.get(username="bench.reviewer")
+    head = User.objects.get(username="bench.head")
+    province = reviewer.membership.region
+    region = head.membership.region
+    assessment = Assessment.objects.filter(region=region).order_by("-year").first()
+    dimension = Dimension.objects.filter(framework=assessment.framework).order_by("order").first()
+    answer = Answer.objects.filter(assessment=assessment).select_related("indicator").first()
+    opd = OPD.objects.filter(region=region).order_by("pk").first()
+    application = Application.objects.filter(opd__region=region).order_by("pk").first()
+    other = Application.objects.order_by("-pk").first()
+    a = f"/assessments/{assessment.pk}"
+    api_a = f"/api/v1/assessments/{assessment.pk}"
+    rows = [
+        # Home pages and inboxes.
+        (admin, "/", "home (admin)"),
+        (reviewer, "/", "home (reviewer)"),
+        (head, "/", "home (head)"),
+        (admin, "/api/v1/inbox/", "inbox API (admin)"),
+        (reviewer, "/api/v1/inbox/", "inbox API (reviewer)"),
+        (head, "/api/v1/inbox/", "inbox API (head)"),
+        # Assessments.
+        (admin, "/assessments/", "assessment list (admin)"),
+        (admin, "/assessments/?year=2024", "assessment list, year"),
+        (admin, "/assessments/?year=2024&status=final", "assessment list, year+status"),
+        (admin, "/assessments/?status=draft", "assessment list, status"),
+        (admin, f"/assessments/?region={region.code}", "assessment list, region"),
+        (reviewer, "/assessments/?year=2024", "assessment list (reviewer)"),
+        (head, "/assessments/", "assessment list (head)"),
+        (head, f"{a}/", "assessment detail"),
+        (head, f"{a}/{dimension.code}/", "dimension page"),
+        (admin, "/api/v1/assessments/", "assessments API"),
+        (admin, "/api/v1/assessments/?page_size=500", "assessments API, 500"),
+        (admin, "/api/v1/assessments/?page_size=500&page=5", "assessments API, page 5"),
+        (admin, "/api/v1/assessments/?year=2024&status=final", "assessments API, year+status"),
+        (admin, f"/api/v1/assessments/?region={region.code}", "assessments API, region"),
+        (reviewer, "/api/v1/assessments/?page_size=500", "assessments API (reviewer)"),
+        (head, f"{api_a}/", "assessment API detail"),
+        (head, f"{api_a}/answers/", "answers API"),
+        (head, f"{api_a}/answers/{answer.indicator.code}/", "answer API"),
+        (head, f"{api_a}/answers/{answer.indicator.code}/history/", "answer history API"),
+        (head, f"{api_a}/answers/{answer.indicator.code}/comments/", "answer comments API"),
+        (admin, "/assessments/cycles/", "cycle list"),
+        (admin, "/api/v1/cycles/?year=2024", "cycles API"),
+        (admin, "/api/v1/frameworks/", "frameworks API"),
+        # Application catalogue.
+        (admin, "/applications/", "catalogue (admin)"),
+        (admin, "/applications/?page=200", "catalogue, page 200"),
+        (admin, "/applications/?q=kepegawaian", "catalogue, search"),
+        (admin, "/applications/?q=Uji+1234", "catalogue, search common word"),
+        (admin, "/applications/?status=active", "catalogue, status"),
+        (admin, "/applications/?platform=mobile", "catalogue, platform"),
+        (admin, "/applications/?status=inactive&platform=web", "catalogue, status+platform"),
+        (admin, f"/applications/?opd={opd.pk}", "catalogue, opd"),
+        (admin, f"/applications/?region={region.code}", "catalogue, region"),
+        (admin, f"/applications/?region={province.code}", "catalogue, province"),
+        (admin, "/applications/?classification=strategis", "catalogue, classification"),
+        (admin, "/applications/?hosting=pusat_data_daerah", "catalogue, hosting"),
+        (admin, "/applications/?sort=-name", "catalogue, sort -name"),
+        (admin, "/applications/?sort=opd", "catalogue, sort opd"),
+        (admin, "/applications/?sort=status", "catalogue, sort status"),
+        (admin, "/applications/?sort=platform", "catalogue, sort platform"),
+        (admin, "/applications/?sort=-year_built", "catalogue, sort -year_built"),
+        (admin, "/applications/?sort=-changed_at", "catalogue, sort -changed_at"),
+        (admin, "/applications/?status=active&sort=-changed_at", "catalogue, status+changed"),
+        (reviewer, "/applications/", "catalogue (reviewer)"),
+        (reviewer, "/applications/?sort=-changed_at", "catalogue (reviewer), changed"),
+        (head, "/applications/", "catalogue (head)"),
+        (head, f"/applications/{application.pk}/", "application detail"),
+        (admin, f"/applications/{other.pk}/", "application detail (admin)"),
+        (admin, "/api/v1/applications/", "applications API"),
+        (admin, "/api/v1/applications/?page_size=500", "applications API, 500"),
+        (admin, "/api/v1/applications/?page_size=500&page=40", "applications API, page 40"),
+        (admin, "/api/v1/applications/?status=active", "applications API, status"),
+        (admin, "/api/v1/applications/?platform=web&page_size=500", "applications API, platform"),
+        (admin, f"/api/v1/applications/?opd={opd.pk}", "applications API, opd"),
+        (admin, f"/api/v1/applications/?region={region.code}", "applications API, region"),
+        (admin, "/api/v1/applications/?search=kepegawaian", "applications API, search"),
+        (reviewer, "/api/v1/applications/?page_size=500", "applications API (reviewer)"),
+        (admin, f"/api/v1/applications/{application.pk}/", "application API detail"),
+        (admin, f"/api/v1/applications/{application.pk}/history/", "application history API"),
+        # Regions and OPDs.
+        (admin, "/regions/", "region list"),
+        (admin, f"/regions/{region.code}/", "region detail"),
+        (admin, "/opds/", "OPD list (admin)"),
+        (admin, "/opds/?page=100", "OPD list, page 100"),
+        (admin, "/opds/?q=DU12", "OPD list, search"),
+        (admin, f"/opds/?region={region.code}", "OPD list, region"),
+        (admin, "/opds/?include_inactive=on", "OPD list, inactive too"),
+        (reviewer, "/opds/", "OPD list (reviewer)"),
+        (admin, "/api/v1/regions/?kind=regency", "regions API"),
+        (admin, f"/api/v1/regions/?parent={province.code}", "regions API, parent"),
+        (admin, "/api/v1/opds/", "OPDs API"),
+        (admin, "/api/v1/opds/?page_size=500&page=20", "OPDs API, page 20"),
+        (admin, f"/api/v1/opds/?region={region.code}", "OPDs API, region"),
+        (admin, "/api/v1/opds/?active=true&page_size=500", "OPDs API, active"),
+        (admin, "/api/v1/opds/?search=DU12", "OPDs API, search"),
+        # Rankings and reports.
+        (reviewer, f"/reports/provinces/{province.code}/ranking/?year=2024", "ranking page"),
+        (admin, f"/reports/provinces/{province.code}/ranking/?year=2020", "ranking page 2020"),
+        (reviewer, "/api/v1/rankings/?year=2024", "rankings API"),
+        (admin, f"/api/v1/rankings/?year=2024&province={province.code}", "rankings API, prov"),
+        (head, f"/reports/regions/{region.code}/?year=2024", "region dashboard"),
+        (head, f"/reports/regions/{region.code}/", "region dashboard, this year"),
+        (head, f"/reports/regions/{region.code}/compare/?from=2019&to=2024", "region compare"),
+        (head, f"/api/v1/regions/{region.code}/compare/?from=2019&to=2024", "compare API"),
+        # Master plans.
+        (admin, "/masterplans/", "master plan list"),
+        (admin, "/masterplans/?status=draft", "master plan list, status"),
+        (head, "/masterplans/", "master plan list (head)"),
+        (admin, "/api/v1/masterplans/", "master plans API"),
+        # History.
+        (admin, "/history/", "history log"),
+        (admin, "/history/?page=50", "history log, page 50"),
+        (admin, f"/history/?region={region.pk}", "history log, region"),
+        (admin, "/history/?kind=application", "history log, applications"),
+        (admin, "/history/?user=bench.head", "history log, user"),
+        (admin, "/history/?since=2026-01-01", "history log, since"),
+        # Notifications.
+        (head, "/notifications/", "notifications"),
+    ]
+    return rows + masterplan_cases(admin)
+
+
+def masterplan_cases(admin):
+    from masterplan.models import MasterPlan
+
+    plan = MasterPlan.objects.order_by("pk").first()
+    if plan is None:
+        return []
+    return [(admin, f"/masterplans/{plan.pk}/", "master plan detail")]
+
+
+class Recorder:
+    """An execute wrapper keeping each statement with its raw parameters."""
+
+    def __init__(self):
+        self.statements = []
+
+    def __call__(self, execute, sql, params, many, context):
+        if not many:
+            self.statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+
+def large_tables(min_rows):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reltuples FROM pg_class WHERE relkind = 'r' AND reltuples > %s",
+            [min_rows],
+        )
+        return dict(cursor.fetchall())
+
+
+def seq_scans(plan):
+    """Every Seq Scan node of a plan tree."""
+    if plan.get("Node Type") == "Seq Scan":
+        yield plan
+    for child in plan.get("Plans", []):
+        yield from seq_scans(child)
+
+
+def explain(sql, params, analyze=False):
+    """The plan of a statement, and the time it took to run (ms) when ``analyze``."""
+    options = "ANALYZE, FORMAT JSON" if analyze else "FORMAT JSON"
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN ({options}) " + sql, params)
+        (value,) = cursor.fetchone()
+    (plan,) = value if isinstance(value, list) else json.loads(value)
+    return plan["Plan"], plan.get("Execution Time", 0.0)
+
+
+def shown(sql, params):
+    """The statement with its parameters in place, for reading (not for running)."""
+    try:
+        shown_params = tuple(repr(str(p)) if isinstance(p, str) else repr(p) for p in params)
+        return sql % shown_params if params else sql
+    except (TypeError, ValueError):
+        return f"{sql} -- {params!r}"
+
+
+def accepted(label, sql):
+    return any(page in label and fragment in sql for page, fragment in ACCEPTED)
+
+
+def check(user, url, label, large, analyze=False):
+    client = Client()
+    client.force_login(user)
+    recorder = Recorder()
+    with connection.execute_wrapper(recorder):
+        started = time.perf_counter()
+        response = client.get(url)
+        elapsed = (time.perf_counter() - started) * 1000
+    found = []
+    sql_ms = 0.0
+    for sql, params in recorder.statements:
+        head = sql.lstrip().split(None, 1)[0].upper()
+        if head not in {"SELECT", "WITH", "(SELECT"} and not sql.lstrip().startswith("("):
+            continue
+        plan, ms = explain(sql, params, analyze)
+        sql_ms += ms
+        for node in seq_scans(plan):
+            table = node.get("Relation Name")
+            if table in large:
+                node = {k: v for k, v in node.items() if k != "Plans"}
+                found.append(
+                    {
+                        "page": label,
+                        "url": url,
+                        "table": table,
+                        "rows": int(large[table]),
+                        "filter": node.get("Filter", ""),
+                        "node": node,
+                        "ms": ms,
+                        "sql": shown(sql, params),
+                        "accepted": accepted(label, sql),
+                    }
+                )
+    return {
+        "page": label,
+        "url": url,
+        "status": response.status_code,
+        "ms": round(elapsed),
+        "queries": len(recorder.statements),
+        "sql_ms": round(sql_ms, 1),
+        "scans": found,
+    }
+
+
+def record_baselines():
+    from egov_portal import history
+
+    made = history.record_baselines()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return made
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--json", action="store_true", help="print the findings as JSON")
+    parser.add_argument("--min-rows", type=int, default=10_000)
+    parser.add_argument("--baselines", action="store_true", help="fill history tables first")
+    parser.add_argument(
+        "--analyze", action="store_true", help="run each statement again to time it (SQL ms)"
+    )
+    parser.add_argument("--only", help="check only the pages whose label contains this")
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        sys.exit("EXPLAIN plans are read from PostgreSQL: set DATABASE_URL to a PG database.")
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    if args.baselines:
+        print(f"History baselines recorded: {record_baselines():,}", file=sys.stderr)
+    large = large_tables(args.min_rows)
+    results = []
+    for user, url, label in cases():
+        if args.only and args.only not in label:
+            continue
+        results.append(check(user, url, label, large, args.analyze))
+    failing = [s for r in results for s in r["scans"] if not s["accepted"]]
+    if args.json:
+        json.dump({"large_tables": large, "pages": results}, sys.stdout, indent=2, default=str)
+        print()
+    else:
+        report(results, large)
+    sys.exit(1 if failing else 0)
+
+
+def report(results, large):
+    print("Large tables: " + ", ".join(f"{t} ({int(n):,})" for t, n in sorted(large.items())))
+    print(f"\n{'page':<40} {'status':>6} {'ms':>6} {'SQL ms':>7} {'queries':>8} {'scans':>6}")
+    for r in results:
+        print(
+            f"{r['page']:<40} {r['status']:>6} {r['ms']:>6} {r['sql_ms']:>7} {r['queries']:>8} "
+            f"{len(r['scans']):>6}"
+        )
+    for r in results:
+        for scan in r["scans"]:
+            mark = "ACCEPTED " if scan["accepted"] else ""
+            print(
+                f"\n{mark}Seq Scan on {scan['table']} ({scan['rows']:,} rows): {r['page']}"
+                + (f", statement {scan['ms']:.1f} ms" if scan["ms"] else "")
+            )
+            print(f"  {r['url']}")
+            if scan["filter"]:
+                print(f"  Filter: {scan['filter']}")
+            print(f"  {scan['sql'][:600]}")
+    bad = sum(1 for r in results for s in r["scans"] if not s["accepted"])
+    print(f"\n{bad} sequential scan(s) of large tables" + (" to fix." if bad else "."))
+
+
+if __name__ == "__main__":
+    main()
