@@ -109,6 +109,9 @@ class OPD(models.Model):
         verbose_name = _("OPD")
         verbose_name_plural = _("OPD")
         ordering = ["region__code", "name"]
+        # The national OPD list sorted by name; the search (icontains) has trigram indexes
+        # on PostgreSQL, made by migration 0005 (SQLite has no such index).
+        indexes = [models.Index(fields=["name", "id"], name="opds_opd_name_idx")]
         constraints = [
             models.UniqueConstraint(
                 "region",
@@ -355,6 +358,17 @@ class Application(models.Model):
         verbose_name = _("aplikasi")
         verbose_name_plural = _("aplikasi")
         ordering = ["name"]
+        # One per sort of the catalogue and the API (``CatalogueFilter.SORTS``), so that a
+        # page of the national inventory reads its 25 or 500 rows, not the whole table; the
+        # status and platform ones also serve their filters. The search (icontains on name
+        # and description) has trigram indexes on PostgreSQL, made by migration 0005.
+        indexes = [
+            models.Index(fields=["name", "id"], name="opds_app_name_idx"),
+            models.Index(fields=["status", "name", "id"], name="opds_app_status_name_idx"),
+            models.Index(fields=["platform", "name", "id"], name="opds_app_platform_name_idx"),
+            models.Index(fields=["-year_built", "name", "id"], name="opds_app_year_built_idx"),
+            models.Index(fields=["-changed_at", "-id"], name="opds_app_changed_at_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 "opd",
