@@ -16,12 +16,13 @@ It adds one user, ``bench.admin`` (role admin), if missing. ``--baselines`` firs
 tracked record without history its first history entry (records written in bulk have none),
 so that the history pages read tables of national size, then analyses the database.
 
-Scans accepted, and why (they are listed, not counted, by ``ACCEPTED`` below):
-
-* the catalogue's and the API's free-text search (``q=``/``search=``) over the application's
-  name and description: on PostgreSQL the trigram indexes of ``opds`` migration 0005 serve it,
-  but a search for a word most rows contain (every national-scale test row says "Aplikasi") is
-  answered faster by reading the table, and the planner rightly does so.
+A scan is accepted, reported but not counted, when it feeds an aggregate (a count, a sum by
+group) and PostgreSQL expects it to return at least a fifth of the table (``WHOLE_SHARE``):
+the figure needs most rows whichever way they are read, and reading the table in order is
+then the cheapest way. These are the national figures of an administrator's pages (the
+catalogue's summary by status, platform and OPD, the incomplete applications per province
+on the home page, the OPD counts of the region list) and the paginators' counts of
+unfiltered national lists. Any other scan is counted, and the script fails.
 """
 
 import argparse
@@ -44,10 +45,8 @@ from django.test import Client  # noqa: E402
 from assessments.models import Answer, Assessment, Dimension  # noqa: E402
 from opds.models import OPD, Application, Membership  # noqa: E402
 
-# (page, statement fragment): scans reviewed and accepted, see the module's docstring.
-ACCEPTED = [
-    ("search", 'UPPER("opds_application"."description"::text) LIKE UPPER('),
-]
+# The share of a table above which an aggregate's scan is accepted (module docstring).
+WHOLE_SHARE = 0.2
 
 
 def ensure_admin():
@@ -174,7 +173,8 @@ def cases():
         # History.
         (admin, "/history/", "history log"),
         (admin, "/history/?page=50", "history log, page 50"),
-        (admin, f"/history/?region={region.pk}", "history log, region"),
+        (admin, f"/history/?region={region.code}", "history log, region"),
+        (admin, f"/history/?region={province.code}", "history log, province"),
         (admin, "/history/?kind=application", "history log, applications"),
         (admin, "/history/?user=bench.head", "history log, user"),
         (admin, "/history/?since=2026-01-01", "history log, since"),
@@ -214,12 +214,13 @@ def large_tables(min_rows):
         return dict(cursor.fetchall())
 
 
-def seq_scans(plan):
-    """Every Seq Scan node of a plan tree."""
+def seq_scans(plan, aggregated=False):
+    """Every Seq Scan node of a plan tree, with whether an aggregate reads its rows."""
     if plan.get("Node Type") == "Seq Scan":
-        yield plan
+        yield plan, aggregated
+    aggregated = aggregated or plan.get("Node Type") == "Aggregate"
     for child in plan.get("Plans", []):
-        yield from seq_scans(child)
+        yield from seq_scans(child, aggregated)
 
 
 def explain(sql, params, analyze=False):
@@ -241,8 +242,11 @@ def shown(sql, params):
         return f"{sql} -- {params!r}"
 
 
-def accepted(label, sql):
-    return any(page in label and fragment in sql for page, fragment in ACCEPTED)
+def accepted(node, aggregated, table_rows):
+    """Why a scan is fine (see the module's docstring), or "" if it is not."""
+    if aggregated and node.get("Plan Rows", 0) >= WHOLE_SHARE * table_rows:
+        return "aggregate over most of the table"
+    return ""
 
 
 def check(user, url, label, large, analyze=False):
@@ -261,7 +265,7 @@ def check(user, url, label, large, analyze=False):
             continue
         plan, ms = explain(sql, params, analyze)
         sql_ms += ms
-        for node in seq_scans(plan):
+        for node, aggregated in seq_scans(plan):
             table = node.get("Relation Name")
             if table in large:
                 node = {k: v for k, v in node.items() if k != "Plans"}
@@ -275,7 +279,7 @@ def check(user, url, label, large, analyze=False):
                         "node": node,
                         "ms": ms,
                         "sql": shown(sql, params),
-                        "accepted": accepted(label, sql),
+                        "accepted": accepted(node, aggregated, large[table]),
                     }
                 )
     return {
@@ -338,7 +342,7 @@ def report(results, large):
         )
     for r in results:
         for scan in r["scans"]:
-            mark = "ACCEPTED " if scan["accepted"] else ""
+            mark = f"ACCEPTED ({scan['accepted']}) " if scan["accepted"] else ""
             print(
                 f"\n{mark}Seq Scan on {scan['table']} ({scan['rows']:,} rows): {r['page']}"
                 + (f", statement {scan['ms']:.1f} ms" if scan["ms"] else "")
