@@ -22,7 +22,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import models
+from django.db import connections, models
 from django.db.models import CharField, F, Value
 from django.db.models.fields.files import FieldFile
 from django.utils import formats, timezone
@@ -339,8 +339,8 @@ def history_log(*, user=None, regions=None, kinds=None, since=None, until=None):
     """Every change in the portal, newest first, as rows (at, history id, kind, object id),
     filtered by who made it, the region it belongs to (ids), the kind of object and the date.
 
-    One query over the history tables of every tracked model; ``log_entries`` turns a page of
-    rows into entries.
+    One query over the history tables of every tracked model (``HistoryLog``); ``log_entries``
+    turns a page of rows into entries.
     """
     queries = []
     for tracked_model in tracked():
@@ -352,9 +352,7 @@ def history_log(*, user=None, regions=None, kinds=None, since=None, until=None):
         if user is not None:
             queryset = queryset.filter(history_user=user)
         if regions is not None:
-            # The region is joined only when asked for: a part without a join is one that
-            # PostgreSQL reads newest first from its history_date index, all parts merged,
-            # instead of sorting every history table for one page.
+            # Joined only when asked for: the parts stay as plain as they can (``HistoryLog``).
             region = tracked_model.region
             queryset = queryset.annotate(
                 log_region=F(region) if isinstance(region, str) else region
@@ -366,11 +364,52 @@ def history_log(*, user=None, regions=None, kinds=None, since=None, until=None):
         queries.append(
             queryset.order_by().values_list("history_date", "history_id", "log_kind", "id")
         )
-    if not queries:
-        return []
-    first, *others = queries
-    combined = first.union(*others, all=True) if others else first
-    return combined.order_by("-history_date", "-history_id")
+    return HistoryLog(queries) if queries else []
+
+
+NEWEST_FIRST = ("-history_date", "-history_id")
+
+
+class HistoryLog:
+    """The rows of ``history_log``, newest first: a sequence that a Paginator pages through.
+
+    A page is read as the newest rows of each history table, merged. Where a part of a UNION
+    may have its own order and limit (PostgreSQL), each table gives no more rows than the page
+    reaches, read newest first from its history_date index, filtered or not. Without them,
+    PostgreSQL merges unfiltered tables newest first by itself, but plans a filtered or joined
+    part on its own and sorts all its rows for each page.
+    """
+
+    def __init__(self, parts):
+        self.parts = parts
+
+    def count(self):
+        return self._combined(self.parts).count()
+
+    def __len__(self):
+        return self.count()
+
+    def __iter__(self):
+        return iter(self._combined(self.parts))
+
+    def __getitem__(self, key):
+        parts = self.parts
+        stop = key.stop if isinstance(key, slice) else None
+        if stop is not None and stop <= (key.start or 0):
+            return []  # the page of an empty log
+        if (
+            stop is not None
+            and len(parts) > 1
+            and connections[parts[0].db].features.supports_slicing_ordering_in_compound
+        ):
+            parts = [part.order_by(*NEWEST_FIRST)[:stop] for part in parts]
+        return self._combined(parts)[key]
+
+    @staticmethod
+    def _combined(parts):
+        first, *others = parts
+        combined = first.union(*others, all=True) if others else first
+        return combined.order_by(*NEWEST_FIRST)
 
 
 def log_entries(rows) -> list[Entry]:

@@ -65,6 +65,30 @@ def test_the_history_filters_by_user_region_kind_and_date(client, activity, admi
     assert len(entries) >= 5
 
 
+def test_a_filter_that_matches_nothing_shows_an_empty_page(client, activity, admin_user):
+    client.force_login(admin_user)
+    response, entries = log(client, user=admin_user.username)
+    assert response.status_code == 200
+    assert entries == []
+
+
+def test_the_pages_of_the_log_follow_each_other_newest_first(activity, opd_staff):
+    # Each page reads only the newest rows of each history table (where the database allows):
+    # the pages still follow each other as one list, newest first.
+    portal = activity["portal"]
+    for year in range(1980, 2026):
+        portal.refresh_from_db()
+        application_update(
+            portal, user=opd_staff, data={"year_built": year}, version=portal.version
+        )
+    rows = list(history.history_log())
+    assert rows == sorted(rows, key=lambda row: (row[0], row[1]), reverse=True)
+    pages = history.history_log()
+    assert len(rows) > 50
+    assert list(pages[0:30]) + list(pages[30:60]) == rows[:60]
+    assert pages.count() == len(rows)
+
+
 @pytest.mark.parametrize(
     ("params", "field"),
     [
