@@ -4,6 +4,7 @@ Every setting a deployment changes comes from an environment variable; the READM
 configuration table lists them all.
 """
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -135,6 +136,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Django's cache, where the API's rate limits are counted. Unset, each process keeps its own
+# in memory, which is right for one process. Several gunicorn workers or machines share one
+# Redis (DJANGO_CACHE_URL=redis://host:6379/1), so a limit holds for the whole portal. Redis
+# that is down fails a request within seconds instead of holding it.
+CACHE_URL = os.environ.get("DJANGO_CACHE_URL", "").strip()
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {"socket_connect_timeout": 3, "socket_timeout": 3},
+        }
+    }
+
 # Axes first: it refuses a locked-out sign-in before any password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -226,8 +241,28 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+
+
+def storage_options(value: str) -> dict:
+    """The options of the default storage backend, a JSON object (``{}`` when empty)."""
+    try:
+        options = json.loads(value or "{}")
+    except json.JSONDecodeError as error:
+        raise ImproperlyConfigured(f"DJANGO_STORAGE_OPTIONS is not valid JSON: {error}") from None
+    if not isinstance(options, dict):
+        raise ImproperlyConfigured("DJANGO_STORAGE_OPTIONS must be a JSON object: {...}.")
+    return options
+
+
+# Evidence, the report cache and the bundles go through Django's default storage: the folder
+# MEDIA_ROOT unless a deployment names another backend, such as django-storages' S3Storage for
+# object storage that several machines share (the deployment installs that package).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": os.environ.get("DJANGO_STORAGE_BACKEND", "").strip()
+        or "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": storage_options(os.environ.get("DJANGO_STORAGE_OPTIONS", "").strip()),
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -295,8 +330,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "egov_portal.schema.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "egov_portal.api.exception_handler",
-    # Counted in Django's cache: the default (memory) cache keeps one count per process, so
-    # with several gunicorn workers a client gets up to that many times the rate.
+    # Counted in Django's cache: without DJANGO_CACHE_URL each process keeps its own count, so
+    # with several gunicorn workers a client gets up to that many times the rate; with it, one
+    # count in Redis holds across every worker and machine.
     "DEFAULT_THROTTLE_CLASSES": [
         "egov_portal.throttling.AnonRateThrottle",
         "egov_portal.throttling.UserRateThrottle",

@@ -8,11 +8,14 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "insecure-key-for-the-test-suite-only
 from egov_portal.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Files in a folder the tests choose, whatever storage DJANGO_STORAGE_BACKEND names.
 STORAGES = {
-    **STORAGES,  # noqa: F405
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# Each test empties the cache: never a Redis that DJANGO_CACHE_URL (from .env) may name.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Static files come straight from the finders; the suite never runs collectstatic.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True

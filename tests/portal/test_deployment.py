@@ -113,6 +113,42 @@ def test_the_admin_path_comes_from_the_environment(tmp_path):
     assert result.stdout.split() == ["kelola/portal/", "/kelola/portal/"], result.stderr
 
 
+SHARED_PARTS = (
+    "import django; django.setup(); from django.conf import settings;"
+    "from django.core.cache import caches; from django.core.files.storage import storages;"
+    "print(type(caches['default']).__name__, settings.CACHES['default'].get('LOCATION'));"
+    "print(type(storages['default']).__name__, storages['default'].location)"
+)
+
+
+def test_the_cache_is_in_each_process_unless_a_redis_is_named(tmp_path):
+    alone = run(["-c", SHARED_PARTS], tmp_path, **production(DJANGO_MEDIA_ROOT=str(tmp_path)))
+    assert alone.stdout.splitlines() == [
+        "LocMemCache None",
+        f"FileSystemStorage {tmp_path}",
+    ], alone.stderr
+    shared = run(
+        ["-c", SHARED_PARTS], tmp_path, **production(DJANGO_CACHE_URL="redis://cache.internal/1")
+    )
+    assert shared.stdout.splitlines()[0] == "RedisCache redis://cache.internal/1", shared.stderr
+
+
+def test_the_file_storage_backend_and_its_options_come_from_the_environment(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    result = run(
+        ["-c", SHARED_PARTS],
+        tmp_path,
+        **production(
+            DJANGO_STORAGE_BACKEND="django.core.files.storage.FileSystemStorage",
+            DJANGO_STORAGE_OPTIONS=f'{{"location": "{elsewhere}"}}',
+        ),
+    )
+    assert result.stdout.splitlines()[1] == f"FileSystemStorage {elsewhere}", result.stderr
+    broken = run(["-c", SHARED_PARTS], tmp_path, **production(DJANGO_STORAGE_OPTIONS="bucket=x"))
+    assert broken.returncode != 0
+    assert "DJANGO_STORAGE_OPTIONS is not valid JSON" in broken.stderr
+
+
 @pytest.fixture
 def admin_elsewhere(settings):
     """The URLs built again with the admin at another path, as DJANGO_ADMIN_URL would."""
