@@ -39,6 +39,7 @@ import os
 import random
 import re
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -551,6 +552,8 @@ def own_portal(args):
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
+    # Kept, with gunicorn's log, when something failed.
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextmanager
