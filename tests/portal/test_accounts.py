@@ -396,6 +396,19 @@ def test_too_many_anonymous_requests_get_a_json_429(db):
     assert spoofed.status_code == 429
 
 
+def test_the_api_answers_while_the_shared_cache_is_down(db, settings):
+    # A Redis nothing listens on: the rate cannot be counted, the request is still answered.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    response = APIClient().get("/api/v1/verify/", {"code": "x"})
+    assert response.status_code == 400
+
+
 def test_signed_in_users_are_counted_per_user_at_the_higher_rate(scoped_world, head):
     api = token_client(obtain_token().json()["token"])
     codes = {api.get("/api/v1/regions/").status_code for _ in range(anonymous_rate() + 1)}
