@@ -17,6 +17,8 @@ import hmac
 import io
 import logging
 import re
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +26,7 @@ from xml.etree import ElementTree
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
@@ -228,6 +231,75 @@ def record_file(report, data: bytes, *, language: str, signed: bool):
     return issued
 
 
+# Requests for a report nobody has rendered yet, arriving together (a link shared in a meeting),
+# wait for the first one's rendering instead of each rendering it: the one that renders marks
+# it in Django's cache (shared by every process and machine through DJANGO_CACHE_URL), the
+# others look for the file for up to RENDER_WAIT seconds, then render it themselves.
+RENDER_WAIT = 30
+RENDER_POLL = 0.25
+
+
+def stored(name: str) -> bytes | None:
+    if not default_storage.exists(name):
+        return None
+    with default_storage.open(name, "rb") as handle:
+        return handle.read()
+
+
+@contextmanager
+def rendering(name: str):
+    """Whether this request renders ``name`` (True) or another one already is (False)."""
+    key = f"report-rendering:{name}"
+    try:
+        mine = cache.add(key, True, timeout=RENDER_WAIT * 2)
+    except Exception:  # a shared cache that cannot be reached: render, as alone
+        logger.warning("Report %s rendered without the shared mark", name, exc_info=True)
+        yield True
+        return
+    try:
+        yield mine
+    finally:
+        if mine:
+            cache.delete(key)
+
+
+def wait_for(name: str) -> bytes | None:
+    """The file another request is rendering, once it is saved; None after RENDER_WAIT."""
+    deadline = time.monotonic() + RENDER_WAIT
+    while time.monotonic() < deadline:
+        time.sleep(RENDER_POLL)
+        if (data := stored(name)) is not None:
+            return data
+    return None
+
+
+def render_report(version, template, context_builder, signer, place):
+    """The report's PDF and who signed it: ``signer``, or None when signing failed."""
+    url = verification_url(version.code)
+    data = render_pdf(
+        template,
+        {
+            **context_builder(),
+            "report_version": version,
+            "verification_url": url,
+            "verification_qr": data_uri(qr_png(url), "image/png"),
+        },
+    )
+    if signer is None:
+        return data, None
+    reason = _(
+        "Laporan resmi penilaian final, diterbitkan Portal Kapabilitas e-Government; "
+        "kode verifikasi %(code)s"
+    ) % {"code": version.code}
+    try:
+        return signing.sign_pdf(data, signer=signer, reason=reason, location=place), signer
+    except Exception:
+        # A report is never refused for its signature: it goes out unsigned, is not kept
+        # under the signed file's name, and is signed at the next request.
+        logger.exception("Report %s issued unsigned: signing failed", version.code)
+        return data, None
+
+
 def cached_pdf(
     version: ReportVersion, template: str, context_builder, *, final: bool, place: str
 ) -> Pdf:
@@ -242,35 +314,17 @@ def cached_pdf(
     if signer is not None:
         name = name.removesuffix(".pdf") + f"-signed-{signer.fingerprint[:12]}.pdf"
     report = record_issue(version)
-    if default_storage.exists(name):
-        with default_storage.open(name, "rb") as handle:
-            data = handle.read()
-    else:
-        url = verification_url(version.code)
-        data = render_pdf(
-            template,
-            {
-                **context_builder(),
-                "report_version": version,
-                "verification_url": url,
-                "verification_qr": data_uri(qr_png(url), "image/png"),
-            },
-        )
-        keep = True
-        if signer is not None:
-            reason = _(
-                "Laporan resmi penilaian final, diterbitkan Portal Kapabilitas e-Government; "
-                "kode verifikasi %(code)s"
-            ) % {"code": version.code}
-            try:
-                data = signing.sign_pdf(data, signer=signer, reason=reason, location=place)
-            except Exception:
-                # A report is never refused for its signature: it goes out unsigned, is not
-                # kept under the signed file's name, and is signed at the next request.
-                logger.exception("Report %s issued unsigned: signing failed", version.code)
-                signer, keep = None, False
-        if keep:
-            default_storage.save(name, ContentFile(data))
+    data = stored(name)
+    if data is None:
+        with rendering(name) as mine:
+            if not mine:
+                data = wait_for(name)
+            if data is None:
+                wanted = signer
+                data, signer = render_report(version, template, context_builder, signer, place)
+                # Kept once under its name; a signature that failed is tried again next time.
+                if signer is wanted and not default_storage.exists(name):
+                    default_storage.save(name, ContentFile(data))
     # Recorded on every issue, not only when rendered: the record is the portal's word that it
     # issued these bytes, and must hold whatever became of an earlier database.
     record_file(report, data, language=language, signed=signer is not None)

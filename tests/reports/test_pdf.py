@@ -1,12 +1,17 @@
 import re
+import threading
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from assessments import workflow
 from assessments.models import Assessment
 from assessments.scoring import assessment_result
+from reports import pdf
 from reports.pdf import parse_code
 from tests.reports.conftest import pdf_pages, pdf_text
 
@@ -138,3 +143,34 @@ def test_province_pdf_has_the_ranking_and_averages(client, demo, tmp_path):
         ).status_code
         == 404
     )
+
+
+def cached_reports():
+    return default_storage.listdir("report-cache")[1]
+
+
+def test_a_request_waits_for_a_rendering_already_under_way(client, demo, monkeypatch):
+    first = fetch(client, "reviewer", region_pdf_url(year=2020)).content
+    (name,) = cached_reports()
+    default_storage.delete(f"report-cache/{name}")
+    # Another request (of any process sharing the cache) is rendering it, and saves it soon.
+    cache.add(f"report-rendering:report-cache/{name}", True)
+    finisher = threading.Timer(
+        0.5, lambda: default_storage.save(f"report-cache/{name}", ContentFile(first))
+    )
+    finisher.start()
+    waited = client.get(region_pdf_url(year=2020)).content
+    finisher.join()
+    assert waited == first
+    assert cached_reports() == [name]  # nothing rendered and saved a second time
+
+
+def test_a_rendering_that_never_ends_is_not_waited_for_long(client, demo, monkeypatch):
+    fetch(client, "reviewer", region_pdf_url(year=2020))
+    (name,) = cached_reports()
+    default_storage.delete(f"report-cache/{name}")
+    cache.add(f"report-rendering:report-cache/{name}", True)
+    monkeypatch.setattr(pdf, "RENDER_WAIT", 0.5)
+    response = client.get(region_pdf_url(year=2020))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert cached_reports() == [name]
