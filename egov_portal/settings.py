@@ -484,3 +484,9 @@ REQUEST_MAX_UPLOAD_BYTES = (
     max(EVIDENCE_MAX_BYTES, INVENTORY_IMPORT_MAX_BYTES) + DATA_UPLOAD_MAX_MEMORY_SIZE
 )
 MIDDLEWARE = [*MIDDLEWARE, "egov_portal.middleware.RequestSizeMiddleware"]
+
+# Each response says how many SQL statements it ran (egov_portal/query_count.py), for the
+# benchmark in bench/; off in a deployment.
+QUERY_COUNT_HEADER = env_bool("DJANGO_QUERY_COUNT_HEADER", default=False)
+if QUERY_COUNT_HEADER:
+    MIDDLEWARE = ["egov_portal.query_count.QueryCountMiddleware", *MIDDLEWARE]
