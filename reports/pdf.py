@@ -329,3 +329,44 @@ def cached_pdf(
     # issued these bytes, and must hold whatever became of an earlier database.
     record_file(report, data, language=language, signed=signer is not None)
     return Pdf(data, version.code)
+
+
+# A page with what every report has: the report fonts in both weights, a table, a running
+# footer, an image and the tags and metadata of an archival PDF.
+WARM_HTML = """<!doctype html><html lang="id"><head><meta charset="utf-8"><title>-</title><style>
+@font-face {{ font-family: "Portal Sans"; src: url("{regular}"); font-weight: normal; }}
+@font-face {{ font-family: "Portal Sans"; src: url("{bold}"); font-weight: bold; }}
+@page {{ size: A4; @bottom-right {{ content: counter(page) " / " counter(pages); }} }}
+body {{ font-family: "Portal Sans", sans-serif; }}
+</style></head><body><h1>Laporan</h1><p><b>Indeks</b> 3,42</p>
+<table><tr><th scope="col">Dimensi</th><td>2,50</td></tr></table>
+<img src="{qr}" alt="QR"></body></html>"""
+
+# The templates a report request renders.
+REPORT_TEMPLATES = ("reports/pdf/region_report.html", "reports/pdf/province_report.html")
+
+
+def warm() -> None:
+    """Do once, when a server process starts, what the first report after a start would do on
+    top of every later one: import WeasyPrint and the PDF libraries (font subsetting, the
+    QR code, the signing library when reports are signed), parse WeasyPrint's own stylesheets,
+    load the report fonts through fontconfig, compile the report templates and digest the
+    layout. The first report then costs what any other does. Nothing is written anywhere."""
+    from django.template.loader import get_template
+    from weasyprint import HTML
+
+    layout_digest()
+    for template in REPORT_TEMPLATES:
+        get_template(template)
+    reverse("reports:verify")
+    html = WARM_HTML.format(
+        regular=static_file_url("fonts/DejaVuSans.ttf"),
+        bold=static_file_url("fonts/DejaVuSans-Bold.ttf"),
+        qr=data_uri(qr_png(settings.PORTAL_URL), "image/png"),
+    )
+    document = HTML(string=html, base_url=str(settings.BASE_DIR)).render()
+    document.metadata = _archival_metadata(document.metadata)
+    document.write_pdf(**PDF_OPTIONS)
+    if signing.usable_signer() is not None:
+        from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter  # noqa: F401
+        from pyhanko.sign import fields, signers  # noqa: F401
