@@ -1,0 +1,753 @@
+"""Benchmark the portal over HTTP at national and at province scale in one run.
+
+Two gunicorns (debug off, PostgreSQL, one per scale) serve the same code; every round sends
+each case once to each scale, so both scales share whatever else the machine is doing. The
+in-process references (the bare template render, WeasyPrint alone, the rescoring query) run in
+``bench/inprocess.py`` against the same databases. Writes ``bench/results.json`` and
+``bench/RESULTS.md``; see ``bench/README.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import http.client
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+BASE = BENCH.parent
+PYTHON = sys.executable
+SCALES = ("national", "province")
+PG = "postgres://postgres@127.0.0.1:5432/"
+WORKERS = 2
+REASON = "Diverifikasi ulang oleh tim penilai."
+
+
+# --- Databases and servers ----------------------------------------------------------------------
+
+
+def database_url(value: str) -> str:
+    return value if "://" in value else PG + value
+
+
+def django_env(url: str, work: Path, scale: str) -> dict:
+    """The environment of a benchmark server and of the in-process measurements of a scale."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        BENCH_STATIC_ROOT=str(work / "static"),
+        DATABASE_URL=url,
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_MEDIA_ROOT=str(work / f"media-{scale}"),
+        DJANGO_QUERY_COUNT_HEADER="1",
+        DJANGO_LOG_LEVEL="WARNING",
+        PYTHONPATH=str(BASE),
+        # A benchmark is many requests from one address and one user in a minute.
+        API_THROTTLE_USER="1000000/minute",
+        API_THROTTLE_ANON="1000000/minute",
+    )
+    return env
+
+
+def manage(env: dict, *args: str, capture=False) -> str:
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=BASE,
+        env=env,
+        check=True,
+        text=True,
+        stdout=subprocess.PIPE if capture else None,
+    )
+    return result.stdout or ""
+
+
+def inprocess(env: dict, what: str) -> dict:
+    output = subprocess.run(
+        [PYTHON, str(BENCH / "inprocess.py"), what],
+        cwd=BASE,
+        env=env,
+        check=True,
+        text=True,
+        capture_output=True,
+    ).stdout
+    return json.loads(next(line for line in output.splitlines() if line.startswith("{")))
+
+
+def ensure_data(env: dict, *, provinces: int, label: str) -> None:
+    """Create and fill the scale's database when it is missing or holds no region: migrate,
+    then the national data generator (the demo data where there is no generator)."""
+    url = env["DATABASE_URL"]
+    name = urllib.parse.urlparse(url).path.lstrip("/")
+    host = url.rsplit("/", 1)[0]
+    exists = subprocess.run(
+        ["psql", host + "/postgres", "-Atc", f"SELECT 1 FROM pg_database WHERE datname='{name}'"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    if exists:
+        count = subprocess.run(
+            ["psql", url, "-Atc", "SELECT count(*) FROM opds_region"],
+            capture_output=True,
+            text=True,
+        )
+        if count.returncode == 0 and int(count.stdout.strip() or 0) > 0:
+            return
+    else:
+        subprocess.run(["psql", host + "/postgres", "-c", f'CREATE DATABASE "{name}"'], check=True)
+    began = time.perf_counter()
+    manage(env, "migrate", "-v0")
+    commands = manage(env, "help", "--commands", capture=True).split()
+    if "generate_national_data" in commands:
+        manage(env, "generate_national_data", "--seed", "1", "--provinces", str(provinces))
+    else:
+        print(f"  {label}: no generate_national_data command; loading the demo data instead")
+        manage(env, "load_demo")
+    print(f"  {label}: database {name} filled in {time.perf_counter() - began:.0f} s")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(env: dict, work: Path, scale: str) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    log = open(work / f"gunicorn-{scale}.log", "w")  # noqa: SIM115 (open while it runs)
+    server = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "egov_portal.wsgi:application", "--workers", str(WORKERS)]
+        + ["--bind", f"127.0.0.1:{port}", "--timeout", "300", "--access-logfile", "-"],
+        cwd=BASE,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn ({scale}) stopped; see {work}/gunicorn-{scale}.log")
+        try:
+            if Session(port).request("GET", "/healthz").status == 200:
+                # Every worker has loaded (and warmed) the application before timing begins.
+                time.sleep(1 + WORKERS)
+                return server, port
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"gunicorn ({scale}) did not answer within two minutes")
+
+
+# --- HTTP ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Response:
+    status: int
+    headers: dict
+    body: bytes
+    ms: float
+
+    @property
+    def queries(self) -> int | None:
+        value = self.headers.get("x-query-count")
+        return int(value) if value is not None else None
+
+    def json(self):
+        return json.loads(self.body)
+
+
+@dataclass
+class Session:
+    """One client with its cookies (a browser's session), speaking plain HTTP/1.1."""
+
+    port: int
+    cookies: dict = field(default_factory=dict)
+
+    def request(self, method, path, body=None, headers=None) -> Response:
+        headers = dict(headers or {})
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if isinstance(body, dict):
+            body = urllib.parse.urlencode(body)
+            headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=600)
+        try:
+            began = time.perf_counter()
+            connection.request(method, path, body=body, headers=headers)
+            reply = connection.getresponse()
+            content = reply.read()
+            ms = (time.perf_counter() - began) * 1000
+        finally:
+            connection.close()
+        for header in reply.headers.get_all("Set-Cookie") or []:
+            for name, morsel in SimpleCookie(header).items():
+                self.cookies[name] = morsel.value
+        return Response(reply.status, {k.lower(): v for k, v in reply.getheaders()}, content, ms)
+
+    def csrf_headers(self, **extra) -> dict:
+        return {"X-CSRFToken": self.cookies.get("csrftoken", ""), **extra}
+
+    def login(self, username: str, password: str) -> Session:
+        page = self.request("GET", "/accounts/login/")
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page.body).group(1)
+        reply = self.request(
+            "POST",
+            "/accounts/login/",
+            {"csrfmiddlewaretoken": token.decode(), "username": username, "password": password},
+        )
+        if reply.status != 302:
+            raise SystemExit(f"signing in as {username} failed ({reply.status})")
+        return self
+
+
+# --- Cases ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Case:
+    name: str
+    kind: str  # page | api | pdf | batch
+    role: str  # anonymous | admin | reviewer | head
+    run: object  # (session, scale state) -> Response
+    rows: int | None = None  # the page size of a paginated list
+    once: bool = False  # measured once per server (not in the rounds)
+
+
+def get(path, **headers):
+    return lambda session, state: session.request("GET", path.format(**state.info), None, headers)
+
+
+def save_answer(via: str):
+    """Save the reviewer's verified level of one answer, through the page (a form POST) or
+    the API (PATCH with the version); levels alternate so that every save changes something,
+    and the version is read again afterwards (untimed)."""
+
+    def run(session, state):
+        info = state.info
+        levels = info["levels"]
+        state.level = levels[1] if state.level == levels[0] else levels[0]
+        answer_url = f"/api/v1/assessments/{info['assessment']}/answers/{info['indicator']}/"
+        if via == "api":
+            body = json.dumps(
+                {"verified_level": state.level, "reason": REASON, "version": state.version}
+            )
+            headers = session.csrf_headers(**{"Content-Type": "application/json"})
+            reply = session.request("PATCH", answer_url, body, headers)
+        else:
+            code = info["indicator"]
+            form = {
+                f"{code}-verified_level": state.level,
+                f"{code}-reason": REASON,
+                f"{code}-version": state.version,
+                f"{code}-note": state.note,
+            }
+            path = f"/assessments/{info['assessment']}/answers/{code}/"
+            reply = session.request(
+                "POST", path, form, session.csrf_headers(**{"HX-Request": "true"})
+            )
+        state.refresh(session, answer_url)
+        return reply
+
+    return run
+
+
+def region_pdf(cache: str):
+    """The region report: rendered (its cached file removed first) or served from the cache."""
+
+    def run(session, state):
+        if cache == "cleared":
+            for path in (state.media / "report-cache").glob("*.pdf"):
+                path.unlink()
+        return session.request(
+            "GET", "/reports/regions/{region}/{report_year}.pdf".format(**state.info)
+        )
+
+    return run
+
+
+def bundle(session, state):
+    """The province's ZIP of every region's report: started, then polled until it is done
+    (tasks run in the server's process without a broker); the whole wait is the time."""
+    info = state.info
+    began = time.perf_counter()
+    start = session.request(
+        "POST",
+        f"/reports/provinces/{info['province']}/{info['year']}/bundle/",
+        {"csrfmiddlewaretoken": session.cookies.get("csrftoken", "")},
+    )
+    queries = start.queries or 0
+    reply, status = start, None
+    location = start.headers.get("location", "")
+    while start.status == 302 and "/bundles/" in location and status not in DONE:
+        reply = session.request(
+            "GET", urllib.parse.urlparse(location).path, None, {"HX-Request": "true"}
+        )
+        queries += reply.queries or 0
+        status = re.search(rb'data-status="(\w+)"', reply.body).group(1).decode()
+        if status not in DONE:
+            time.sleep(0.5)
+    ok = start.status == 302 and status == "done"
+    return Response(
+        200 if ok else start.status,
+        {"x-query-count": str(queries)},
+        b"",
+        (time.perf_counter() - began) * 1000,
+    )
+
+
+DONE = {"done", "failed", "cancelled"}
+
+
+def cases() -> list[Case]:
+    ranking_year = "?year={year}"
+    lists = []
+    for rows in (50, 500):
+        for name, path in (
+            ("assessments", "/api/v1/assessments/"),
+            ("applications", "/api/v1/applications/"),
+            ("regions", "/api/v1/regions/"),
+            ("opds", "/api/v1/opds/"),
+            ("rankings", "/api/v1/rankings/?year={year}&province={province}&"),
+        ):
+            joiner = "" if path.endswith("&") else "?"
+            lists.append(
+                Case(
+                    f"API {name}, {rows} rows",
+                    "api",
+                    "admin",
+                    get(f"{path}{joiner}page_size={rows}"),
+                    rows,
+                )
+            )
+    return [
+        Case("healthz (floor)", "page", "anonymous", get("/healthz")),
+        Case("login page", "page", "anonymous", get("/accounts/login/")),
+        Case(
+            "province ranking",
+            "page",
+            "admin",
+            get("/reports/provinces/{province}/ranking/" + ranking_year),
+        ),
+        Case("national ranking", "page", "admin", get("/reports/ranking/" + ranking_year)),
+        Case("region dashboard", "page", "head", get("/reports/regions/{region}/")),
+        Case("assessment detail", "page", "reviewer", get("/assessments/{assessment}/")),
+        Case("dimension page", "page", "reviewer", get("/assessments/{assessment}/{dimension}/")),
+        Case(
+            "answer list API", "api", "reviewer", get("/api/v1/assessments/{assessment}/answers/")
+        ),
+        Case("save answer (page)", "page", "reviewer", save_answer("page")),
+        Case("save answer (API)", "api", "reviewer", save_answer("api")),
+        Case(
+            "application catalogue, search", "page", "admin", get("/applications/?q={search}"), 50
+        ),
+        Case(
+            "application catalogue, filter",
+            "page",
+            "admin",
+            get("/applications/?status=active"),
+            50,
+        ),
+        *lists,
+        Case("region PDF, first after start", "pdf", "head", region_pdf("cleared"), once=True),
+        Case("region PDF, render", "pdf", "head", region_pdf("cleared")),
+        Case("region PDF, cached", "pdf", "head", region_pdf("kept")),
+        Case("province bundle", "batch", "admin", bundle, once=True),
+    ]
+
+
+@dataclass
+class ScaleState:
+    """What the cases of one scale share: the server's port, signed-in sessions, the data's
+    objects and the answer being saved."""
+
+    info: dict
+    media: Path
+    port: int
+    sessions: dict = field(default_factory=dict)
+    level: int | None = None
+    version: int = 0
+    note: str = ""
+
+    def refresh(self, session, answer_url):
+        answer = session.request("GET", answer_url).json()
+        self.version, self.note = answer["version"], answer.get("note") or ""
+        self.level = answer.get("verified_level") or self.level
+
+
+def sign_in(state: ScaleState) -> None:
+    users, password = state.info["users"], state.info["password"]
+    state.sessions = {"anonymous": Session(state.port)}
+    for role in ("admin", "reviewer", "head"):
+        state.sessions[role] = Session(state.port).login(users[role], password)
+    state.refresh(
+        state.sessions["reviewer"],
+        f"/api/v1/assessments/{state.info['assessment']}/answers/{state.info['indicator']}/",
+    )
+
+
+def measure(states: dict, case_list: list[Case], rounds: int) -> dict:
+    """Every case at both scales, interleaved: a round sends each case once to each scale.
+    The first request of a case is a warm-up and is not counted; a case measured ``once``
+    (the first PDF after the server started, the bundle) is timed once, first of its kind."""
+    samples = {(case.name, scale): [] for case in case_list for scale in states}
+    for case in [case for case in case_list if case.once and case.kind == "pdf"]:
+        for scale, state in states.items():
+            samples[case.name, scale].append(case.run(state.sessions[case.role], state))
+    repeated = [case for case in case_list if not case.once]
+    for round_number in range(rounds + 1):
+        for case in repeated:
+            for scale, state in states.items():
+                reply = case.run(state.sessions[case.role], state)
+                if round_number:
+                    samples[case.name, scale].append(reply)
+        print(f"  round {round_number}/{rounds} done", flush=True)
+    for case in [case for case in case_list if case.once and case.kind != "pdf"]:
+        for scale, state in states.items():
+            samples[case.name, scale].append(case.run(state.sessions[case.role], state))
+    return samples
+
+
+# --- Results ------------------------------------------------------------------------------------
+
+
+def percentile(values, share):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def http_rows(samples: dict, case_list: list[Case]) -> list[dict]:
+    rows = []
+    for case in case_list:
+        for scale in SCALES:
+            replies = samples.get((case.name, scale), [])
+            ok = bool(replies) and all(200 <= r.status < 300 for r in replies)
+            times = [r.ms for r in replies] or [0]
+            queries = [r.queries for r in replies if r.queries is not None]
+            rows.append(
+                {
+                    "name": case.name,
+                    "kind": case.kind,
+                    "scale": scale,
+                    "median_ms": round(statistics.median(times), 1),
+                    "p95_ms": round(percentile(times, 0.95), 1),
+                    "queries": max(queries) if queries else None,
+                    "n": len(replies),
+                    "ok": ok,
+                    "status": sorted({r.status for r in replies}),
+                    "rows": case.rows,
+                }
+            )
+    return rows
+
+
+def reference_rows(references: dict, rescoring: dict) -> list[dict]:
+    rows = []
+    for name, key in (
+        ("national ranking", "national_ranking"),
+        ("province ranking", "province_ranking"),
+    ):
+        ref = references[key]
+        rows.append(
+            {
+                "name": f"{name}: template render alone",
+                "kind": "page",
+                "scale": "reference",
+                "median_ms": round(ref.get("median_ms", 0), 1),
+                "p95_ms": round(max(ref.get("timings", [0])), 1),
+                "queries": ref.get("queries"),
+                "ok": ref.get("ok", False),
+                "status": [ref["status"]] if "status" in ref else [],
+            }
+        )
+    weasy = references["weasyprint"]
+    rows.append(
+        {
+            "name": "WeasyPrint alone, region report HTML",
+            "kind": "pdf",
+            "scale": "reference",
+            "median_ms": round(weasy["median_ms"], 1),
+            "p95_ms": round(max(weasy["timings"]), 1),
+            "queries": 0,
+            "ok": True,
+        }
+    )
+    rows.append(
+        {
+            "name": "WeasyPrint alone, first in a fresh process",
+            "kind": "pdf",
+            "scale": "reference",
+            "median_ms": round(weasy["first_ms"], 1),
+            "p95_ms": round(weasy["first_ms"], 1),
+            "queries": 0,
+            "ok": True,
+        }
+    )
+    for scale in SCALES:
+        data = rescoring[scale]
+        for name, key in (
+            ("rescoring every assessment", "results_for"),
+            ("one aggregate query over all answers", "aggregate"),
+        ):
+            rows.append(
+                {
+                    "name": name,
+                    "kind": "batch",
+                    "scale": scale,
+                    "median_ms": round(data[key]["median_ms"], 1),
+                    "p95_ms": round(max(data[key]["timings"]), 1),
+                    "queries": data[key]["queries"],
+                    "value": data["assessments"],
+                    "ok": True,
+                }
+            )
+    return rows
+
+
+def find(rows, name, scale):
+    return next((r for r in rows if r["name"] == name and r["scale"] == scale), None)
+
+
+def budget(row, text, ratio=None, limit=None, *, misses=()):
+    """Record on ``row`` whether it keeps the budget ``text`` (``ratio`` at most ``limit``,
+    no other ``misses``), and by how much it misses."""
+    if row is None:
+        return
+    misses = [miss for miss in misses if miss]
+    if ratio is not None and limit is not None and ratio > limit:
+        misses.insert(0, f"{ratio:.2f}× against {limit}× ({ratio / limit:.1f}× the budget)")
+    if not row["measured_ok"]:
+        misses = ["not measured (status " + ", ".join(map(str, row.get("status", []))) + ")"]
+    entry = {"budget": text, "pass": not misses, "miss": "; ".join(misses)}
+    row.setdefault("budgets", []).append(entry)
+    row["budget"] = "; ".join(b["budget"] for b in row["budgets"])
+    row["ok"] = all(b["pass"] for b in row["budgets"])
+
+
+def queries_over(row, limit):
+    if row["queries"] is not None and row["queries"] > limit:
+        return f"{row['queries']} queries against {limit}"
+    return ""
+
+
+def apply_budgets(rows: list[dict]) -> None:
+    for row in rows:
+        row["measured_ok"] = row["ok"]
+    floors = {scale: find(rows, "healthz (floor)", scale)["median_ms"] for scale in SCALES}
+    for row in rows:
+        floor = floors.get(row["scale"]) or floors["national"]
+        row["ratio_to_floor"] = round(row["median_ms"] / floor, 1) if floor else None
+    # Growth: the same page (or list of the same size) at both scales; the national ranking
+    # lists every region and the floor is the floor.
+    for row in [r for r in rows if r["scale"] == "national" and r["kind"] in {"page", "api"}]:
+        province = find(rows, row["name"], "province")
+        if row["name"] in ("healthz (floor)", "national ranking") or province is None:
+            continue
+        same = row["queries"] == province["queries"]
+        budget(
+            row,
+            "growth: ≤1.5× the province scale's time, the same queries (≤25)",
+            row["median_ms"] / province["median_ms"] if province["median_ms"] else None,
+            1.5,
+            misses=[
+                queries_over(row, 25),
+                ""
+                if same
+                else f"{row['queries']} queries against {province['queries']} at province scale",
+            ],
+        )
+    for row in rows:
+        if row.get("rows") and row["rows"] <= 50 and row["scale"] != "reference":
+            budget(row, "overhead: ≤10× floor", row["ratio_to_floor"], 10)
+    weasy = find(rows, "WeasyPrint alone, region report HTML", "reference")
+    for scale in SCALES:
+        answers = find(rows, "answer list API", scale)
+        budget(
+            answers,
+            "≤10× floor, ≤10 queries",
+            answers["ratio_to_floor"],
+            10,
+            misses=[queries_over(answers, 10)],
+        )
+        detail = find(rows, "assessment detail", scale)
+        budget(detail, "≤5× floor", detail["ratio_to_floor"], 5)
+        for name in ("save answer (page)", "save answer (API)"):
+            save = find(rows, name, scale)
+            budget(
+                save,
+                "≤5× floor, ≤10 queries",
+                save["ratio_to_floor"],
+                5,
+                misses=[queries_over(save, 10)],
+            )
+        for name in ("region PDF, render", "region PDF, first after start"):
+            pdf = find(rows, name, scale)
+            budget(pdf, "≤1.5× WeasyPrint alone", pdf["median_ms"] / weasy["median_ms"], 1.5)
+    template = find(rows, "national ranking: template render alone", "reference")
+    ranking = find(rows, "national ranking", "national")
+    budget(
+        ranking,
+        "≤1.5× the bare template render",
+        ranking["median_ms"] / template["median_ms"] if template["measured_ok"] else None,
+        1.5,
+        misses=[] if template["measured_ok"] else ["no bare template render to compare with"],
+    )
+    rescoring = {s: find(rows, "rescoring every assessment", s) for s in SCALES}
+    for scale in SCALES:
+        aggregate = find(rows, "one aggregate query over all answers", scale)
+        budget(
+            rescoring[scale],
+            "≤20× the aggregate query",
+            rescoring[scale]["median_ms"] / max(aggregate["median_ms"], 0.001),
+            20,
+        )
+    national, province = rescoring["national"], rescoring["province"]
+    budget(
+        national,
+        "the same statements at any size",
+        misses=[queries_over(national, province["queries"])],
+    )
+
+
+def write_results(rows, meta, work: Path) -> None:
+    (BENCH / "results.json").write_text(
+        json.dumps({"meta": meta, "rows": rows}, indent=1, ensure_ascii=False) + "\n"
+    )
+    lines = [
+        "# Benchmark results",
+        "",
+        f"- Date: {meta['date']} (run took {meta['run_seconds']:.0f} s)",
+        f"- Machine: {meta['machine']}",
+        f"- Server: gunicorn, {WORKERS} sync workers per scale, debug off, PostgreSQL; "
+        f"{meta['rounds']} interleaved rounds (a warm-up round not counted)",
+    ]
+    for scale in SCALES:
+        sizes = ", ".join(f"{v:,} {k}" for k, v in meta["data"][scale]["sizes"].items())
+        lines.append(f"- {scale.capitalize()} data ({meta['databases'][scale]}): {sizes}")
+    lines += [
+        "",
+        "| case | kind | scale | median ms | p95 ms | queries | × floor | budget |",
+        "|---|---|---|---:|---:|---:|---:|---|",
+    ]
+    for row in rows:
+        verdict = " ".join(("✓" if b["pass"] else "✗ " + b["miss"]) for b in row.get("budgets", []))
+        if not row.get("measured_ok", row["ok"]):
+            verdict = "not measured (status " + ", ".join(map(str, row.get("status", []))) + ")"
+        lines.append(
+            f"| {row['name']} | {row['kind']} | {row['scale']} | {row['median_ms']:.1f} | "
+            f"{row['p95_ms']:.1f} | {'' if row['queries'] is None else row['queries']} | "
+            f"{'' if row.get('ratio_to_floor') is None else row['ratio_to_floor']} | {verdict} |"
+        )
+    lines += ["", "## Budgets", ""]
+    misses = []
+    for row in rows:
+        for entry in row.get("budgets", []):
+            mark = "pass" if entry["pass"] else f"MISS: {entry['miss']}"
+            lines.append(f"- {row['name']} ({row['scale']}) — {entry['budget']}: {mark}")
+            if not entry["pass"]:
+                misses.append((row, entry))
+    lines += ["", "## Why", ""]
+    lines += [f"- {row['name']} ({row['scale']}), {entry['miss']}: …" for row, entry in misses] or [
+        "- Every budget kept."
+    ]
+    (BENCH / "RESULTS.md").write_text("\n".join(lines) + "\n")
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        model = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
+        cpu = model
+    except (OSError, StopIteration):
+        pass
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    system = f"{platform.system()} {platform.release()}"
+    python = f"Python {platform.python_version()}"
+    return f"{cpu}, {os.cpu_count()} CPUs, {memory:.0f} GB, {system}, {python}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--national-db", default="bench_national", help="database name or URL")
+    parser.add_argument("--province-db", default="bench_province", help="database name or URL")
+    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--keep", action="store_true", help="keep the work folder (logs, media)")
+    options = parser.parse_args()
+    began = time.perf_counter()
+    work = Path(tempfile.mkdtemp(prefix="egov-bench-"))
+    urls = {
+        "national": database_url(options.national_db),
+        "province": database_url(options.province_db),
+    }
+    envs = {scale: django_env(urls[scale], work, scale) for scale in SCALES}
+    servers = []
+    try:
+        print("Data")
+        for scale, provinces in (("national", 38), ("province", 1)):
+            ensure_data(envs[scale], provinces=provinces, label=scale)
+        print("Static files")
+        manage(envs["national"], "collectstatic", "--noinput", "-v0")
+        infos = {scale: inprocess(envs[scale], "info") for scale in SCALES}
+        print("Servers")
+        states = {}
+        for scale in SCALES:
+            server, port = start_server(envs[scale], work, scale)
+            servers.append(server)
+            states[scale] = ScaleState(infos[scale], work / f"media-{scale}", port)
+            sign_in(states[scale])
+        print(f"Measuring ({options.rounds} rounds)")
+        case_list = cases()
+        samples = measure(states, case_list, options.rounds)
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(30)
+        servers = []
+        print("In-process references")
+        references = inprocess(envs["national"], "references")
+        rescoring = {scale: inprocess(envs[scale], "rescoring") for scale in SCALES}
+        rows = http_rows(samples, case_list) + reference_rows(references, rescoring)
+        apply_budgets(rows)
+        meta = {
+            "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "machine": machine(),
+            "rounds": options.rounds,
+            "workers": WORKERS,
+            "databases": {s: urllib.parse.urlparse(u).path.lstrip("/") for s, u in urls.items()},
+            "data": infos,
+            "run_seconds": time.perf_counter() - began,
+        }
+        write_results(rows, meta, work)
+        print(f"Wrote bench/results.json and bench/RESULTS.md; {meta['run_seconds']:.0f} s in all")
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(30)
+        if not options.keep:
+            shutil.rmtree(work, ignore_errors=True)
+        else:
+            print(f"Kept {work}")
+
+
+if __name__ == "__main__":
+    main()
