@@ -3,7 +3,8 @@ printed as JSON for ``bench/run.py``:
 
     python bench/inprocess.py info         what the database holds and whom to sign in as
     python bench/inprocess.py rescoring    every assessment's scores vs one aggregate query
-    python bench/inprocess.py references   bare template render and WeasyPrint alone
+    python bench/inprocess.py references   bare template renders and WeasyPrint alone, one
+                                           at a time as run.py asks for them
 
 Run with ``DATABASE_URL`` (and the other settings) in the environment.
 """
@@ -25,7 +26,6 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from assessments.models import Answer, Assessment  # noqa: E402
 from opds.models import OPD, Application, Membership, Region  # noqa: E402
@@ -37,16 +37,38 @@ AGGREGATE_SQL = (
 )
 
 
-def timed(function, runs):
+class Statements:
+    """Counts the SQL statements run inside it (Django's query log keeps only the last 9,000,
+    too few for the rescoring at national scale)."""
+
+    def __enter__(self):
+        self.count = 0
+        self.wrapper = connection.execute_wrapper(self)
+        self.wrapper.__enter__()
+        return self
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+    def __exit__(self, *exc):
+        self.wrapper.__exit__(*exc)
+
+
+def timed(function, runs=1):
     """Median and all timings (ms) of ``function`` over ``runs`` calls, and the statements of
     the last call."""
     timings = []
     for _run in range(runs):
-        with CaptureQueriesContext(connection) as queries:
+        with Statements() as statements:
             began = time.perf_counter()
             function()
             timings.append((time.perf_counter() - began) * 1000)
-    return {"median_ms": statistics.median(timings), "timings": timings, "queries": len(queries)}
+    return {
+        "median_ms": statistics.median(timings),
+        "timings": timings,
+        "queries": statements.count,
+    }
 
 
 def member(role, region=None):
@@ -96,7 +118,7 @@ def info():
     password = "bench12345" if admin.startswith("bench.") else settings.DEMO_PASSWORD
     return {
         "sizes": {
-            "regions": Region.objects.exclude(kind="province").count(),
+            "regional governments": Region.objects.count(),
             "provinces": Region.objects.filter(kind="province").count(),
             "opds": OPD.objects.count(),
             "applications": Application.objects.count(),
@@ -140,9 +162,9 @@ def rescoring(runs=3):
     }
 
 
-def template_reference(path, runs):
-    """The page at ``path`` once through the test client (as the admin), then its template
-    alone rendered again and again from the context the view gave it."""
+def template_render(path):
+    """The page at ``path`` once through the test client (as the admin); then a function that
+    renders its template alone from the context the view gave it. None when there is no page."""
     from django.contrib.auth import get_user_model
     from django.template.loader import render_to_string
     from django.test import Client
@@ -153,19 +175,17 @@ def template_reference(path, runs):
     client.force_login(get_user_model().objects.get(username=info_cache["users"]["admin"]))
     response = client.get(path)
     if response.status_code != 200 or not response.templates:
-        return {"ok": False, "status": response.status_code}
+        return None
     template = response.templates[0].name
     # One context per template rendered (includes too): the page's own comes first.
     context = response.context[0] if isinstance(response.context, list) else response.context
     flat = context.flatten()
-    result = timed(lambda: render_to_string(template, flat, request=response.wsgi_request), runs)
-    return {"ok": True, "template": template, **result}
+    return lambda: render_to_string(template, flat, request=response.wsgi_request)
 
 
-def weasyprint_reference(runs):
+def weasyprint_render():
     """WeasyPrint alone on the region report's HTML, with the options and base URL the portal
-    uses: the first time in this process (the import and every first-use cost included), then
-    again and again."""
+    uses."""
     from django.template.loader import render_to_string
 
     from reports import documents
@@ -191,25 +211,33 @@ def weasyprint_reference(runs):
 
         HTML(string=html, base_url=base_url).write_pdf(**PDF_OPTIONS)
 
-    first = timed(write, 1)
-    return {"first_ms": first["median_ms"], **timed(write, runs)}
+    return write
 
 
-def references(runs=10):
+def references():
+    """Serve the references one run at a time, so that ``bench/run.py`` interleaves them with
+    its requests: reads a name per line, answers a JSON line with its time and statements.
+    The first line written says what WeasyPrint's first render in this fresh process took
+    (its import and every first-use cost included)."""
     from django.urls import reverse
 
     year, province = info_cache["year"], info_cache["province"]
-    national = reverse("reports:national_ranking") if has_url("reports:national_ranking") else None
-    return {
-        # WeasyPrint first: its first render in this process must be the process's first.
-        "weasyprint": weasyprint_reference(max(3, runs // 2)),
-        "national_ranking": (
-            template_reference(f"{national}?year={year}", runs) if national else {"ok": False}
-        ),
-        "province_ranking": template_reference(
-            reverse("reports:province_ranking", kwargs={"code": province}) + f"?year={year}", runs
-        ),
-    }
+    weasyprint = weasyprint_render()
+    first = timed(weasyprint)
+    renders = {"weasyprint": weasyprint}
+    if has_url("reports:national_ranking"):
+        renders["national_ranking"] = template_render(
+            f"{reverse('reports:national_ranking')}?year={year}"
+        )
+    renders["province_ranking"] = template_render(
+        f"{reverse('reports:province_ranking', kwargs={'code': province})}?year={year}"
+    )
+    available = sorted(name for name, render in renders.items() if render)
+    print(json.dumps({"first_ms": first["median_ms"], "available": available}), flush=True)
+    for line in sys.stdin:
+        result = timed(renders[line.strip()])
+        print(json.dumps({"ms": result["median_ms"], "queries": result["queries"]}), flush=True)
+    return None
 
 
 def has_url(name):
@@ -229,4 +257,5 @@ if __name__ == "__main__":
     info_cache = info()
     what = sys.argv[1]
     result = {"info": lambda: info_cache, "rescoring": rescoring, "references": references}[what]()
-    print(json.dumps(result, default=str))
+    if result is not None:
+        print(json.dumps(result, default=str))

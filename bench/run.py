@@ -402,10 +402,51 @@ def sign_in(state: ScaleState) -> None:
     )
 
 
-def measure(states: dict, case_list: list[Case], rounds: int) -> dict:
-    """Every case at both scales, interleaved: a round sends each case once to each scale.
-    The first request of a case is a warm-up and is not counted; a case measured ``once``
-    (the first PDF after the server started, the bundle) is timed once, first of its kind."""
+class References:
+    """The in-process references (``bench/inprocess.py references``), one render at a time on
+    request, so that they share the rounds' moments with the HTTP cases."""
+
+    NAMES = {
+        "weasyprint": ("WeasyPrint alone, region report HTML", "pdf"),
+        "national_ranking": ("national ranking: template render alone", "page"),
+        "province_ranking": ("province ranking: template render alone", "page"),
+    }
+
+    def __init__(self, env: dict):
+        self.process = subprocess.Popen(
+            [PYTHON, str(BENCH / "inprocess.py"), "references"],
+            cwd=BASE,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        ready = self.reply()
+        self.first_ms, self.available = ready["first_ms"], ready["available"]
+
+    def reply(self) -> dict:
+        for line in self.process.stdout:
+            if line.startswith("{"):
+                return json.loads(line)
+        raise SystemExit("bench/inprocess.py references stopped")
+
+    def run(self, name: str) -> Response:
+        self.process.stdin.write(name + "\n")
+        self.process.stdin.flush()
+        answer = self.reply()
+        return Response(200, {"x-query-count": str(answer["queries"])}, b"", answer["ms"])
+
+    def close(self):
+        self.process.stdin.close()
+        self.process.wait(30)
+
+
+def measure(states: dict, case_list: list[Case], rounds: int, references: References) -> dict:
+    """Every case at both scales, interleaved: a round sends each case once to each scale,
+    then runs each in-process reference once. The first round is a warm-up and is not
+    counted; a case measured ``once`` (the first PDF after the server started, the bundle) is
+    timed once, first of its kind."""
     samples = {(case.name, scale): [] for case in case_list for scale in states}
     for case in [case for case in case_list if case.once and case.kind == "pdf"]:
         for scale, state in states.items():
@@ -417,6 +458,10 @@ def measure(states: dict, case_list: list[Case], rounds: int) -> dict:
                 reply = case.run(state.sessions[case.role], state)
                 if round_number:
                     samples[case.name, scale].append(reply)
+        for name in references.available:
+            reply = references.run(name)
+            if round_number:
+                samples.setdefault((name, "reference"), []).append(reply)
         print(f"  round {round_number}/{rounds} done", flush=True)
     for case in [case for case in case_list if case.once and case.kind != "pdf"]:
         for scale, state in states.items():
@@ -432,91 +477,46 @@ def percentile(values, share):
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def http_rows(samples: dict, case_list: list[Case]) -> list[dict]:
-    rows = []
-    for case in case_list:
-        for scale in SCALES:
-            replies = samples.get((case.name, scale), [])
-            ok = bool(replies) and all(200 <= r.status < 300 for r in replies)
-            times = [r.ms for r in replies] or [0]
-            queries = [r.queries for r in replies if r.queries is not None]
-            rows.append(
-                {
-                    "name": case.name,
-                    "kind": case.kind,
-                    "scale": scale,
-                    "median_ms": round(statistics.median(times), 1),
-                    "p95_ms": round(percentile(times, 0.95), 1),
-                    "queries": max(queries) if queries else None,
-                    "n": len(replies),
-                    "ok": ok,
-                    "status": sorted({r.status for r in replies}),
-                    "rows": case.rows,
-                }
-            )
-    return rows
+def summary(name, kind, scale, replies, **extra) -> dict:
+    """A row of the results: the median and p95 of the replies' times, their largest count of
+    statements, and whether every reply succeeded."""
+    times = [reply.ms for reply in replies] or [0]
+    queries = [reply.queries for reply in replies if reply.queries is not None]
+    return {
+        "name": name,
+        "kind": kind,
+        "scale": scale,
+        "median_ms": round(statistics.median(times), 1),
+        "p95_ms": round(percentile(times, 0.95), 1),
+        "queries": max(queries) if queries else None,
+        "n": len(replies),
+        "ok": bool(replies) and all(200 <= reply.status < 300 for reply in replies),
+        "status": sorted({reply.status for reply in replies}),
+        **extra,
+    }
 
 
-def reference_rows(references: dict, rescoring: dict) -> list[dict]:
-    rows = []
-    for name, key in (
-        ("national ranking", "national_ranking"),
-        ("province ranking", "province_ranking"),
-    ):
-        ref = references[key]
-        rows.append(
-            {
-                "name": f"{name}: template render alone",
-                "kind": "page",
-                "scale": "reference",
-                "median_ms": round(ref.get("median_ms", 0), 1),
-                "p95_ms": round(max(ref.get("timings", [0])), 1),
-                "queries": ref.get("queries"),
-                "ok": ref.get("ok", False),
-                "status": [ref["status"]] if "status" in ref else [],
-            }
-        )
-    weasy = references["weasyprint"]
-    rows.append(
-        {
-            "name": "WeasyPrint alone, region report HTML",
-            "kind": "pdf",
-            "scale": "reference",
-            "median_ms": round(weasy["median_ms"], 1),
-            "p95_ms": round(max(weasy["timings"]), 1),
-            "queries": 0,
-            "ok": True,
-        }
-    )
-    rows.append(
-        {
-            "name": "WeasyPrint alone, first in a fresh process",
-            "kind": "pdf",
-            "scale": "reference",
-            "median_ms": round(weasy["first_ms"], 1),
-            "p95_ms": round(weasy["first_ms"], 1),
-            "queries": 0,
-            "ok": True,
-        }
-    )
+def result_rows(samples, case_list, references: References, rescoring: dict) -> list[dict]:
+    rows = [
+        summary(case.name, case.kind, scale, samples[case.name, scale], rows=case.rows)
+        for case in case_list
+        for scale in SCALES
+    ]
+    for key, (name, kind) in References.NAMES.items():
+        rows.append(summary(name, kind, "reference", samples.get((key, "reference"), [])))
+    first = Response(200, {"x-query-count": "0"}, b"", references.first_ms)
+    rows.append(summary("WeasyPrint alone, first in a fresh process", "pdf", "reference", [first]))
     for scale in SCALES:
         data = rescoring[scale]
         for name, key in (
             ("rescoring every assessment", "results_for"),
             ("one aggregate query over all answers", "aggregate"),
         ):
-            rows.append(
-                {
-                    "name": name,
-                    "kind": "batch",
-                    "scale": scale,
-                    "median_ms": round(data[key]["median_ms"], 1),
-                    "p95_ms": round(max(data[key]["timings"]), 1),
-                    "queries": data[key]["queries"],
-                    "value": data["assessments"],
-                    "ok": True,
-                }
-            )
+            replies = [
+                Response(200, {"x-query-count": str(data[key]["queries"])}, b"", ms)
+                for ms in data[key]["timings"]
+            ]
+            rows.append(summary(name, "batch", scale, replies, value=data["assessments"]))
     return rows
 
 
@@ -533,11 +533,16 @@ def budget(row, text, ratio=None, limit=None, *, misses=()):
     if ratio is not None and limit is not None and ratio > limit:
         misses.insert(0, f"{ratio:.2f}× against {limit}× ({ratio / limit:.1f}× the budget)")
     if not row["measured_ok"]:
-        misses = ["not measured (status " + ", ".join(map(str, row.get("status", []))) + ")"]
+        misses = [not_measured(row)]
     entry = {"budget": text, "pass": not misses, "miss": "; ".join(misses)}
     row.setdefault("budgets", []).append(entry)
     row["budget"] = "; ".join(b["budget"] for b in row["budgets"])
     row["ok"] = all(b["pass"] for b in row["budgets"])
+
+
+def not_measured(row) -> str:
+    statuses = ", ".join(map(str, row.get("status", [])))
+    return f"not measured (HTTP {statuses})" if statuses else "not measured (no such page)"
 
 
 def queries_over(row, limit):
@@ -648,7 +653,7 @@ def write_results(rows, meta, work: Path) -> None:
     for row in rows:
         verdict = " ".join(("✓" if b["pass"] else "✗ " + b["miss"]) for b in row.get("budgets", []))
         if not row.get("measured_ok", row["ok"]):
-            verdict = "not measured (status " + ", ".join(map(str, row.get("status", []))) + ")"
+            verdict = not_measured(row)
         lines.append(
             f"| {row['name']} | {row['kind']} | {row['scale']} | {row['median_ms']:.1f} | "
             f"{row['p95_ms']:.1f} | {'' if row['queries'] is None else row['queries']} | "
@@ -715,18 +720,20 @@ def main() -> None:
             servers.append(server)
             states[scale] = ScaleState(infos[scale], work / f"media-{scale}", port)
             sign_in(states[scale])
+        print("In-process references: the first WeasyPrint render")
+        references = References(envs["national"])
         print(f"Measuring ({options.rounds} rounds)")
         case_list = cases()
-        samples = measure(states, case_list, options.rounds)
+        samples = measure(states, case_list, options.rounds, references)
+        references.close()
         for server in servers:
             server.terminate()
         for server in servers:
             server.wait(30)
         servers = []
-        print("In-process references")
-        references = inprocess(envs["national"], "references")
+        print("Rescoring")
         rescoring = {scale: inprocess(envs[scale], "rescoring") for scale in SCALES}
-        rows = http_rows(samples, case_list) + reference_rows(references, rescoring)
+        rows = result_rows(samples, case_list, references, rescoring)
         apply_budgets(rows)
         meta = {
             "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
