@@ -45,7 +45,7 @@ def database_url(value: str) -> str:
     return value if "://" in value else PG + value
 
 
-def django_env(url: str, work: Path, scale: str) -> dict:
+def django_env(url: str, work: Path, scale: str, *, warm: bool = True) -> dict:
     """The environment of a benchmark server and of the in-process measurements of a scale."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_"))}
     env.update(
@@ -58,6 +58,7 @@ def django_env(url: str, work: Path, scale: str) -> dict:
         DJANGO_MEDIA_ROOT=str(work / f"media-{scale}"),
         DJANGO_QUERY_COUNT_HEADER="1",
         DJANGO_LOG_LEVEL="WARNING",
+        DJANGO_WARM_AT_START="1" if warm else "0",
         PYTHONPATH=str(BASE),
         # A benchmark is many requests from one address and one user in a minute.
         API_THROTTLE_USER="1000000/minute",
@@ -282,6 +283,9 @@ def region_pdf(cache: str):
     return run
 
 
+DONE = {"done", "failed", "cancelled"}
+
+
 def bundle(session, state):
     """The province's ZIP of every region's report: started, then polled until it is done
     (tasks run in the server's process without a broker); the whole wait is the time."""
@@ -293,7 +297,7 @@ def bundle(session, state):
         {"csrfmiddlewaretoken": session.cookies.get("csrftoken", "")},
     )
     queries = start.queries or 0
-    reply, status = start, None
+    status = None
     location = start.headers.get("location", "")
     while start.status == 302 and "/bundles/" in location and status not in DONE:
         reply = session.request(
@@ -310,9 +314,6 @@ def bundle(session, state):
         b"",
         (time.perf_counter() - began) * 1000,
     )
-
-
-DONE = {"done", "failed", "cancelled"}
 
 
 def cases() -> list[Case]:
@@ -482,6 +483,11 @@ def summary(name, kind, scale, replies, **extra) -> dict:
     statements, and whether every reply succeeded."""
     times = [reply.ms for reply in replies] or [0]
     queries = [reply.queries for reply in replies if reply.queries is not None]
+    if kind == "api" and replies and replies[-1].status == 200:
+        # How many rows a list returned: a small province may have fewer than the page size.
+        results = replies[-1].json()
+        if isinstance(results, dict) and isinstance(results.get("results"), list):
+            extra.setdefault("value", len(results["results"]))
     return {
         "name": name,
         "kind": kind,
@@ -577,6 +583,9 @@ def apply_budgets(rows: list[dict]) -> None:
                 else f"{row['queries']} queries against {province['queries']} at province scale",
             ],
         )
+        entry = row["budgets"][-1]
+        if entry["miss"] and row.get("value") != province.get("value"):
+            entry["miss"] += f" ({row['value']} rows against {province['value']} at province scale)"
     for row in rows:
         if row.get("rows") and row["rows"] <= 50 and row["scale"] != "reference":
             budget(row, "overhead: ≤10× floor", row["ratio_to_floor"], 10)
@@ -630,8 +639,9 @@ def apply_budgets(rows: list[dict]) -> None:
     )
 
 
-def write_results(rows, meta, work: Path) -> None:
-    (BENCH / "results.json").write_text(
+def write_results(rows, meta, out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "results.json").write_text(
         json.dumps({"meta": meta, "rows": rows}, indent=1, ensure_ascii=False) + "\n"
     )
     lines = [
@@ -640,7 +650,8 @@ def write_results(rows, meta, work: Path) -> None:
         f"- Date: {meta['date']} (run took {meta['run_seconds']:.0f} s)",
         f"- Machine: {meta['machine']}",
         f"- Server: gunicorn, {WORKERS} sync workers per scale, debug off, PostgreSQL; "
-        f"{meta['rounds']} interleaved rounds (a warm-up round not counted)",
+        f"{meta['rounds']} interleaved rounds (a warm-up round not counted); the PDF renderer "
+        f"{'warmed' if meta['warm_at_start'] else 'not warmed'} at start",
     ]
     for scale in SCALES:
         sizes = ", ".join(f"{v:,} {k}" for k, v in meta["data"][scale]["sizes"].items())
@@ -671,7 +682,7 @@ def write_results(rows, meta, work: Path) -> None:
     lines += [f"- {row['name']} ({row['scale']}), {entry['miss']}: …" for row, entry in misses] or [
         "- Every budget kept."
     ]
-    (BENCH / "RESULTS.md").write_text("\n".join(lines) + "\n")
+    (out / "RESULTS.md").write_text("\n".join(lines) + "\n")
 
 
 def machine() -> str:
@@ -696,7 +707,11 @@ def main() -> None:
     parser.add_argument("--national-db", default="bench_national", help="database name or URL")
     parser.add_argument("--province-db", default="bench_province", help="database name or URL")
     parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--out", type=Path, default=BENCH, help="where the results are written")
     parser.add_argument("--keep", action="store_true", help="keep the work folder (logs, media)")
+    parser.add_argument(
+        "--cold", action="store_true", help="servers that do not warm the PDF renderer at start"
+    )
     options = parser.parse_args()
     began = time.perf_counter()
     work = Path(tempfile.mkdtemp(prefix="egov-bench-"))
@@ -704,7 +719,7 @@ def main() -> None:
         "national": database_url(options.national_db),
         "province": database_url(options.province_db),
     }
-    envs = {scale: django_env(urls[scale], work, scale) for scale in SCALES}
+    envs = {scale: django_env(urls[scale], work, scale, warm=not options.cold) for scale in SCALES}
     servers = []
     try:
         print("Data")
@@ -740,12 +755,16 @@ def main() -> None:
             "machine": machine(),
             "rounds": options.rounds,
             "workers": WORKERS,
+            "warm_at_start": not options.cold,
             "databases": {s: urllib.parse.urlparse(u).path.lstrip("/") for s, u in urls.items()},
             "data": infos,
             "run_seconds": time.perf_counter() - began,
         }
-        write_results(rows, meta, work)
-        print(f"Wrote bench/results.json and bench/RESULTS.md; {meta['run_seconds']:.0f} s in all")
+        write_results(rows, meta, options.out)
+        print(
+            f"Wrote results.json and RESULTS.md in {options.out}; "
+            f"{meta['run_seconds']:.0f} s in all"
+        )
     finally:
         for server in servers:
             server.terminate()
