@@ -168,9 +168,7 @@ def template_render(path):
     from django.contrib.auth import get_user_model
     from django.template.loader import render_to_string
     from django.test import Client
-    from django.test.utils import setup_test_environment
 
-    setup_test_environment()
     client = Client()
     client.force_login(get_user_model().objects.get(username=info_cache["users"]["admin"]))
     response = client.get(path)
@@ -219,8 +217,11 @@ def references():
     its requests: reads a name per line, answers a JSON line with its time and statements.
     The first line written says what WeasyPrint's first render in this fresh process took
     (its import and every first-use cost included)."""
+    from django.test.utils import setup_test_environment
     from django.urls import reverse
 
+    # The test client keeps the context of the templates it renders.
+    setup_test_environment()
     year, province = info_cache["year"], info_cache["province"]
     weasyprint = weasyprint_render()
     first = timed(weasyprint)

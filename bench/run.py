@@ -415,14 +415,15 @@ class References:
         "province_ranking": ("province ranking: template render alone", "page"),
     }
 
-    def __init__(self, env: dict):
+    def __init__(self, env: dict, log: Path):
+        self.log = log
         self.process = subprocess.Popen(
             [PYTHON, str(BENCH / "inprocess.py"), "references"],
             cwd=BASE,
             env=env,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
+            stderr=log.open("w"),
             text=True,
         )
         ready = self.reply()
@@ -432,7 +433,7 @@ class References:
         for line in self.process.stdout:
             if line.startswith("{"):
                 return json.loads(line)
-        raise SystemExit("bench/inprocess.py references stopped")
+        raise SystemExit(f"bench/inprocess.py references stopped; see {self.log}")
 
     def run(self, name: str) -> Response:
         self.process.stdin.write(name + "\n")
@@ -738,7 +739,7 @@ def main() -> None:
             states[scale] = ScaleState(infos[scale], work / f"media-{scale}", port)
             sign_in(states[scale])
         print("In-process references: the first WeasyPrint render")
-        references = References(envs["national"])
+        references = References(envs["national"], work / "references.log")
         print(f"Measuring ({options.rounds} rounds)")
         case_list = cases()
         samples = measure(states, case_list, options.rounds, references)
