@@ -642,6 +642,19 @@ def apply_budgets(rows: list[dict]) -> None:
     )
 
 
+def explanations() -> dict[str, str]:
+    """Why each case misses its budget, by case name: the sections of ``bench/WHY.md``, each
+    headed ``### <case name>``. Kept apart from the results, so that a new run keeps them."""
+    sections, name = {}, None
+    for line in (BENCH / "WHY.md").read_text().splitlines():
+        if line.startswith("### "):
+            name = line[4:].strip()
+            sections[name] = []
+        elif name is not None:
+            sections[name].append(line)
+    return {name: "\n".join(text).strip() for name, text in sections.items()}
+
+
 def write_results(rows, meta, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     (out / "results.json").write_text(
@@ -682,10 +695,16 @@ def write_results(rows, meta, out: Path) -> None:
             if not entry["pass"]:
                 misses.append((row, entry))
     lines += ["", "## Why", ""]
-    lines += [f"- {row['name']} ({row['scale']}), {entry['miss']}: …" for row, entry in misses] or [
-        "- Every budget kept."
-    ]
-    (out / "RESULTS.md").write_text("\n".join(lines) + "\n")
+    why = explanations()
+    by_case = {}
+    for row, entry in misses:
+        by_case.setdefault(row["name"], []).append(f"{entry['miss']} ({row['scale']})")
+    for name, missed in by_case.items():
+        lines += [f"### {name}", "", f"Missed: {'; '.join(missed)}.", ""]
+        lines += [why.get(name, "Not explained yet."), ""]
+    if not misses:
+        lines.append("Every budget kept.")
+    (out / "RESULTS.md").write_text("\n".join(lines).rstrip() + "\n")
 
 
 def machine() -> str:

@@ -91,10 +91,17 @@ class ApplicationSerializer(serializers.ModelSerializer):
             )
 
     def get_completeness(self, application) -> int:
-        return application_completeness(application).percent
+        return self.completeness_of(application).percent
 
     def get_missing_fields(self, application) -> list[str]:
-        return application_completeness(application).missing
+        return self.completeness_of(application).missing
+
+    @staticmethod
+    def completeness_of(application):
+        """Worked out once per record for the two fields that show it."""
+        if getattr(application, "_completeness", None) is None:
+            application._completeness = application_completeness(application)
+        return application._completeness
 
     def validate(self, attrs):
         if self.instance is not None and "version" not in attrs:
