@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from egov_portal import history
 from egov_portal.versions import check_version
@@ -245,6 +246,12 @@ class Completeness:
 
 
 def _label(name: str) -> str:
+    return _labels(name, get_language())
+
+
+@cache
+def _labels(name: str, language: str | None) -> str:
+    """A field's label in ``language`` (the active one), looked up once per process."""
     return str(Application._meta.get_field(name).verbose_name)
 
 
