@@ -4,7 +4,6 @@ Run it against a database filled at national scale (``manage.py generate_nationa
 an empty PostgreSQL scratch database), then vacuumed and analysed as autovacuum would have:
 
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_national
-    export DJANGO_SETTINGS_MODULE=egov_portal.test_settings
     python manage.py migrate && python manage.py generate_national_data
     psql "$DATABASE_URL" -c "VACUUM ANALYZE"
     python bench/explain.py [--json] [--analyze] [--min-rows 10000] [--only LABEL]
@@ -43,11 +42,14 @@ Any other scan is counted, and the script fails.
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# The test suite's settings: no secret key to set, and the script signs in without passwords.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "egov_portal.test_settings")
 
 import django  # noqa: E402
 
