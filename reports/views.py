@@ -104,9 +104,8 @@ def province_ranking(request, code):
     rows = figures.province_ranking(
         user=request.user, province=province, year=year, framework=framework
     )
-    dimensions = list(framework.dimensions.all())
-    sort = figures.ranking_sort(request.GET.get("sort"), [d.code for d in dimensions])
-    rows = figures.sorted_ranking(rows, sort)
+    context = ranking_context(request, rows, framework=framework, year=year, years=years)
+    rows, dimensions, sort = context["rows"], context["dimensions"], context["sort"]
     if "format" in request.GET:
         return exports.ranking_response(
             rows,
@@ -120,15 +119,8 @@ def province_ranking(request, code):
         request,
         "reports/province_ranking.html",
         {
+            **context,
             "province": province,
-            "framework": framework,
-            "dimensions": dimensions,
-            "year": year,
-            "years": years,
-            "rows": rows,
-            "sort": sort,
-            "averages": figures.dimension_averages(rows, dimensions),
-            "bands": bands_of(framework),
             "export_links": spreadsheets.export_links(
                 lambda key: f"?{urlencode({'year': year, 'sort': sort, 'format': key})}"
             ),
@@ -156,24 +148,26 @@ def national_ranking(request):
     rows = figures.national_ranking(
         user=request.user, provinces=provinces, year=year, framework=framework
     )
+    context = ranking_context(request, rows, framework=framework, year=year, years=years)
+    return render(request, "reports/national_ranking.html", {**context, "show_province": True})
+
+
+def ranking_context(request, rows, *, framework, year, years) -> dict:
+    """What a ranking's table shows: its rows in the order asked for (``?sort=``), the
+    framework's dimensions and bands, the averages of each dimension."""
     dimensions = list(framework.dimensions.all())
     sort = figures.ranking_sort(request.GET.get("sort"), [d.code for d in dimensions])
     rows = figures.sorted_ranking(rows, sort)
-    return render(
-        request,
-        "reports/national_ranking.html",
-        {
-            "framework": framework,
-            "dimensions": dimensions,
-            "year": year,
-            "years": years,
-            "rows": rows,
-            "sort": sort,
-            "averages": figures.dimension_averages(rows, dimensions),
-            "bands": bands_of(framework),
-            "show_province": True,
-        },
-    )
+    return {
+        "framework": framework,
+        "dimensions": dimensions,
+        "year": year,
+        "years": years,
+        "rows": rows,
+        "sort": sort,
+        "averages": figures.dimension_averages(rows, dimensions),
+        "bands": bands_of(framework),
+    }
 
 
 @login_required
