@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.assessment_create, name="assessment_create"),
     path("bands.css", views.band_styles, name="band_styles"),
     path("<id:pk>/", views.assessment_detail, name="assessment_detail"),
+    path("<id:pk>/history/", views.assessment_history, name="assessment_history"),
     path("<id:pk>/transition/", views.assessment_transition, name="assessment_transition"),
     path("<id:pk>/transition/final/", views.assessment_finalise, name="assessment_finalise"),
     path("<id:pk>/answers/<slug:indicator>/", views.answer_update, name="answer_update"),

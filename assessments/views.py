@@ -143,7 +143,6 @@ def assessment_detail(request, pk):
             "derived": derived_result(assessment),
             "show_verification": shows_verification(assessment, progress),
             "transitions": transitions,
-            "history": workflow.assessment_history(assessment),
             "actions": actions,
             "differing": progress.total.differing,
             "awaiting": len(carry.awaiting_codes(assessment)),
@@ -152,6 +151,17 @@ def assessment_detail(request, pk):
             "transition_form": TransitionForm(),
         },
     )
+
+
+@login_required
+def assessment_history(request, pk):
+    """Every change of an assessment, its answers and their evidence, newest first: the newest
+    hundred for the folded panel of its page (htmx, when opened), all of them as a page."""
+    assessment = visible_assessment(request, pk)
+    context = {"assessment": assessment, "history": workflow.assessment_history(assessment)}
+    if is_htmx(request):
+        return render(request, "assessments/includes/_assessment_history.html", context)
+    return render(request, "assessments/assessment_history.html", context)
 
 
 @login_required

@@ -144,10 +144,17 @@ def test_a_saved_card_comes_back_with_its_new_history(client, draft, reviewer):
 
 def test_the_assessment_page_lists_changes_to_answers(client, corrected, reviewer):
     client.force_login(reviewer)
-    history = client.get(corrected.get_absolute_url()).context["history"]
+    url = reverse("assessments:assessment_history", kwargs={"pk": corrected.pk})
+    # The page's folded panel loads them when opened; without JavaScript, a page of their own.
+    assert f'hx-get="{url}"' in client.get(corrected.get_absolute_url()).content.decode()
+    panel = client.get(url, HTTP_HX_REQUEST="true")
+    history = panel.context["history"]
     labels = [entry.object_label for entry in history]
     assert f"{corrected} · policy-01" in labels
     assert history[0].user.username == "admin"
+    assert "<html" not in panel.content.decode() and "Perbup belum sah" in panel.content.decode()
+    page = client.get(url).content.decode()
+    assert "<h1" in page and "Riwayat perubahan" in page and "Perbup belum sah" in page
 
 
 @pytest.mark.parametrize("model", ["answer", "assessment", "evidence"])

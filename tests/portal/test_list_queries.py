@@ -235,6 +235,9 @@ LISTS: dict[str, List] = {
     "opds:history_log": List(roles=("admin",), query="?kind=application"),
     "opds:application_list": List(),
     "assessments:assessment_list": List(roles=REGION_ROLES),
+    "assessments:assessment_history": List(
+        roles=REGION_ROLES, kwargs=lambda world: {"pk": world["focus"].pk}
+    ),
     "assessments:cycle_list": List(),
     "masterplan:masterplan_list": List(roles=REGION_ROLES),
     "reports:province_ranking": List(

@@ -195,6 +195,9 @@ MATRIX: dict[str, Entry] = {
     "assessments:assessment_detail": Entry(
         kwargs=pk_of("assessment"), read="login 404 ok ok ok 404"
     ),
+    "assessments:assessment_history": Entry(
+        kwargs=pk_of("assessment"), read="login 404 ok ok ok 404"
+    ),
     "assessments:assessment_dimension": Entry(kwargs=dimension_of, read="login 404 ok ok ok 404"),
     # Confirming the levels carried from an earlier year is the region's (and an admin's).
     "assessments:assessment_dimension_confirm": Entry(
