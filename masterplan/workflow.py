@@ -25,6 +25,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from egov_portal import history
 from egov_portal.errors import WrongState
@@ -220,6 +221,23 @@ def plan_start_redraft(
     )
     successor.full_clean()
     history.attribute(successor, user=user).save()
+    _carry_programmes(plan, successor, carried, user=user)
+    if plan.status == Status.IN_FORCE:
+        _save_status(plan, Status.REVIEWED, user=user)
+    return successor
+
+
+# The copies are valid by construction: they copy rows of one plan (unique names, the plan's
+# region and framework) into a new plan of the same region and framework, and their numbers are
+# stored ones or a remainder floored at 0. What is left to check needs no query.
+_CARRIED_PROGRAMME_RELATIONS = ["plan", "dimension", "opd", "carried_from"]
+_CARRIED_TARGET_RELATIONS = ["programme", "updated_by"]
+
+
+def _carry_programmes(plan: MasterPlan, successor: MasterPlan, carried, *, user) -> None:
+    """Copy the ``carried`` programmes into ``successor``, each with its remaining target as
+    the first year's: a fixed number of queries, however many are carried."""
+    programmes = []
     for item in carried:
         old = item.programme
         programme = Programme(
@@ -232,8 +250,13 @@ def plan_start_redraft(
             order=old.order,
             carried_from=old,
         )
-        programme.full_clean()
-        history.attribute(programme, user=user).save()
+        programme.full_clean(
+            exclude=_CARRIED_PROGRAMME_RELATIONS, validate_unique=False, validate_constraints=False
+        )
+        programmes.append(programme)
+    programmes = bulk_create_with_history(programmes, Programme, default_user=user)
+    targets = []
+    for item, programme in zip(carried, programmes, strict=True):
         target = Target(
             programme=programme,
             year=successor.start_year,
@@ -255,11 +278,11 @@ def plan_start_redraft(
             },
             updated_by=user,
         )
-        target.full_clean()
-        history.attribute(target, user=user).save()
-    if plan.status == Status.IN_FORCE:
-        _save_status(plan, Status.REVIEWED, user=user)
-    return successor
+        target.full_clean(
+            exclude=_CARRIED_TARGET_RELATIONS, validate_unique=False, validate_constraints=False
+        )
+        targets.append(target)
+    bulk_create_with_history(targets, Target, default_user=user)
 
 
 @transaction.atomic
