@@ -1,6 +1,7 @@
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from egov_portal.api import ManyPrimaryKeysField
 from opds.inventory import application_completeness, application_create, application_update
 from opds.models import OPD, Application, Region
 
@@ -29,12 +30,8 @@ class ApplicationSerializer(serializers.ModelSerializer):
 
     opd = serializers.PrimaryKeyRelatedField(queryset=OPD.objects.none())
     region = serializers.CharField(source="opd.region.code", read_only=True)
-    user_opds = serializers.PrimaryKeyRelatedField(
-        many=True, required=False, queryset=OPD.objects.none()
-    )
-    integrations = serializers.PrimaryKeyRelatedField(
-        many=True, required=False, queryset=Application.objects.none()
-    )
+    user_opds = ManyPrimaryKeysField(required=False, queryset=OPD.objects.none())
+    integrations = ManyPrimaryKeysField(required=False, queryset=Application.objects.none())
     completeness = serializers.SerializerMethodField()
     missing_fields = serializers.SerializerMethodField()
     changed_by = serializers.SlugRelatedField(

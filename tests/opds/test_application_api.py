@@ -180,3 +180,30 @@ def test_a_description_beyond_its_limit_is_400_naming_the_field(api, scoped_worl
     assert not Application.objects.exists()
     payload["description"] = "x" * 5000
     assert api.post(URL, payload, format="json").status_code == 201
+
+
+def test_the_ids_of_user_opds_and_integrations_are_checked_as_a_list(
+    api, catalogue, scoped_world, opd_staff
+):
+    """Read with one query, the lists refuse what DRF's own per-id fields refuse."""
+    api.force_authenticate(opd_staff)
+    kominfo = scoped_world["kominfo"]
+    unseen = catalogue["katingan"].pk  # another region's: not the operator's to name
+
+    def refusal(**lists):
+        response = api.post(URL, {"opd": kominfo.pk, "name": "E-Office", **lists}, format="json")
+        assert response.status_code == 400
+        return response.json()
+
+    assert list(refusal(integrations=[catalogue["siak"].pk, unseen])) == ["integrations"]
+    assert str(unseen) in refusal(integrations=[unseen])["integrations"][0]
+    assert list(refusal(user_opds=["satu"])) == ["user_opds"]
+    assert list(refusal(user_opds=[True])) == ["user_opds"]
+    assert list(refusal(user_opds=str(kominfo.pk))) == ["user_opds"]
+    payload = {"opd": kominfo.pk, "name": "E-Office", "user_opds": [kominfo.pk, kominfo.pk]}
+    payload["integrations"] = [catalogue["siak"].pk, catalogue["portal"].pk]
+    response = api.post(URL, payload, format="json")
+    assert response.status_code == 201, response.json()
+    created = Application.objects.get(pk=response.json()["id"])
+    assert set(created.integrations.all()) == {catalogue["siak"], catalogue["portal"]}
+    assert list(created.user_opds.all()) == [kominfo]
