@@ -36,10 +36,11 @@ from assessments import carry, clarifications, workflow
 from assessments.models import Assessment, Cycle, Evidence
 from egov_portal.models import Notification
 from masterplan.models import MasterPlan, Programme, Target
-from opds.models import Application
+from opds.models import Application, Membership
 from reports.models import BundleJob
 from tests.assessments.factories import make_assessment
 from tests.masterplan.factories import ProgrammeFactory, TargetFactory, dimension
+from tests.opds.factories import user_with_role
 from tests.portal.test_list_queries import LARGE, SMALL, build
 from tests.portal.test_permissions import MATRIX
 
@@ -140,9 +141,23 @@ def application_form(application, **changes):
     return {**data, **changes}
 
 
+def crowd(world, n):
+    """``n`` more reviewers of the province, heads of the home region and staff of its OPD:
+    the people a step of an assessment or a question is told to (in one insert).
+
+    They have no e-mail address: each notice's e-mail is a task of its own (retried on its
+    own), run by the worker when a broker is set, three queries each; without a broker, as
+    here, it would run inside the request and be counted with it."""
+    for _ in range(n):
+        user_with_role(Membership.Role.REVIEWER, region=world["province"])
+        user_with_role(Membership.Role.HEAD, region=world["home"])
+        user_with_role(Membership.Role.OPD_STAFF, opd=home_opd(world))
+
+
 def a_draft(world, n):
     """A draft of the home region for 2021, every indicator of the framework answered with a
-    link as evidence (``n`` times over for the first)."""
+    link as evidence (``n`` times over for the first), among a crowd of ``n`` people."""
+    crowd(world, n)
     focus = world["focus"]
     assessment = make_assessment(world["users"]["head"], world["home"], focus.framework, year=2021)
     indicators = [answer.indicator for answer in focus.answers.select_related("indicator")]
@@ -212,7 +227,9 @@ def api_focus_answer(world, obj):
 
 
 def open_thread(world, n):
-    """The focus answer's thread (``n`` questions in the data set), with ``n`` more."""
+    """The focus answer's thread (``n`` questions in the data set), with ``n`` more, among a
+    crowd of ``n`` people."""
+    crowd(world, n)
     for _ in range(n):
         clarifications.ask(
             world["focus"], world["indicator"], user=world["users"]["reviewer"], text="Mohon SK."
