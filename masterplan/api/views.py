@@ -25,6 +25,13 @@ class MasterPlanViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_converter = "api_id"
 
     def get_queryset(self):
+        if self.action == "realisation":
+            # Recording a realisation finds the plan and checks its editor; the answer reads
+            # the figures afterwards (``current_representation``).
+            return MasterPlan.objects.visible_to(self.request.user).select_related("region")
+        return self.overviews()
+
+    def overviews(self):
         return (
             MasterPlan.objects.visible_to(self.request.user)
             .for_overview()
@@ -61,7 +68,7 @@ class MasterPlanViewSet(viewsets.ReadOnlyModelViewSet):
 
     def current_representation(self, target):
         """A yearly target with figures recomputed from what is saved now (also for a 409)."""
-        fresh = self.get_queryset().get(pk=target.programme.plan_id)
+        fresh = self.overviews().get(pk=target.programme.plan_id)
         target = next(
             item
             for programme in fresh.programmes.all()

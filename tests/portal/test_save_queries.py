@@ -612,7 +612,7 @@ SAVES: dict[str, Save] = {
         },
         status=(200,),
         done=lambda world, obj: Target.objects.get(pk=obj.pk).realisation == 7,
-        ceiling=36,
+        ceiling=31,
     ),
     # Reports: cancelling a bundle waiting for its worker.
     "reports:bundle_cancel": Save(
