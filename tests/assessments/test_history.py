@@ -189,6 +189,16 @@ def test_the_django_admin_cannot_change_what_the_workflow_records(
     )
     add = client.get(reverse(f"admin:assessments_{model}_add"))
     assert add.status_code == 403
+    # An earlier version is shown, and its form does not save ("revert") either.
+    version = obj.history.earliest()
+    old = reverse(f"admin:assessments_{model}_simple_history", args=[obj.pk, version.history_id])
+    assert client.get(old).status_code == 200
+    before = Assessment.objects.get(pk=corrected.pk).revision
+    versions = obj.history.count()
+    fields = {"verified_level": 1, "self_level": 1, "note": "x", "status": "draft", "year": 2030}
+    assert client.post(old, fields).status_code == 403
+    assert Assessment.objects.get(pk=corrected.pk).revision == before
+    assert obj.history.count() == versions  # nothing saved
 
 
 def test_reloading_a_changed_framework_makes_every_assessment_a_new_revision(
