@@ -2,14 +2,15 @@
 account of errors is ``egov_portal.schema``; throttling is in ``egov_portal.throttling``, the
 token endpoints in ``egov_portal.auth_views``)."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.urls import register_converter
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from rest_framework import pagination, routers, serializers, status
+from rest_framework.exceptions import MethodNotAllowed, NotFound, Throttled, ValidationError
 from rest_framework.exceptions import PermissionDenied as APIPermissionDenied
-from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -88,8 +89,16 @@ class PageNumberPagination(pagination.PageNumberPagination):
 def exception_handler(exc, context):
     """The API's side of ``egov_portal.errors``: a domain refusal becomes its HTTP status with
     the domain's message; a stale version also carries what is saved now (``current``); a
-    throttled request is told in the reader's language when it may be sent again."""
-    if isinstance(exc, DjangoValidationError):
+    throttled request is told in the reader's language when it may be sent again. Django's own
+    "No Answer matches the given query." is English and names a model: a 404 says only that
+    nothing was found, unless its message was written for the reader (``user_message``)."""
+    if isinstance(exc, Http404 | ObjectDoesNotExist):
+        exc = NotFound(getattr(exc, "user_message", None) or None)
+    elif isinstance(exc, MethodNotAllowed):
+        method = context["request"].method
+        message = _("Metode %(method)s tidak dapat dipakai di alamat ini.") % {"method": method}
+        exc = MethodNotAllowed(method, detail=message)
+    elif isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             exc = ValidationError(exc.message_dict)
         else:

@@ -80,6 +80,21 @@ def test_a_method_the_endpoint_does_not_take_is_a_json_405(api, scoped_world, ad
     assert_json_error(api.put("/api/v1/rankings/", {}, format="json"), 405)
 
 
+def test_not_found_and_a_wrong_method_are_said_in_the_readers_language(
+    api, scoped_world, admin_user, settings
+):
+    api.force_authenticate(admin_user)
+    missing = api.get("/api/v1/assessments/999999/")
+    assert_json_error(missing, 404)
+    assert missing.json()["detail"] == "Data tidak ditemukan."  # not "No Assessment matches…"
+    wrong = api.delete("/api/v1/regions/62.10/")
+    assert wrong.json()["detail"] == "Metode DELETE tidak dapat dipakai di alamat ini."
+    api.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert api.get("/api/v1/assessments/999999/").json()["detail"] == "Not found."
+    wrong = api.delete("/api/v1/regions/62.10/")
+    assert wrong.json()["detail"] == "The method DELETE cannot be used at this address."
+
+
 @pytest.mark.parametrize(
     "url",
     [
