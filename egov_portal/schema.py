@@ -39,6 +39,7 @@ ERROR_DESCRIPTIONS = {
     "409": "The record's state does not allow this, or it changed since it was read.",
     "413": "The request body is too large.",
     "429": "Too many requests; try again later.",
+    "500": "An unexpected failure: the body says only that; the server's log has the error.",
 }
 
 
@@ -61,7 +62,7 @@ class AutoSchema(SpectacularAutoSchema):
         return operation
 
     def error_codes(self):
-        codes = ["400", "429"]
+        codes = ["400", "429", "500"]
         needs_account = any(
             isinstance(permission, permissions.IsAuthenticated)
             for permission in self.view.get_permissions()
