@@ -14,7 +14,7 @@ from assessments.scoring import bands_of
 from egov_portal import spreadsheets
 from egov_portal.errors import WrongState
 from egov_portal.params import InvalidNumber, parse_year
-from opds.access import Role, home_region, membership_of, own_opd
+from opds.access import home_region, is_admin, membership_of, own_opd
 from opds.models import Region
 from reports import bundles, documents, exports, figures
 from reports.access import rankable_provinces, reportable_regions
@@ -45,9 +45,10 @@ def home(request):
         (item, item.days_overdue(today), item.days_left(today), item.days_waiting(today))
         for item in items
     ]
-    context["admin_home"] = membership.role == Role.ADMIN
-    if membership.role in {Role.ADMIN, Role.REVIEWER}:
-        provinces = list(Region.objects.visible_to(request.user).filter(kind=Region.Kind.PROVINCE))
+    context["admin_home"] = is_admin(request.user)
+    region = home_region(request.user)
+    if region is None:  # a role over several regions: how each province's evaluation stands
+        provinces = list(rankable_provinces(request.user))
         # The year of the evaluation under way: the provinces' current cycle (the latest of
         # them), this calendar year where none has a cycle.
         running = cycles.current_cycles([province.pk for province in provinces], today)
@@ -55,7 +56,6 @@ def home(request):
         context["summaries"] = province_summaries(provinces, year=year)
         context["year"] = year
     else:
-        region = home_region(request.user)
         context["region"] = Region.objects.with_opd_counts().get(pk=region.pk)
         context["opd"] = own_opd(request.user)
     return render(request, "reports/home.html", context)
