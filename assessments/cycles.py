@@ -113,6 +113,15 @@ def _step(cycle, region, assessment, extension, today) -> Step:
     )
 
 
+def _extensions(cycle_ids: Iterable[int], region_ids: Iterable[int]) -> dict:
+    """(cycle id, region id, stage) → the extension granted, for those cycles and regions; one
+    query."""
+    return {
+        (e.cycle_id, e.region_id, e.stage): e
+        for e in CycleExtension.objects.filter(cycle__in=set(cycle_ids), region__in=set(region_ids))
+    }
+
+
 def _steps(pairs: list[tuple[Cycle, Region]], today) -> list[Step]:
     """The step of each (cycle, region), in two queries whatever their number."""
     if not pairs:
@@ -127,10 +136,7 @@ def _steps(pairs: list[tuple[Cycle, Region]], today) -> list[Step]:
             framework__in={cycle.framework_id for cycle in cycles.values()},
         )
     }
-    extensions = {
-        (e.cycle_id, e.region_id, e.stage): e
-        for e in CycleExtension.objects.filter(cycle__in=cycles, region__in=region_ids)
-    }
+    extensions = _extensions(cycles, region_ids)
     steps = []
     for cycle, region in pairs:
         assessment = assessments.get((region.pk, cycle.year, cycle.framework_id))
@@ -142,30 +148,41 @@ def _steps(pairs: list[tuple[Cycle, Region]], today) -> list[Step]:
     return steps
 
 
-def cycle_of(assessment) -> Cycle | None:
-    """The cycle that covers ``assessment``: its province's, of its year and framework."""
-    return (
-        Cycle.objects.filter(
-            province_id=assessment.region.parent_id,
-            year=assessment.year,
-            framework_id=assessment.framework_id,
-        )
-        .select_related("province", "framework")
-        .first()
-    )
+def steps_for(assessments: Iterable[Assessment], today: datetime.date | None = None) -> dict:
+    """Assessment id → the step its region is at in the cycle that covers it (its province's, of
+    its year and framework), for those of ``assessments`` (their regions loaded) that a cycle
+    covers, whatever their year; two queries whatever their number, none without any."""
+    today = today or local_today()
+    assessments = [a for a in assessments if a.region.parent_id is not None]
+    if not assessments:
+        return {}
+    covering = {
+        (cycle.province_id, cycle.year, cycle.framework_id): cycle
+        for cycle in Cycle.objects.filter(
+            province__in={a.region.parent_id for a in assessments},
+            year__in={a.year for a in assessments},
+            framework__in={a.framework_id for a in assessments},
+        ).select_related("province", "framework")
+    }
+    pairs = [
+        (covering[key], a)
+        for a in assessments
+        if (key := (a.region.parent_id, a.year, a.framework_id)) in covering
+    ]
+    if not pairs:
+        return {}
+    extensions = _extensions({cycle.pk for cycle, _a in pairs}, {a.region_id for _c, a in pairs})
+    steps = {}
+    for cycle, assessment in pairs:
+        stage = STEPS[assessment.status][0]
+        extension = extensions.get((cycle.pk, assessment.region_id, str(stage)))
+        steps[assessment.pk] = _step(cycle, assessment.region, assessment, extension, today)
+    return steps
 
 
 def step_for(assessment, today: datetime.date | None = None) -> Step | None:
     """The step ``assessment``'s region is at, or None when no cycle covers it (two queries)."""
-    cycle = cycle_of(assessment)
-    if cycle is None:
-        return None
-    today = today or local_today()
-    stage = STEPS[assessment.status][0]
-    extension = CycleExtension.objects.filter(
-        cycle=cycle, region_id=assessment.region_id, stage=stage
-    ).first()
-    return _step(cycle, assessment.region, assessment, extension, today)
+    return steps_for([assessment], today).get(assessment.pk)
 
 
 def current_cycles(province_ids: Iterable[int], today: datetime.date) -> dict[int, Cycle]:

@@ -1,18 +1,20 @@
 """What the assessment workflow asks of a person now.
 
-- A region's head: this year's assessment of their region and its next step — start it (none
-  yet), continue the self-assessment (indicators left), submit it (all answered), or rework
-  it when a reviewer returned it (with the reviewer's note).
-- A reviewer: the submitted assessments of their province, waiting for them since the day
-  they were submitted; those in review, with how many indicators are left to verify; the
-  regions of a running cycle that have not submitted by a deadline less than two weeks away
-  (or already passed).
+- A region's head: the assessment to start (none yet of the year), and every unfinished
+  assessment of their region, whatever its year, with its next step — continue the
+  self-assessment (indicators left), submit it (all answered), or rework it when a reviewer
+  returned it (with the reviewer's note).
+- A reviewer: the submitted assessments of their province, of every year, waiting for them
+  since the day they were submitted; those in review, with how many indicators are left to
+  verify; the regions of a running cycle that have not submitted by a deadline less than two
+  weeks away (or already passed).
 - Both: the clarification threads waiting for their move (a question for the head, an answer
   for the reviewer).
 
-Where the province has an evaluation cycle (``assessments.cycles``), the head works on the
-assessment of the current cycle's year and each step carries its deadline (``due``, with the
-region's extension); without one, on this year's, without a deadline.
+Where the province has an evaluation cycle (``assessments.cycles``), the assessment to start is
+of the current cycle's year, else of this year. Each assessment's step carries the deadline
+(``due``, with the region's extension) of the cycle of its own year, where there is one: an
+earlier year's draft or submission left unfinished is late, and comes first.
 
 Each role's items take a fixed number of queries whatever the number of assessments, answers,
 transitions or threads.
@@ -23,7 +25,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -100,21 +102,23 @@ def with_due(items: list[Item], steps, role) -> list[Item]:
 
 
 def head_items(region, *, today: datetime.date) -> list[Item]:
-    """The assessments of ``region`` that wait for its head, or the one to start: of the current
-    cycle's year and with its deadline, or of this year where the province has no cycle."""
+    """What waits for ``region``'s head: the assessment to start, of the current cycle's year
+    (with its deadline) or of this year where the province has no cycle; and every draft of the
+    region, whatever its year, with the deadline of its own year's cycle."""
     step = cycles.current_steps([region], today).get(region.pk)
     year = step.cycle.year if step else today.year
-    items = _head_items(region, year=year)
-    if step is None or step.actor_role != Role.HEAD:
+    items = _head_items(region, year=year, today=today)
+    if step is None or step.assessment is not None or step.actor_role != Role.HEAD:
         return items
-    if step.assessment is None:
-        return [dataclasses.replace(item, due=step.due) for item in items]
-    return with_due(items, [step], Role.HEAD)
+    return [
+        dataclasses.replace(item, due=step.due) if item.kind == ASSESSMENT_START else item
+        for item in items
+    ]
 
 
-def _head_items(region, *, year: int) -> list[Item]:
+def _head_items(region, *, year: int, today: datetime.date) -> list[Item]:
     assessments = list(
-        Assessment.objects.filter(region=region, year=year)
+        Assessment.objects.filter(Q(year=year) | Q(status=Status.DRAFT), region=region)
         .select_related("region", "framework")
         .annotate(
             self_answered=verification.answer_count(verification.ANSWERED),
@@ -122,10 +126,11 @@ def _head_items(region, *, year: int) -> list[Item]:
             last_note=_last_transition("note"),
             last_at=_last_transition("at"),
         )
-        .order_by("framework__code")
+        .order_by("year", "framework__code")
     )
-    if not assessments:
-        return [
+    items = []
+    if not any(assessment.year == year for assessment in assessments):
+        items.append(
             Item(
                 kind=ASSESSMENT_START,
                 title=_("Mulai penilaian mandiri %(region)s %(year)s")
@@ -140,12 +145,12 @@ def _head_items(region, *, year: int) -> list[Item]:
                 # The year's assessment has been open since the year began.
                 waiting_since=datetime.date(year, 1, 1),
             )
-        ]
+        )
+    drafts = [assessment for assessment in assessments if assessment.status == Status.DRAFT]
+    if not drafts:
+        return items
     totals = indicator_totals()
-    items = []
-    for assessment in assessments:
-        if assessment.status != Status.DRAFT:
-            continue
+    for assessment in drafts:
         total = totals.get(assessment.framework_id, 0)
         common = {
             "url": assessment.get_absolute_url(),
@@ -192,11 +197,12 @@ def _head_items(region, *, year: int) -> list[Item]:
                     **common,
                 )
             )
-    return items
+    return with_due(items, cycles.steps_for(drafts, today).values(), Role.HEAD)
 
 
-def reviewer_items(assessments) -> list[Item]:
-    """Of ``assessments`` (a reviewer's scope), those submitted and those in review."""
+def reviewer_items(assessments, *, today: datetime.date) -> list[Item]:
+    """Of ``assessments`` (a reviewer's scope), those submitted and those in review, whatever
+    their year, each with the deadline of its step in its own year's cycle."""
     rows = list(
         assessments.filter(status__in=[Status.SUBMITTED, Status.IN_REVIEW])
         .select_related("region", "framework")
@@ -247,7 +253,7 @@ def reviewer_items(assessments) -> list[Item]:
                     **common,
                 )
             )
-    return items
+    return with_due(items, cycles.steps_for(rows, today).values(), Role.REVIEWER)
 
 
 def deadline_items(steps, *, today: datetime.date) -> list[Item]:
@@ -325,8 +331,8 @@ def inbox_items(user, *, today: datetime.date) -> list[Item]:
     if membership.role == Role.HEAD:
         return head_items(membership.region, today=today) + clarification_items(user)
     if membership.role == Role.REVIEWER:
+        items = reviewer_items(Assessment.objects.visible_to(user), today=today)
         regions = Region.objects.filter(parent=membership.region_id)
         steps = list(cycles.current_steps(regions, today).values())
-        items = with_due(reviewer_items(Assessment.objects.visible_to(user)), steps, Role.REVIEWER)
         return items + deadline_items(steps, today=today) + clarification_items(user)
     return []

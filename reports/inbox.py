@@ -4,11 +4,12 @@ Each source is one function ``(user, *, today) -> list[Item]`` given by the app 
 it is; adding a source is adding it to ``SOURCES``. The order is ``egov_portal.inbox``'s:
 overdue first, then by due date, then the longest waiting.
 
-- a region's head: this year's assessment and its next step (``assessments.inbox``), plan
-  years ended without a recorded realisation (``masterplan.inbox``), the OPDs of their region
-  whose records are incomplete or stale (``opds.inventory.inbox``);
+- a region's head: the assessment to start and the next step of every unfinished one, the
+  province's questions (``assessments.inbox``), plan years ended without a recorded
+  realisation (``masterplan.inbox``), the OPDs of their region whose records are incomplete or
+  stale (``opds.inventory.inbox``);
 - a reviewer: submitted assessments of their province waiting for them, those in review with
-  what is left to verify;
+  what is left to verify, coming submission deadlines, clarification answers;
 - an OPD operator: their OPD's incomplete or stale records;
 - an admin: no items of their own; the home page summarises each province instead
   (``province_summaries``).

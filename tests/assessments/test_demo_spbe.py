@@ -91,6 +91,24 @@ def test_the_reviewers_inbox_has_the_2021_evaluation_still_in_review(demo):
     assert item.due == D(2021, 12, 17)
 
 
+def test_the_2020_work_left_unfinished_stays_in_the_inbox_late_by_the_2020_cycle(demo):
+    users = get_user_model().objects
+    today = D(2021, 12, 1)
+    draft = Assessment.objects.get(region__code="62.10", year=2020)
+    [item] = [
+        i
+        for i in inbox.inbox_items(users.get(username="kadis.gumas"), today=today)
+        if i.kind.startswith("assessment_")
+    ]
+    assert (item.kind, item.object_id) == (inbox.ASSESSMENT_SUBMIT, draft.pk)
+    assert item.due == D(2020, 10, 30)  # Gunung Mas's extension of the 2020 submission
+    submitted = Assessment.objects.get(region__code="62.71", year=2020)
+    items = inbox.inbox_items(users.get(username="reviewer"), today=today)
+    [item] = [i for i in items if i.kind == inbox.ASSESSMENT_SUBMITTED]
+    assert (item.object_id, item.due) == (submitted.pk, D(2020, 11, 27))
+    assert item.is_overdue(today)
+
+
 def test_gunung_mas_2021_index_is_on_the_spbe_scale_with_a_rating(demo):
     gunung_mas = spbe_2021().get(region__code="62.10")
     result = assessment_result(gunung_mas)

@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from assessments import clarifications, cycles, inbox, workflow
 from assessments.models import Assessment, Cycle, Transition
+from egov_portal.inbox import sort_items
 from tests.assessments.factories import make_assessment
 
 TODAY = timezone.localdate()
@@ -26,7 +27,8 @@ def kinds(items):
 
 
 def test_a_head_without_this_years_assessment_is_asked_to_start_it(scoped_world, head, framework):
-    make_assessment(head, scoped_world["gunung_mas"], framework, year=YEAR - 1)
+    earlier = make_assessment(head, scoped_world["gunung_mas"], framework, year=YEAR - 1)
+    Assessment.objects.filter(pk=earlier.pk).update(status="final")
     [item] = inbox.inbox_items(head, today=TODAY)
     assert item.kind == "assessment_start"
     assert item.region == "62.10"
@@ -110,13 +112,13 @@ def test_operators_and_admins_get_no_assessment_items(scoped_world, opd_staff, a
 # Deadlines from the province's evaluation cycle, and clarification threads.
 
 
-def running_cycle(province, framework, user, *, year=YEAR, submission_in=5):
+def running_cycle(province, framework, user, *, year=YEAR, submission_in=5, opened=30):
     day = datetime.timedelta(days=1)
     cycle = Cycle(
         province=province,
         year=year,
         framework=framework,
-        self_assessment_opens=TODAY - 30 * day,
+        self_assessment_opens=TODAY - opened * day,
         submission_deadline=TODAY + submission_in * day,
         verification_starts=TODAY + (submission_in + 1) * day,
         verification_ends=TODAY + (submission_in + 15) * day,
@@ -155,6 +157,73 @@ def test_a_head_works_on_the_current_cycles_year_not_the_calendars(
     [item] = inbox.inbox_items(head, today=TODAY)
     assert (item.kind, item.object_id) == ("assessment_continue", draft.pk)
     assert item.is_overdue(TODAY)
+
+
+def test_a_heads_earlier_draft_stays_with_its_own_cycles_deadline_and_comes_first(
+    scoped_world, head, reviewer, framework, indicators
+):
+    gunung_mas = scoped_world["gunung_mas"]
+    earlier_cycle = running_cycle(
+        gunung_mas.parent, framework, reviewer, year=YEAR - 1, submission_in=-40, opened=400
+    )
+    extended = TODAY - datetime.timedelta(days=20)
+    cycles.extension_grant(
+        earlier_cycle,
+        user=reviewer,
+        region=gunung_mas,
+        stage="self_assessment",
+        until=extended,
+        reason="Pembatasan kegiatan menunda pengumpulan bukti dukung.",
+    )
+    current = running_cycle(gunung_mas.parent, framework, reviewer)
+    earlier = make_assessment(head, gunung_mas, framework, year=YEAR - 1)
+    answer_all(earlier, indicators, head)
+    items = sort_items(inbox.inbox_items(head, today=TODAY), today=TODAY)
+    assert [(i.kind, i.object_id, i.due) for i in items] == [
+        ("assessment_submit", earlier.pk, extended),
+        ("assessment_start", None, current.submission_deadline),
+    ]
+    assert items[0].days_overdue(TODAY) == 20
+    # This year's assessment submitted, the earlier draft still waits for the head.
+    this_year = make_assessment(head, gunung_mas, framework, year=YEAR)
+    Assessment.objects.filter(pk=this_year.pk).update(status="submitted")
+    [item] = inbox.inbox_items(head, today=TODAY)
+    assert (item.kind, item.object_id, item.due) == ("assessment_submit", earlier.pk, extended)
+
+
+def test_a_reviewer_sees_earlier_years_submissions_late_by_their_own_cycle(
+    scoped_world, head, reviewer, framework
+):
+    gunung_mas, katingan = scoped_world["gunung_mas"], scoped_world["katingan"]
+    earlier_cycle = running_cycle(
+        gunung_mas.parent, framework, reviewer, year=YEAR - 1, submission_in=-40, opened=400
+    )
+    extended = TODAY - datetime.timedelta(days=10)
+    cycles.extension_grant(
+        earlier_cycle,
+        user=reviewer,
+        region=gunung_mas,
+        stage="verification",
+        until=extended,
+        reason="Kunjungan lapangan ditunda.",
+    )
+    current = running_cycle(gunung_mas.parent, framework, reviewer, submission_in=-3)
+    late = make_assessment(head, gunung_mas, framework, year=YEAR - 1)
+    in_review = make_assessment(reviewer, katingan, framework, year=YEAR - 1)
+    this_year = make_assessment(reviewer, katingan, framework, year=YEAR)
+    Assessment.objects.filter(pk__in=[late.pk, this_year.pk]).update(status="submitted")
+    Assessment.objects.filter(pk=in_review.pk).update(status="in_review")
+    items = [
+        item
+        for item in sort_items(inbox.inbox_items(reviewer, today=TODAY), today=TODAY)
+        if item.kind.startswith("assessment_")
+    ]
+    assert [(i.kind, i.object_id, i.due) for i in items] == [
+        ("assessment_in_review", in_review.pk, earlier_cycle.finalisation_deadline),
+        ("assessment_submitted", late.pk, extended),
+        ("assessment_submitted", this_year.pk, current.verification_ends),
+    ]
+    assert [item.is_overdue(TODAY) for item in items] == [True, True, False]
 
 
 def test_a_reviewer_sees_the_regions_that_have_not_submitted_before_a_coming_deadline(

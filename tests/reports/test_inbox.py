@@ -177,28 +177,44 @@ def test_the_api_is_for_signed_in_users_and_empty_without_a_role(client, scoped_
     assert client.get(INBOX_API).json()["results"] == []
 
 
-def this_years_cycle(province, framework, admin_user):
-    """The province's cycle of this year, its self-assessment running."""
+def this_years_cycle(province, framework, admin_user, *, year=YEAR):
+    """The province's cycle of this year, its self-assessment running; of an earlier ``year``,
+    the same dates as many years back."""
     day = datetime.timedelta(days=1)
+    start = TODAY - (YEAR - year) * 365 * day
     cycle = Cycle(
         province=province,
-        year=YEAR,
+        year=year,
         framework=framework,
-        self_assessment_opens=TODAY - 30 * day,
-        submission_deadline=TODAY + 5 * day,
-        verification_starts=TODAY + 6 * day,
-        verification_ends=TODAY + 20 * day,
-        finalisation_deadline=TODAY + 30 * day,
+        self_assessment_opens=start - 30 * day,
+        submission_deadline=start + 5 * day,
+        verification_starts=start + 6 * day,
+        verification_ends=start + 20 * day,
+        finalisation_deadline=start + 30 * day,
     )
     return cycles.cycle_save(cycle, user=admin_user)
 
 
 def fill(scoped_world, framework, admin_user, *, regions):
     """Grow the world by ``regions`` regencies, stale records in Gunung Mas's OPDs, plan
-    years without realisations, this year's cycle, and questions to Gunung Mas's head."""
+    years without realisations, this year's cycle, and questions to Gunung Mas's head; and by
+    earlier years' cycles, each with a draft of Gunung Mas left unfinished, extended."""
     gunung_mas = scoped_world["gunung_mas"]
     if not Cycle.objects.exists():
         this_years_cycle(gunung_mas.parent, framework, admin_user)
+    for year in range(YEAR - regions, YEAR):
+        if Cycle.objects.filter(year=year).exists():
+            continue
+        cycle = this_years_cycle(gunung_mas.parent, framework, admin_user, year=year)
+        make_assessment(admin_user, gunung_mas, framework, year=year)
+        cycles.extension_grant(
+            cycle,
+            user=admin_user,
+            region=gunung_mas,
+            stage="self_assessment",
+            until=cycle.submission_deadline + datetime.timedelta(days=10),
+            reason="Bukti dukung menyusul.",
+        )
     draft = Assessment.objects.filter(region=gunung_mas, year=YEAR).first() or make_assessment(
         admin_user, gunung_mas, framework, year=YEAR
     )
@@ -218,8 +234,10 @@ def fill(scoped_world, framework, admin_user, *, regions):
 
 # Queries of a page beyond the inbox: session, user, membership, the scope card or summaries,
 # the navigation's unread notifications.
-PAGE_QUERIES = {"admin_user": 9, "reviewer": 16, "head": 13, "opd_staff": 6}
-API_QUERIES = {"admin_user": 3, "reviewer": 10, "head": 11, "opd_staff": 4}
+# A head's and a reviewer's assessments carry the deadlines of their own years' cycles: two
+# queries (the cycles, the extensions) whatever the number of assessments and years.
+PAGE_QUERIES = {"admin_user": 9, "reviewer": 18, "head": 15, "opd_staff": 6}
+API_QUERIES = {"admin_user": 3, "reviewer": 12, "head": 13, "opd_staff": 4}
 
 
 @pytest.mark.parametrize("user", ["admin_user", "reviewer", "head", "opd_staff"])
