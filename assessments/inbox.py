@@ -47,6 +47,17 @@ ASSESSMENT_IN_REVIEW = "assessment_in_review"
 DEADLINE_SUBMISSION = "deadline_submission"
 CLARIFICATION_QUESTION = "clarification_question"
 CLARIFICATION_ANSWER = "clarification_answer"
+KINDS = (
+    ASSESSMENT_START,
+    ASSESSMENT_CONTINUE,
+    ASSESSMENT_SUBMIT,
+    ASSESSMENT_RETURNED,
+    ASSESSMENT_SUBMITTED,
+    ASSESSMENT_IN_REVIEW,
+    DEADLINE_SUBMISSION,
+    CLARIFICATION_QUESTION,
+    CLARIFICATION_ANSWER,
+)
 # How far ahead a reviewer sees a submission deadline coming.
 DEADLINE_HORIZON = datetime.timedelta(days=14)
 

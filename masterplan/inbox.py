@@ -19,6 +19,7 @@ from masterplan.models import MasterPlan, Target
 from opds.access import Role, membership_of
 
 REALISATION_MISSING = "realisation_missing"
+KINDS = (REALISATION_MISSING,)
 BADGE = gettext_lazy("Rencana induk")
 
 

@@ -14,6 +14,8 @@ overdue first, then by due date, then the longest waiting.
 - an admin: no items of their own; the home page summarises each province instead
   (``province_summaries``).
 
+Each item's ``kind`` is one of ``KINDS``, the codes each source declares.
+
 Each role's inbox takes a fixed number of queries whatever the amount of data.
 """
 
@@ -41,6 +43,8 @@ SOURCES: list[Source] = [
     plan_inbox.inbox_items,
     inventory_inbox.inbox_items,
 ]
+# Every code an item's ``kind`` may have (the API documents them from here).
+KINDS: tuple[str, ...] = (*assessment_inbox.KINDS, *plan_inbox.KINDS, *inventory_inbox.KINDS)
 
 
 def inbox_for(user, today: datetime.date | None = None) -> list[Item]:

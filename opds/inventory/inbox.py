@@ -30,6 +30,7 @@ from opds.models import Application
 APPLICATION_INCOMPLETE = "application_incomplete"
 APPLICATION_STALE = "application_stale"
 REGION_APPLICATIONS = "region_applications"
+KINDS = (APPLICATION_INCOMPLETE, APPLICATION_STALE, REGION_APPLICATIONS)
 
 STALE_AFTER = datetime.timedelta(days=365)
 OPDS_NAMED = 5

@@ -1,6 +1,8 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from reports.inbox import KINDS
+
 
 class RankingRowSerializer(serializers.Serializer):
     """A region's place in the province ranking; scores from assessments.scoring."""
@@ -77,11 +79,7 @@ class FileVerificationSerializer(VerificationSerializer):
 class InboxItemSerializer(serializers.Serializer):
     """One thing that needs the user now; the list is ordered most urgent first."""
 
-    kind = serializers.CharField(
-        help_text="A stable code: assessment_start, assessment_continue, assessment_submit, "
-        "assessment_returned, assessment_submitted, assessment_in_review, "
-        "realisation_missing, application_incomplete, application_stale, region_applications."
-    )
+    kind = serializers.CharField(help_text="A stable code: {}.".format(", ".join(KINDS)))
     title = serializers.CharField(help_text="What to do, in the user's language.")
     detail = serializers.CharField(allow_blank=True)
     url = serializers.SerializerMethodField(help_text="The page where it is done.")

@@ -2,10 +2,15 @@
 errors each operation may answer."""
 
 from io import StringIO
+from pathlib import Path
 
 import pytest
 import yaml
 from django.core.management import call_command
+
+from reports.inbox import KINDS
+
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 @pytest.fixture(scope="module")
@@ -124,3 +129,15 @@ def test_filters_are_declared_with_their_values(schema):
     }
     assert parameters["year"] == {"type": "integer", "minimum": 2000, "maximum": 2100}
     assert parameters["status"]["enum"] == ["draft", "final", "in_review", "submitted"]
+
+
+def test_the_inbox_documents_every_kind_of_item(schema):
+    described = component(schema, "InboxItem")["properties"]["kind"]["description"]
+    [readme_row] = [
+        line
+        for line in README.read_text(encoding="utf-8").splitlines()
+        if line.startswith("| `inbox/` |")
+    ]
+    for kind in KINDS:
+        assert kind in described, kind
+        assert f"`{kind}`" in readme_row, kind

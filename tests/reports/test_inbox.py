@@ -8,7 +8,7 @@ from assessments import clarifications, cycles, workflow
 from assessments.models import Assessment, Clarification, Cycle, Indicator
 from masterplan.models import MasterPlan
 from opds.models import Application, Region
-from reports.inbox import inbox_for
+from reports.inbox import KINDS, inbox_for
 from tests.assessments.factories import make_assessment, make_framework
 from tests.masterplan.factories import MasterPlanFactory, ProgrammeFactory, TargetFactory
 from tests.opds.factories import ApplicationFactory, OPDFactory, RegencyFactory, UserFactory
@@ -253,3 +253,4 @@ def test_an_inbox_takes_the_same_number_of_queries_whatever_the_data(
             api = client.get(INBOX_API)
         assert page.status_code == api.status_code == 200
         assert api.json()["count"] == len(page.context["rows"])
+        assert {row["kind"] for row in api.json()["results"]} <= set(KINDS)
