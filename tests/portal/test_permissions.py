@@ -420,13 +420,19 @@ MATRIX: dict[str, Entry] = {
 SCOPED = {name for name, entry in MATRIX.items() if entry.kwargs is not None and entry.scoped}
 
 
-def url_names(patterns, namespace=""):
+def url_patterns(patterns, namespace="", prefix=""):
+    """(name with its namespace or None when unnamed, route, namespace) of every pattern."""
     for pattern in patterns:
+        route = prefix + str(pattern.pattern)
         if isinstance(pattern, URLResolver):
             inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            yield from url_names(pattern.url_patterns, inner)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            yield f"{namespace}{pattern.name}"
+            yield from url_patterns(pattern.url_patterns, inner, route)
+        elif isinstance(pattern, URLPattern):
+            yield (f"{namespace}{pattern.name}" if pattern.name else None), route, namespace
+
+
+def url_names(patterns):
+    return (name for name, _route, _namespace in url_patterns(patterns) if name)
 
 
 def portal_url_names():
@@ -442,6 +448,17 @@ def admin_url_names():
 
 
 def test_every_url_has_an_entry():
+    # The matrix is keyed by name: a pattern without one would go unchecked. (The admin's own
+    # unnamed patterns, a redirect to each change page and its catch-all, are the admin's.)
+    unnamed = sorted(
+        route
+        for name, route, namespace in url_patterns(get_resolver().url_patterns)
+        if name is None and not namespace.startswith("admin:")
+    )
+    assert not unnamed, (
+        f"URL patterns without a name: {unnamed}. Give each a name and an entry in the "
+        "permission matrix."
+    )
     missing = portal_url_names() - set(MATRIX)
     assert not missing, f"URLs without an entry in the permission matrix: {sorted(missing)}"
     stale = set(MATRIX) - portal_url_names()
