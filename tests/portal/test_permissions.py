@@ -7,7 +7,9 @@ Each entry gives the expected outcome per role in the order of ``ROLES``:
 status code of the refusal or of the request's own problem (``400``, ``401``, ``403``,
 ``404``, ``405``, ``409``). Inside is Gunung Mas (the head's and the OPD operator's region, in
 the reviewer's province); outside is a regency of another province, which only an admin sees.
-A URL pattern without an entry fails ``test_every_url_has_an_entry``.
+Where a 400 for empty data would hide who may write, an entry sends valid data (``data``), so
+that each role meets its own outcome. A URL pattern without a name or an entry fails
+``test_every_url_has_an_entry``.
 """
 
 from __future__ import annotations
@@ -21,12 +23,13 @@ from itertools import chain, combinations
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from PIL import Image
 
 from assessments import clarifications, workflow
-from assessments.models import Cycle, Indicator
+from assessments.models import Answer, Cycle, Indicator
 from egov_portal.models import Notification
 from opds.models import Membership, Region
 from reports.models import BundleJob
@@ -38,6 +41,7 @@ from tests.masterplan.factories import (
     pegi_framework,
 )
 from tests.opds.factories import (
+    TEST_PASSWORD,
     ApplicationFactory,
     OPDFactory,
     ProvinceFactory,
@@ -59,7 +63,9 @@ class Entry:
     read_outside: str | None = None  # default: 404 for every role that reads inside
     write_outside: str | None = None
     write_method: str = "post"
-    data: dict = field(default_factory=dict)
+    # What a write sends: a dict, or a function (world, scope, user) → dict, called afresh for
+    # each request (an upload is read once).
+    data: object = field(default_factory=dict)
     query: str = ""
     scoped: bool = True  # whether the kwargs name an object inside or outside a scope
 
@@ -114,6 +120,49 @@ def programme_of(world, scope):
     return {"plan_pk": world[scope]["plan"].pk, "pk": world[scope]["programme"].pk}
 
 
+# Valid writes, so that each role meets its own refusal (or success), not a form's.
+def new_application(world, scope, user):
+    return {"opd": world[scope]["opd"].pk, "name": "Sistem Informasi Kepegawaian"}
+
+
+def new_assessment(world, scope, user):
+    # The world's assessments are of 2019.
+    return {"region": world[scope]["region"].code, "year": 2020, "framework": "pegi"}
+
+
+def level_change(world, scope):
+    """A self level the answer does not have yet, with the answer's current version."""
+    assessment, indicator = world[scope]["assessment"], world[scope]["indicator"]
+    answer = Answer.objects.get(assessment=assessment, indicator=indicator)
+    level = max(assessment.framework.levels)
+    assert answer.self_level != level
+    return {"self_level": level, "version": answer.version}
+
+
+def api_level_change(world, scope, user):
+    return level_change(world, scope)
+
+
+def form_level_change(world, scope, user):
+    code = world[scope]["indicator"].code
+    return {f"{code}-{name}": value for name, value in level_change(world, scope).items()}
+
+
+def new_evidence(world, scope, user):
+    code = world[scope]["indicator"].code
+    return {
+        f"ev-{code}-title": "SK Tim",
+        f"ev-{code}-file": SimpleUploadedFile("sk.png", png(), content_type="image/png"),
+    }
+
+
+def own_credentials(world, scope, user):
+    """The user's own name and password; anonymous has none, and tries a name no one has."""
+    if user is None:
+        return {"username": "tidak.ada", "password": TEST_PASSWORD}
+    return {"username": user.username, "password": TEST_PASSWORD}
+
+
 # anonymous, no_role, admin, reviewer, head, opd_staff
 MATRIX: dict[str, Entry] = {
     # Open to everyone.
@@ -129,7 +178,13 @@ MATRIX: dict[str, Entry] = {
         write="400 400 400 400 400 400",
         query="?code=R62.10-2019-x",
     ),
-    "api_token": Entry(read="405 405 405 405 405 405", write="400 400 400 400 400 400"),
+    # Anyone with a name and password gets a token (anonymous tries a name no one has).
+    "api_token": Entry(
+        read="405 405 405 405 405 405",
+        write="400 ok ok ok ok ok",
+        data=own_credentials,
+        scoped=False,
+    ),
     # Only a token signs a token out; the matrix's clients sign in with a session.
     "api_logout": Entry(read="401 401 401 401 401 401", write="401 401 401 401 401 401"),
     "verify": Entry(read="400 400 400 400 400 400", write="400 400 400 400 400 400"),
@@ -217,17 +272,21 @@ MATRIX: dict[str, Entry] = {
     "assessments:assessment_finalise": Entry(
         kwargs=pk_of("assessment"), read="login 404 409 409 403 404"
     ),
+    # The form takes only the fields the user may change: a reviewer's self level is not
+    # among them, and a reviewer's save of the rest passes.
     "assessments:answer_update": Entry(
         kwargs=answer_of,
         read="login 405 405 405 405 405",
-        write="login 404 400 400 400 404",
+        write="login 404 ok ok ok 404",
         read_outside="login 405 405 405 405 405",
+        data=form_level_change,
     ),
     "assessments:evidence_create": Entry(
         kwargs=answer_of,
         read="login 405 405 405 405 405",
-        write="login 404 400 400 400 404",
+        write="login 404 ok ok ok 404",
         read_outside="login 405 405 405 405 405",
+        data=new_evidence,
     ),
     "assessments:evidence_download": Entry(kwargs=pk_of("evidence"), read="login 404 ok ok ok 404"),
     "assessments:evidence_delete": Entry(
@@ -345,7 +404,14 @@ MATRIX: dict[str, Entry] = {
     "opd-detail": Entry(
         kwargs=pk_of("opd"), read="401 404 ok ok ok ok", read_outside="401 404 ok 404 404 404"
     ),
-    "application-list": Entry(read="401 ok ok ok ok ok", write="401 400 400 400 400 400"),
+    # The OPD is named in the body: one the user cannot see is refused as one that does not
+    # exist (400), one the user sees but does not keep with 403.
+    "application-list": Entry(
+        read="401 ok ok ok ok ok",
+        write="401 400 ok 403 403 ok",
+        write_outside="401 400 ok 400 400 400",
+        data=new_application,
+    ),
     "application-detail": Entry(
         kwargs=pk_of("application"),
         read="401 404 ok ok ok ok",
@@ -365,7 +431,12 @@ MATRIX: dict[str, Entry] = {
         read="401 ok ok ok ok ok",
         scoped=False,
     ),
-    "assessment-list": Entry(read="401 ok ok ok ok ok", write="401 400 400 400 400 400"),
+    "assessment-list": Entry(
+        read="401 ok ok ok ok ok",
+        write="401 403 ok ok ok 403",
+        write_outside="401 403 ok 403 403 403",
+        data=new_assessment,
+    ),
     "assessment-detail": Entry(kwargs=pk_of("assessment"), read="401 404 ok ok ok 404"),
     "assessment-transition": Entry(
         kwargs=pk_of("assessment"),
@@ -378,11 +449,13 @@ MATRIX: dict[str, Entry] = {
         kwargs=lambda world, scope: {"assessment_pk": world[scope]["assessment"].pk},
         read="401 404 ok ok ok 404",
     ),
+    # A reviewer verifies; the self level is the head's (and an admin's).
     "assessment-answer": Entry(
         kwargs=api_answer_of,
         read="401 404 ok ok ok 404",
-        write="401 404 400 400 400 404",
+        write="401 404 ok 403 ok 404",
         write_method="patch",
+        data=api_level_change,
     ),
     "assessment-answer-history": Entry(kwargs=api_answer_of, read="401 404 ok ok ok 404"),
     "assessment-answer-comments": Entry(
@@ -416,8 +489,13 @@ MATRIX: dict[str, Entry] = {
     "cycle-list": Entry(read="401 ok ok ok ok ok"),
 }
 
-# Reading a list answers 200 with what the user may see, so a list has no outside variant.
-SCOPED = {name for name, entry in MATRIX.items() if entry.kwargs is not None and entry.scoped}
+# Reading a list answers 200 with what the user may see, so a list has no outside variant for
+# reading; a list whose write names an object (``data`` from the world) has one for writing.
+SCOPED = {
+    name
+    for name, entry in MATRIX.items()
+    if (entry.kwargs is not None or callable(entry.data)) and entry.scoped
+}
 
 
 def url_patterns(patterns, namespace="", prefix=""):
@@ -556,19 +634,20 @@ def outcome(response) -> str:
     return str(response.status_code)
 
 
-def request_as(client, user, method, url, entry, *, api):
+def request_as(client, world, scope, user, method, url, entry, *, api):
     client.logout()
     if user is not None:
         client.force_login(user)
+    data = entry.data(world, scope, user) if callable(entry.data) else entry.data
     # Each request leaves the world as it found it, so one role's write does not change what
     # the next role meets.
     with transaction.atomic():
         if method == "get":
             response = client.get(url + entry.query)
         elif api:
-            response = getattr(client, method)(url, entry.data, content_type="application/json")
+            response = getattr(client, method)(url, data, content_type="application/json")
         else:
-            response = getattr(client, method)(url, entry.data)
+            response = getattr(client, method)(url, data)
         transaction.set_rollback(True)
     return outcome(response)
 
@@ -577,6 +656,8 @@ def expected(entry, scope, kind):
     inside = entry.read if kind == "read" else entry.write
     if scope == "inside" or inside is None:
         return inside
+    if kind == "read" and entry.kwargs is None:
+        return None  # a list's read names nothing outside: checked inside
     override = entry.read_outside if kind == "read" else entry.write_outside
     if override is not None:
         return override
@@ -607,7 +688,9 @@ def test_each_role_gets_the_expected_outcome(client, world, name, scope):
             continue
         for role, want in zip(ROLES, outcomes.split(), strict=True):
             user = world["users"][role]
-            found[f"{kind} {role}"] = request_as(client, user, method, url, entry, api=api)
+            found[f"{kind} {role}"] = request_as(
+                client, world, scope, user, method, url, entry, api=api
+            )
             wanted[f"{kind} {role}"] = want
     shown = {
         kind: " ".join(found[f"{kind} {role}"] for role in ROLES)
