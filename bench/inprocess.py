@@ -5,12 +5,19 @@ printed as JSON for ``bench/run.py``:
     python bench/inprocess.py rescoring    every assessment's scores vs one aggregate query
     python bench/inprocess.py references   bare template renders and WeasyPrint alone, one
                                            at a time as run.py asks for them
+    python bench/inprocess.py profile SCALE OUT CASE...
+                                           cProfile of each case's request (run.py's cases,
+                                           through Django's test client), written to OUT
 
 Run with ``DATABASE_URL`` (and the other settings) in the environment.
 """
 
+import cProfile
+import io
 import json
 import os
+import pstats
+import re
 import statistics
 import sys
 import time
@@ -241,6 +248,265 @@ def references():
     return None
 
 
+PROFILE_RUNS = 10
+TOP = 25
+
+
+class ClientSession:
+    """Django's test client in the shape of ``bench/run.py``'s HTTP session, so that the
+    profile runs the very requests the benchmark times. While ``profiler`` is set, the first
+    request of a case's run (the one run.py times; not the save's reading back of the
+    version) is profiled and its statements' time recorded."""
+
+    def __init__(self, username):
+        from django.contrib.auth import get_user_model
+        from django.test import Client
+
+        self.client = Client(SERVER_NAME="127.0.0.1")
+        if username:
+            self.client.force_login(get_user_model().objects.get(username=username))
+            self.client.get("/accounts/login/")  # the CSRF cookie, as a browser has it
+        self.profiler = None
+        self.armed = False
+        self.sql = []  # (statements, ms, request ms) of each measured request
+        self.statements = {}  # SQL -> [runs, seconds] of the measured requests
+
+    @property
+    def cookies(self):
+        return {name: morsel.value for name, morsel in self.client.cookies.items()}
+
+    def csrf_headers(self, **extra):
+        return {"X-CSRFToken": self.cookies.get("csrftoken", ""), **extra}
+
+    def request(self, method, path, body=None, headers=None):
+        from bench.run import Response
+
+        measured, self.armed = self.armed, False
+        timings = []
+
+        def timer(execute, sql, params, many, context):
+            began = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                timings.append(time.perf_counter() - began)
+                if measured:
+                    entry = self.statements.setdefault(" ".join(sql.split()), [0, 0.0])
+                    entry[0] += 1
+                    entry[1] += timings[-1]
+
+        kwargs = {"headers": headers or {}}
+        if body is not None:
+            kwargs["data"] = body
+            if isinstance(body, dict):
+                kwargs["content_type"] = "application/x-www-form-urlencoded"
+                from urllib.parse import urlencode
+
+                kwargs["data"] = urlencode(body)
+            else:
+                kwargs["content_type"] = (headers or {}).get("Content-Type", "application/json")
+        call = getattr(self.client, method.lower())
+        with connection.execute_wrapper(timer):
+            began = time.perf_counter()
+            if measured and self.profiler:
+                self.profiler.enable()
+            response = call(path, **kwargs)
+            content = (
+                b"".join(response.streaming_content) if response.streaming else response.content
+            )
+            if measured and self.profiler:
+                self.profiler.disable()
+            ms = (time.perf_counter() - began) * 1000
+        if measured:
+            self.sql.append((len(timings), sum(timings) * 1000, ms))
+        return Response(
+            response.status_code, {k.lower(): v for k, v in response.headers.items()}, content, ms
+        )
+
+
+TEMPLATE_TIMES = {}  # template name -> [renders, seconds], while timing them
+
+
+def time_templates():
+    """Record each template's renders and their time (inclusive: an included template's time
+    counts in the one including it too, a child's blocks in the template it extends)."""
+    from django.template import base
+
+    original = base.Template._render
+
+    def _render(template, context):
+        began = time.perf_counter()
+        try:
+            return original(template, context)
+        finally:
+            entry = TEMPLATE_TIMES.setdefault(template.name or "(from a string)", [0, 0.0])
+            entry[0] += 1
+            entry[1] += time.perf_counter() - began
+
+    base.Template._render = _render
+
+
+def short_paths(text):
+    """The profile's file names relative to the project, the site-packages and the standard
+    library, so that it reads the same on every machine."""
+    import sysconfig
+
+    prefixes = [
+        (sysconfig.get_paths()["purelib"] + "/", ""),
+        (sysconfig.get_paths()["stdlib"] + "/", ""),
+        (str(Path(__file__).resolve().parent.parent) + "/", ""),
+    ]
+    for prefix, replacement in prefixes:
+        text = text.replace(prefix, replacement)
+    return text
+
+
+def area(filename, function):
+    """Where a function's own time is spent, for the profile's summary."""
+    if filename == "~" and "psycopg" in function:
+        return "database driver calls (execute, commit: the round trips)"
+    name = short_paths(filename)
+    for prefix, label in (
+        ("django/template", "Django templates"),
+        ("django/db", "Django ORM"),
+        ("psycopg", "psycopg (database driver)"),
+        ("rest_framework", "Django REST framework"),
+        ("simple_history", "django-simple-history"),
+        ("django/forms", "Django forms"),
+        ("django/utils/translation", "Django translation"),
+        ("django", "Django (other)"),
+    ):
+        if name.startswith(prefix):
+            return label
+    if name.startswith(("~", "<")):
+        return "built-ins (getattr, isinstance, …)"
+    top = name.split("/", 1)[0]
+    if (Path(__file__).resolve().parent.parent / top).is_dir():
+        return f"portal: {top}/"
+    return "other libraries and the standard library"
+
+
+def profile(scale, out, *names):
+    """cProfile of each named case's request, repeated ``PROFILE_RUNS`` times after a warm-up,
+    written to ``OUT/<case>-<scale>.txt``: the request's time without and with the profiler,
+    its statements and their time, the own time by area, and the top functions by cumulative
+    and by own time."""
+    from bench.run import ScaleState, cases
+
+    by_name = {case.name: case for case in cases()}
+    time_templates()
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    written = [profile_case(by_name[name], scale, out, ScaleState) for name in names]
+    print(json.dumps({"written": written}))
+
+
+def profile_case(case, scale, out, state_class):
+    user = None if case.role == "anonymous" else info_cache["users"][case.role]
+    session = ClientSession(user)
+    state = state_class(info_cache, Path(settings.MEDIA_ROOT), port=0)
+    state.sessions = {case.role: session}
+    if case.name.startswith("save answer"):
+        state.refresh(
+            session,
+            f"/api/v1/assessments/{info_cache['assessment']}/answers/{info_cache['indicator']}/",
+        )
+
+    def run_once():
+        session.armed = True
+        reply = case.run(session, state)
+        if not 200 <= reply.status < 400:
+            raise SystemExit(f"{case.name}: HTTP {reply.status}")
+
+    run_once()  # warm-up
+    session.sql, session.statements = [], {}
+    TEMPLATE_TIMES.clear()
+    for _run in range(PROFILE_RUNS):
+        run_once()
+    plain = list(session.sql)
+    templates, statements = dict(TEMPLATE_TIMES), session.statements
+    TEMPLATE_TIMES.clear()
+    session.statements = {}
+    session.sql, session.profiler = [], cProfile.Profile()
+    for _run in range(PROFILE_RUNS):
+        run_once()
+    stats = pstats.Stats(session.profiler)
+    return write_profile(out, scale, case, plain, session.sql, stats, templates, statements)
+
+
+def write_profile(out, scale, case, plain, profiled, stats, templates, statements):
+    from bench.run import profile_file
+
+    wall = statistics.median(ms for _n, _sql, ms in plain)
+    sql = statistics.median(sql for _n, sql, _ms in plain)
+    statements = max(n for n, _sql, _ms in plain)
+    wall_profiled = statistics.median(ms for _n, _sql, ms in profiled)
+    total = sum(entry[2] for entry in stats.stats.values())  # own time of every function
+    areas = {}
+    for (filename, _line, function), entry in stats.stats.items():
+        label = area(filename, function)
+        areas[label] = areas.get(label, 0) + entry[2]
+    sizes = ", ".join(f"{v:,} {k}" for k, v in info_cache["sizes"].items())
+    lines = [
+        f"Profile of {case.name!r} at {scale} scale ({sizes}).",
+        f"Taken by bench/inprocess.py profile on {time.strftime('%Y-%m-%d')}: the request "
+        f"through Django's test client (as {case.role}, settings of a benchmark server), "
+        f"a warm-up, then {PROFILE_RUNS} runs without and {PROFILE_RUNS} with cProfile.",
+        "",
+        f"Request, median of {PROFILE_RUNS} without the profiler: {wall:.1f} ms; "
+        f"{statements} SQL statements taking {sql:.1f} ms of it ({sql / wall:.0%}) from the "
+        f"call to the database driver to its return, round trip included.",
+        f"With the profiler: {wall_profiled:.1f} ms a request ({wall_profiled / wall:.1f} times: "
+        f"cProfile's overhead falls on every Python call, so the times below are inflated by "
+        f"about as much and the database's share is smaller than without it; read the shares).",
+        "",
+        "Own time by area (profiled ms a request, share of the profiled time):",
+        "",
+    ]
+    for label, seconds in sorted(areas.items(), key=lambda item: -item[1]):
+        lines.append(
+            f"  {seconds / PROFILE_RUNS * 1000:8.1f} ms a request  {seconds / total:5.1%}  {label}"
+        )
+    lines += [
+        "",
+        "SQL statements, without the profiler (ms a request, runs a request, the statement's "
+        "start):",
+        "",
+    ]
+    for sql, (runs, seconds) in sorted(statements.items(), key=lambda item: -item[1][1]):
+        lines.append(
+            f"  {seconds / PROFILE_RUNS * 1000:8.1f} ms  {runs / PROFILE_RUNS:6.1f}×  "
+            f"{sql[:150]}{'…' if len(sql) > 150 else ''}"
+        )
+    if templates:
+        lines += [
+            "",
+            "Templates, without the profiler (ms a request, inclusive of what each includes or "
+            "the blocks it is extended with; renders a request):",
+            "",
+        ]
+        ranked = sorted(templates.items(), key=lambda item: -item[1][1])[:15]
+        for name, (renders, seconds) in ranked:
+            lines.append(
+                f"  {seconds / PROFILE_RUNS * 1000:8.1f} ms  {renders / PROFILE_RUNS:6.1f}×  {name}"
+            )
+    project = re.escape(str(Path(__file__).resolve().parent.parent)) + r"/(?!\.venv/|bench/)"
+    for order, restriction, title in (
+        ("cumulative", (), "functions by cumulative time"),
+        ("cumulative", (project,), "of the portal's own functions by cumulative time"),
+        ("tottime", (), "functions by own time"),
+    ):
+        stream = io.StringIO()
+        stats.stream = stream
+        stats.sort_stats(order).print_stats(*restriction, TOP)
+        text = short_paths(stream.getvalue())
+        body = text[text.index("   ncalls") :] if "   ncalls" in text else text
+        lines += ["", f"Top {TOP} {title} (seconds, all {PROFILE_RUNS} runs):", "", body]
+    path = out / profile_file(case.name, scale)
+    path.write_text("\n".join(line.rstrip() for line in "\n".join(lines).splitlines()) + "\n")
+    return str(path)
+
+
 def has_url(name):
     from django.urls import NoReverseMatch, reverse
 
@@ -257,6 +523,9 @@ if __name__ == "__main__":
     logging.disable(logging.WARNING)
     info_cache = info()
     what = sys.argv[1]
+    if what == "profile":
+        profile(*sys.argv[2:])
+        sys.exit(0)
     result = {"info": lambda: info_cache, "rescoring": rescoring, "references": references}[what]()
     if result is not None:
         print(json.dumps(result, default=str))

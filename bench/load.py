@@ -457,6 +457,7 @@ def summary(recorder: Recorder, elapsed: float) -> dict:
             "p95_ms": percentile(tally.seconds, 0.95) * 1000,
             "max_ms": max(tally.seconds, default=float("nan")) * 1000,
             "error_samples": tally.samples,
+            "label": KINDS[kind],
         }
     return rows
 
@@ -584,6 +585,7 @@ def parse_args(argv=None):
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    args.url_given = bool(args.url)
     try:
         with (given_portal if args.url else own_portal)(args) as (url, server):
             args.url = url
@@ -596,6 +598,12 @@ def main(argv=None) -> int:
     first_pdf = max(plan.extra.get("first_pdf_ms", 0) for plan in plans)
     info = {"url": url, "server": server, "workers": args.workers, "seconds": elapsed}
     info["first_pdf_ms"] = first_pdf
+    # For bench/run.py's report: when, against what, with how many gunicorn workers.
+    info["date"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    info["load_average"] = os.getloadavg()[0]
+    if not args.url_given:
+        info["gunicorn_workers"] = args.gunicorn_workers
+        info["database"] = urllib.parse.urlparse(args.database_url).path.lstrip("/")
     print(markdown(rows, check, info))
     if args.json:
         args.json.write_text(json.dumps({**info, "kinds": rows, "check": check}, indent=2))

@@ -3,8 +3,10 @@
 Two gunicorns (debug off, PostgreSQL, one per scale) serve the same code; every round sends
 each case once to each scale, so both scales share whatever else the machine is doing. The
 in-process references (the bare template render, WeasyPrint alone, the rescoring query) run in
-``bench/inprocess.py`` against the same databases. Writes ``bench/results.json`` and
-``bench/RESULTS.md``; see ``bench/README.md``.
+``bench/inprocess.py`` against the same databases, and so are the profiles of the cases that
+miss a budget. Writes ``bench/results.json``, ``bench/meta.json``, ``bench/profiles/`` and
+``bench/RESULTS.md`` (with the load test's ``bench/load.json`` when there is one); see
+``bench/README.md``.
 """
 
 from __future__ import annotations
@@ -89,6 +91,36 @@ def inprocess(env: dict, what: str) -> dict:
         capture_output=True,
     ).stdout
     return json.loads(next(line for line in output.splitlines() if line.startswith("{")))
+
+
+def profile_file(name: str, scale: str) -> str:
+    """The file, in ``profiles/``, of the profile of case ``name`` at ``scale``."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") + f"-{scale}.txt"
+
+
+def take_profiles(envs: dict, rows: list[dict], out: Path) -> None:
+    """cProfile of every case that misses a budget, at each scale where it misses it, in
+    ``out/profiles`` (``bench/inprocess.py profile``); profiles of cases that no longer miss
+    are removed. The HTTP cases only: the references and the rescoring are not requests."""
+    folder = out / "profiles"
+    missed = {}
+    for row in rows:
+        missing = any(not entry["pass"] for entry in row.get("budgets", []))
+        if missing and row["measured_ok"] and row["scale"] in SCALES and row["kind"] != "batch":
+            missed.setdefault(row["scale"], []).append(row["name"])
+    for scale, names in missed.items():
+        print(f"  {scale}: {', '.join(names)}", flush=True)
+        subprocess.run(
+            [PYTHON, str(BENCH / "inprocess.py"), "profile", scale, str(folder), *names],
+            cwd=BASE,
+            env=envs[scale],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    wanted = {profile_file(name, scale) for scale, names in missed.items() for name in names}
+    for path in folder.glob("*.txt"):
+        if path.name not in wanted:
+            path.unlink()
 
 
 def ensure_data(env: dict, *, provinces: int, label: str) -> None:
@@ -673,9 +705,8 @@ def explanations() -> dict[str, str]:
 
 def write_results(rows, meta, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    (out / "results.json").write_text(
-        json.dumps({"meta": meta, "rows": rows}, indent=1, ensure_ascii=False) + "\n"
-    )
+    (out / "results.json").write_text(json.dumps(rows, indent=1, ensure_ascii=False) + "\n")
+    (out / "meta.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n")
     lines = [
         "# Benchmark results",
         "",
@@ -712,15 +743,81 @@ def write_results(rows, meta, out: Path) -> None:
                 misses.append((row, entry))
     lines += ["", "## Why", ""]
     why = explanations()
-    by_case = {}
+    by_case, scales = {}, {}
     for row, entry in misses:
         by_case.setdefault(row["name"], []).append(f"{entry['miss']} ({row['scale']})")
+        scales.setdefault(row["name"], []).append(row["scale"])
     for name, missed in by_case.items():
         lines += [f"### {name}", "", f"Missed: {'; '.join(missed)}.", ""]
         lines += [why.get(name, "Not explained yet."), ""]
+        profiles = [
+            f"[{scale}](profiles/{profile_file(name, scale)})"
+            for scale in dict.fromkeys(scales[name])
+            if (out / "profiles" / profile_file(name, scale)).exists()
+        ]
+        if profiles:
+            label = "Profile" if len(profiles) == 1 else "Profiles"
+            lines += [f"{label}: {', '.join(profiles)}.", ""]
     if not misses:
         lines.append("Every budget kept.")
+    lines += load_section(out)
     (out / "RESULTS.md").write_text("\n".join(lines).rstrip() + "\n")
+
+
+def load_section(out: Path) -> list[str]:
+    """The load test's results (``bench/load.py --json bench/load.json``), when there are."""
+    path = out / "load.json"
+    if not path.exists():
+        return []
+    load = json.loads(path.read_text())
+    kinds, check = load["kinds"], load["check"]
+    requests = sum(row["requests"] for row in kinds.values())
+    errors = sum(row["errors"] for row in kinds.values())
+    conflicts = sum(row["conflicts"] for row in kinds.values())
+    workers = load.get("gunicorn_workers")
+    lines = [
+        "",
+        "## Load",
+        "",
+        f"`bench/load.py` ({load.get('date', 'date not recorded')}) on "
+        f"{load.get('database') or 'the portal at ' + load['url']}: "
+        f"{load['server'] if workers is None else f'gunicorn with {workers} sync workers'}, "
+        f"{load['workers']} client threads for each of the six kinds of request, "
+        f"{load['seconds']:.0f} s; {requests / load['seconds']:.1f} requests a second in all, "
+        f"{errors} errors, {conflicts} conflicts (409, a real conflict: the save was tried "
+        f"again with the current version)"
+        + (
+            f"; the machine's load average at the end: {load['load_average']:.1f}."
+            if "load_average" in load
+            else "."
+        ),
+        "",
+        "| kind | requests | 2xx | 2xx/s | 409 conflicts | errors | p50 ms | p95 ms |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for kind, row in kinds.items():
+        lines.append(
+            f"| {row.get('label', kind)} | {row['requests']} | {row['ok']} | "
+            f"{row['ok_per_second']:.1f} | {row['conflicts']} | {row['errors']} | "
+            f"{row['p50_ms']:.0f} | {row['p95_ms']:.0f} |"
+        )
+    differences = len(check["problems"])
+    lines += [
+        "",
+        f"Consistency check: {check['saves']:,} acknowledged saves on {check['objects']} "
+        f"objects read back, {differences} "
+        f"{'difference' if differences == 1 else 'differences'}"
+        f"{': every acknowledged save is in the database' if not differences else ''}.",
+    ]
+    lines += [f"- {problem}" for problem in check["problems"]]
+    if load.get("first_pdf_ms"):
+        lines.append(
+            f"The region PDF's first request, before the clock started, took "
+            f"{load['first_pdf_ms']:,.0f} ms."
+        )
+    if explanations().get("load test"):
+        lines += ["", explanations()["load test"]]
+    return lines
 
 
 def machine() -> str:
@@ -741,14 +838,17 @@ def machine() -> str:
 
 
 def report_again(out: Path) -> None:
-    """The budgets applied again to the rows of an earlier run, and its RESULTS.md rewritten."""
-    data = json.loads((out / "results.json").read_text())
-    for row in data["rows"]:
+    """The budgets applied again to the rows of an earlier run (``results.json`` and
+    ``meta.json``), and its RESULTS.md rewritten."""
+    rows = json.loads((out / "results.json").read_text())
+    meta = json.loads((out / "meta.json").read_text())
+    for row in rows:
         row["ok"] = row.pop("measured_ok", row["ok"])
         for key in ("budgets", "budget", "value"):
             row.pop(key, None)
-    apply_budgets(data["rows"])
-    write_results(data["rows"], data["meta"], out)
+    apply_budgets(rows)
+    write_results(rows, meta, out)
+    return rows, meta
 
 
 def main() -> None:
@@ -766,9 +866,27 @@ def main() -> None:
         action="store_true",
         help="write RESULTS.md again from results.json, with the budgets and WHY.md as they are",
     )
+    parser.add_argument(
+        "--profiles",
+        action="store_true",
+        help="with --report: take the profiles of the cases results.json says miss again first",
+    )
     options = parser.parse_args()
     if options.report:
-        report_again(options.out)
+        rows, meta = report_again(options.out)
+        if options.profiles:
+            work = Path(tempfile.mkdtemp(prefix="egov-bench-"))
+            try:
+                envs = {
+                    scale: django_env(database_url(meta["databases"][scale]), work, scale)
+                    for scale in SCALES
+                }
+                manage(envs["national"], "collectstatic", "--noinput", "-v0")
+                print("Profiles")
+                take_profiles(envs, rows, options.out)
+            finally:
+                shutil.rmtree(work, ignore_errors=True)
+            report_again(options.out)
         return
     began = time.perf_counter()
     work = Path(tempfile.mkdtemp(prefix="egov-bench-"))
@@ -807,6 +925,8 @@ def main() -> None:
         rescoring = {scale: inprocess(envs[scale], "rescoring") for scale in SCALES}
         rows = result_rows(samples, case_list, references, rescoring)
         apply_budgets(rows)
+        print("Profiles of the cases that miss a budget")
+        take_profiles(envs, rows, options.out)
         meta = {
             "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "machine": machine(),
@@ -819,7 +939,7 @@ def main() -> None:
         }
         write_results(rows, meta, options.out)
         print(
-            f"Wrote results.json and RESULTS.md in {options.out}; "
+            f"Wrote results.json, meta.json, profiles/ and RESULTS.md in {options.out}; "
             f"{meta['run_seconds']:.0f} s in all"
         )
     finally:
