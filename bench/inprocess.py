@@ -439,7 +439,7 @@ def write_profile(out, scale, case, plain, profiled, stats, templates, statement
 
     wall = statistics.median(ms for _n, _sql, ms in plain)
     sql = statistics.median(sql for _n, sql, _ms in plain)
-    statements = max(n for n, _sql, _ms in plain)
+    count = max(n for n, _sql, _ms in plain)
     wall_profiled = statistics.median(ms for _n, _sql, ms in profiled)
     total = sum(entry[2] for entry in stats.stats.values())  # own time of every function
     areas = {}
@@ -454,7 +454,7 @@ def write_profile(out, scale, case, plain, profiled, stats, templates, statement
         f"a warm-up, then {PROFILE_RUNS} runs without and {PROFILE_RUNS} with cProfile.",
         "",
         f"Request, median of {PROFILE_RUNS} without the profiler: {wall:.1f} ms; "
-        f"{statements} SQL statements taking {sql:.1f} ms of it ({sql / wall:.0%}) from the "
+        f"{count} SQL statements taking {sql:.1f} ms of it ({sql / wall:.0%}) from the "
         f"call to the database driver to its return, round trip included.",
         f"With the profiler: {wall_profiled:.1f} ms a request ({wall_profiled / wall:.1f} times: "
         f"cProfile's overhead falls on every Python call, so the times below are inflated by "

@@ -925,8 +925,6 @@ def main() -> None:
         rescoring = {scale: inprocess(envs[scale], "rescoring") for scale in SCALES}
         rows = result_rows(samples, case_list, references, rescoring)
         apply_budgets(rows)
-        print("Profiles of the cases that miss a budget")
-        take_profiles(envs, rows, options.out)
         meta = {
             "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "machine": machine(),
@@ -938,6 +936,9 @@ def main() -> None:
             "run_seconds": time.perf_counter() - began,
         }
         write_results(rows, meta, options.out)
+        print("Profiles of the cases that miss a budget")
+        take_profiles(envs, rows, options.out)
+        write_results(rows, meta, options.out)  # with the links to the profiles
         print(
             f"Wrote results.json, meta.json, profiles/ and RESULTS.md in {options.out}; "
             f"{meta['run_seconds']:.0f} s in all"
