@@ -38,10 +38,18 @@ class Series:
     color: str | None = None
     dashed: bool = False
     # Per value: drawn as an open circle (a provisional or derived figure) when true; a line
-    # chart dashes the segment that leads to it.
+    # chart dashes the segment that leads to it, a radar the outline of a series all of whose
+    # values are open, so dashes and open circles always mark the same figures.
     hollow: list | None = None
     # The legend's name for the open circles, when they need one of their own.
     hollow_name: str = ""
+    # Drawn thinner and fainter, solid with filled points unless its values are open: a
+    # series shown for comparison beside the main one (an earlier year).
+    secondary: bool = False
+
+    @property
+    def all_hollow(self) -> bool:
+        return bool(self.hollow) and all(self.hollow)
 
 
 def _fmt(value, places=2) -> str:
@@ -96,10 +104,14 @@ def _legend(series, x, y) -> list[str]:
     for i, (item, name, hollow) in enumerate(_legend_entries(series)):
         color = item.color
         row = y + i * 18
+        # A series whose every value is open is dashed with an open circle, like its open
+        # circles' own entry.
+        hollow = hollow or (item.all_hollow and not item.hollow_name)
         dash = ' stroke-dasharray="5 3"' if item.dashed or hollow else ""
+        width = "2" if item.secondary else "3"
         parts.append(
             f'<line x1="{x}" y1="{row}" x2="{x + 22}" y2="{row}" '
-            f'stroke="{color}" stroke-width="3"{dash}/>'
+            f'stroke="{color}" stroke-width="{width}"{dash}/>'
         )
         if hollow:
             parts.append(
@@ -149,17 +161,18 @@ def radar_chart(axes, series, *, scale=(1, 4), title, desc) -> SafeString:
         color = item.color
         points = [(i, v) for i, v in enumerate(item.values) if v is not None]
         coords = " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, v) for i, v in points))
-        dash = ' stroke-dasharray="5 3"' if item.dashed else ""
-        opacity = "0.12" if item.dashed else "0.25"
+        dash = ' stroke-dasharray="5 3"' if item.dashed or item.all_hollow else ""
+        opacity = "0.08" if item.secondary else "0.25"
         body.append(
             f'<polygon points="{coords}" fill="{color}" fill-opacity="{opacity}" '
-            f'stroke="{color}" stroke-width="2"{dash}/>'
+            f'stroke="{color}" stroke-width="{1.25 if item.secondary else 2}"{dash}/>'
         )
         for i, v in points:
             x, y = point(i, v)
             fill = "#fff" if item.hollow and item.hollow[i] else color
+            r = "3" if item.secondary else "3.5"
             body.append(
-                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{fill}" stroke="{color}" '
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r}" fill="{fill}" stroke="{color}" '
                 f'stroke-width="1.5"/>'
             )
     body += _legend(series, cx - 40, 300)
@@ -201,7 +214,8 @@ def line_chart(labels, series, *, scale=(1, 4), title, desc) -> SafeString:
             (x1, y1), (x2, y2) = xy(i, v), xy(j, w)
             body.append(
                 f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
-                f'stroke="{color}" stroke-width="2.5" stroke-linecap="round"{dash}/>'
+                f'stroke="{color}" stroke-width="{1.5 if item.secondary else 2.5}" '
+                f'stroke-linecap="round"{dash}/>'
             )
         for i, v in points:
             x, y = xy(i, v)

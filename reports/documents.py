@@ -26,12 +26,13 @@ from reports.pdf import Pdf, ReportVersion, cached_pdf, normalise_code, parse_co
 def region_charts(data: figures.RegionFigures) -> dict:
     """The radar of this year's scores beside the previous year's and the line of the index
     over the years, both on the trend's framework: figures of another framework come through
-    its crosswalk, drawn as open circles and dashed lines and named "derived" in the legend."""
+    its crosswalk, drawn as open circles and dashed lines and named "derived" in the legend;
+    nothing else is dashed. The previous year is drawn thinner and in grey."""
     framework = data.trend_framework
     labels = [d.label for d in data.trend_dimensions]
     scale = (framework.scale_min, framework.scale_max)
     series = []
-    for point, dashed in ((data.trend_current, False), (data.trend_previous, True)):
+    for point, previous in ((data.trend_current, False), (data.trend_previous, True)):
         if point is None:
             continue
         name = str(point.year)
@@ -39,7 +40,11 @@ def region_charts(data: figures.RegionFigures) -> dict:
             name = _("%(year)s (turunan)") % {"year": point.year}
         series.append(
             charts.Series(
-                name, point.scores, dashed=dashed, hollow=[point.derived] * len(point.scores)
+                name,
+                point.scores,
+                color=charts.MUTED if previous else None,
+                hollow=[point.derived] * len(point.scores),
+                secondary=previous,
             )
         )
     radar = charts.radar_chart(

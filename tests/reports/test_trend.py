@@ -4,6 +4,7 @@ derived figures marked as such (legend, open circles, footnote) on the page and 
 
 import datetime
 from decimal import Decimal
+from xml.etree import ElementTree
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -12,6 +13,7 @@ from rest_framework.test import APIClient
 
 from assessments import workflow
 from assessments.models import Assessment, Cycle, Framework, Indicator
+from egov_portal import charts
 from opds.models import Region
 from reports import documents, figures
 from tests.opds.factories import RegencyFactory
@@ -75,6 +77,83 @@ def test_the_trend_continues_across_frameworks_with_the_spbe_year_derived(regime
     # A year of one framework alone charts that framework, nothing derived.
     pegi_only = figures.region_figures(user=reviewer, region=region, year=2019)
     assert pegi_only.trend_framework.code == "pegi" and not pegi_only.trend_derived
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+DASHED = "stroke-dasharray"
+
+
+def radar_series(svg) -> dict:
+    """Each series of a radar by its colour: (outline dashed, [point open])."""
+    root = ElementTree.fromstring(str(svg))
+    outlines = {
+        polygon.get("stroke"): DASHED in polygon.attrib
+        for polygon in root.iter(f"{SVG}polygon")
+        if polygon.get("fill-opacity")  # the grid's rings have no fill
+    }
+    points = {}
+    for circle in root.iter(f"{SVG}circle"):
+        points.setdefault(circle.get("stroke"), []).append(circle.get("fill") == "#fff")
+    # The legend draws one open circle per derived series; the outline's points come first.
+    return {color: (dashed, points[color]) for color, dashed in outlines.items()}
+
+
+def line_segments(svg) -> list[bool]:
+    """Whether each segment of a line chart's lines (legend lines left out) is dashed."""
+    root = ElementTree.fromstring(str(svg))
+    return [DASHED in line.attrib for line in root.iter(f"{SVG}line") if line.get("stroke-linecap")]
+
+
+def test_only_the_derived_year_is_dashed_on_the_radar_and_the_index_line(client, regime_change):
+    region, _before, _after = regime_change
+    client.force_login(User.objects.get(username="reviewer"))
+    url = reverse("reports:region_dashboard", kwargs={"code": region.code})
+    context = client.get(url + "?year=2021").context
+    series = radar_series(context["radar"])
+    # 2021 (SPBE through the crosswalk): dashed, every point open; 2019 (PeGI itself), the
+    # previous year in grey: solid, every point filled.
+    current, previous = series[charts.PALETTE[0]], series[charts.MUTED]
+    assert current[0] is True and all(current[1][:5])
+    assert previous == (False, [False] * 5)
+    # The index line: its one segment leads to the derived 2021, so it alone is dashed.
+    assert line_segments(context["history"]) == [True]
+
+
+def test_nothing_is_dashed_when_nothing_is_derived(client, demo):
+    client.force_login(User.objects.get(username="reviewer"))
+    url = reverse("reports:region_dashboard", kwargs={"code": "62.10"})
+    context = client.get(url + "?year=2020").context  # PeGI, beside PeGI 2019
+    assert not context["data"].trend_derived
+    for svg in (context["radar"], context["history"]):
+        assert DASHED not in str(svg) and 'fill="#fff"' not in str(svg)
+    series = radar_series(context["radar"])
+    assert series[charts.PALETTE[0]] == (False, [False] * 5)
+    assert series[charts.MUTED] == (False, [False] * 5)
+
+
+def test_a_radar_dashes_a_series_exactly_when_its_points_are_open():
+    svg = charts.radar_chart(
+        ["a", "b", "c"],
+        [
+            charts.Series("derived", [1, 2, 3], hollow=[True] * 3),
+            charts.Series("earlier", [2, 2, 2], color=charts.MUTED, secondary=True),
+            charts.Series("derived earlier", [3, 3, 3], color="#123456", hollow=[True] * 3),
+        ],
+        scale=(1, 4),
+        title="t",
+        desc="d",
+    )
+    series = radar_series(svg)
+    assert series[charts.PALETTE[0]] == (True, [True] * 4)  # three points, one legend circle
+    assert series[charts.MUTED] == (False, [False] * 3)
+    assert series["#123456"] == (True, [True] * 4)
+    # The legend: a dashed line for each derived series, a solid one for the other.
+    legend = [
+        DASHED in line.attrib
+        for line in ElementTree.fromstring(str(svg)).iter(f"{SVG}line")
+        if line.get("stroke-width") in ("2", "3")
+    ]
+    assert legend == [True, False, True]
 
 
 def test_dashboard_marks_derived_figures_in_legend_table_and_footnote(client, regime_change):
@@ -150,3 +229,4 @@ def test_a_correction_of_an_earlier_year_of_another_framework_makes_the_report_n
         verified_level=4,
     )
     assert not documents.verify(pdf.code).current
+
