@@ -229,6 +229,7 @@ def region_report_source(*, user, region: Region, year: int) -> ReportSource | N
                 "skor dimensi, rekomendasi, rencana induk dan katalog aplikasi."
             )
             % {"region": region.name, "year": year},
+            "score_groups": figures.score_groups(data),
             "indicator_rows": figures.indicator_details(
                 data.assessment, data.dimensions, data.result
             ),

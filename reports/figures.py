@@ -29,6 +29,7 @@ from assessments.scoring import (
     assessment_result,
     derived_result,
     derived_results,
+    framework_aspects,
     framework_dimensions,
     framework_spec,
     mean_score,
@@ -404,6 +405,52 @@ class IndicatorRow:
 class DimensionDetail:
     score: Decimal | None
     items: list[IndicatorRow]
+    # The scores of the dimension's aspects by code (none for a framework without aspects).
+    aspects: dict = field(default_factory=dict)
+
+
+@dataclass
+class ScoreRow:
+    """A dimension's or an aspect's score this year and, where there is one, the previous
+    year's (same framework)."""
+
+    label: str
+    current: object  # scoring.DimensionResult or AspectResult
+    before: object | None
+    aspect: bool = False
+
+
+@dataclass
+class ScoreGroup:
+    """A dimension's row of the score table with the rows of its aspects, in order."""
+
+    dimension: Dimension
+    row: ScoreRow
+    aspects: list[ScoreRow]
+
+    @property
+    def rows(self) -> list[ScoreRow]:
+        return [self.row, *self.aspects]
+
+
+def score_groups(data: RegionFigures) -> list[ScoreGroup]:
+    """The score table of the region report: each dimension with its score, rating and the
+    previous year's, and under it the same of each of its aspects when it has aspects, as the
+    assessment page shows them."""
+    previous = data.previous_result
+    groups = []
+    for dimension in data.dimensions:
+        current = data.result.dimension(dimension.code)
+        before = previous.dimension(dimension.code) if previous else None
+        earlier = {a.code: a for a in before.aspects} if before else {}
+        aspects = [
+            ScoreRow(
+                aspect.label, current.aspect(aspect.code), earlier.get(aspect.code), aspect=True
+            )
+            for aspect in framework_aspects(data.framework, dimension)
+        ]
+        groups.append(ScoreGroup(dimension, ScoreRow(dimension.label, current, before), aspects))
+    return groups
 
 
 def indicator_details(assessment: Assessment, dimensions, result: Result):
@@ -435,7 +482,14 @@ def indicator_details(assessment: Assessment, dimensions, result: Result):
             )
         )
     return [
-        (d, DimensionDetail(score=result.dimension(d.code).score, items=grouped[d.pk]))
+        (
+            d,
+            DimensionDetail(
+                score=result.dimension(d.code).score,
+                items=grouped[d.pk],
+                aspects={a.code: a for a in result.dimension(d.code).aspects},
+            ),
+        )
         for d in dimensions
     ]
 

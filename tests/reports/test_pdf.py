@@ -174,3 +174,39 @@ def test_a_rendering_that_never_ends_is_not_waited_for_long(client, demo, monkey
     response = client.get(region_pdf_url(year=2020))
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     assert cached_reports() == [name]
+
+
+def test_the_region_pdf_scores_each_aspect_under_its_domain(client, demo, tmp_path):
+    """As the assessment page does: an SPBE year's aspects with their scores and ratings under
+    their domains, on the first page and over the indicators; a PeGI year has no aspects."""
+    url = region_pdf_url(year=2021)
+    pages = pdf_text(fetch(client, "reviewer", url).content, tmp_path, layout=True)
+    assessment = Assessment.objects.get(region__code="62.10", year=2021)
+    result = assessment_result(assessment)
+    text = "\n".join(pages)
+    for dimension in assessment.framework.dimensions.prefetch_related("aspects"):
+        scores = result.dimension(dimension.code)
+        assert re.search(rf"{dimension.name}\s+{decimal_id(scores.score)}", pages[0])
+        for aspect in dimension.aspects.all():
+            aspect_scores = scores.aspect(aspect.code)
+            rating = aspect_scores.rating.name
+            row = rf"Aspek {aspect.name}\s+{decimal_id(aspect_scores.score)}\s+{rating}"
+            assert re.search(row, pages[0]), aspect.name
+            assert f"Aspek {aspect.name} — {decimal_id(aspect_scores.score)}" in text
+    assert "Aspek Teknologi Informasi dan Komunikasi" in pages[0]
+    pegi = pdf_text(fetch(client, "reviewer", region_pdf_url(year=2019)).content, tmp_path)
+    assert "Aspek" not in "\n".join(pegi)
+
+
+def test_an_aspect_heading_never_ends_a_page_of_the_region_pdf(client, demo, tmp_path):
+    # In this report the heading of "Teknologi Informasi dan Komunikasi" falls at the foot of
+    # a page unless it is kept with its first indicator.
+    data = fetch(client, "reviewer", region_pdf_url(year=2021)).content
+    headings = 0
+    for page in pdf_text(data, tmp_path):
+        lines = [line for line in page.splitlines() if line.strip()]
+        body = lines[: next(i for i, line in enumerate(lines) if "Kode verifikasi" in line)]
+        assert not re.match(r"Aspek .+ — ", body[-1]), body[-1]
+        headings += sum(bool(re.match(r"Aspek .+ — ", line)) for line in body)
+    assert headings == 8
+

@@ -3,6 +3,7 @@ framework, and the dashboard's index line and radar continuing through the cross
 derived figures marked as such (legend, open circles, footnote) on the page and in the PDF."""
 
 import datetime
+import re
 from decimal import Decimal
 from xml.etree import ElementTree
 
@@ -230,3 +231,22 @@ def test_a_correction_of_an_earlier_year_of_another_framework_makes_the_report_n
     )
     assert not documents.verify(pdf.code).current
 
+
+def test_a_second_spbe_year_reports_each_aspect_beside_the_year_before(regime_change, tmp_path):
+    region, _before, _after = regime_change
+    reviewer = User.objects.get(username="reviewer")
+    spbe = Framework.objects.get(code="spbe-2020")
+    later = workflow.assessment_create(user=reviewer, region=region, year=2022, framework=spbe)
+    answer_every_indicator(later, 4, reviewer)
+    data = figures.region_figures(user=reviewer, region=region, year=2022)
+    assert data.previous.year == 2021
+    groups = figures.score_groups(data)
+    assert [group.dimension.code for group in groups] == [d.code for d in data.dimensions]
+    assert sum(len(group.aspects) for group in groups) == 8
+    for group in groups:
+        for row in group.rows:
+            assert (row.current.score, row.before.score) == (Decimal("4.00"), Decimal("3.00"))
+    pdf = documents.region_report(user=reviewer, region=region, year=2022)
+    first = pdf_text(pdf.content, tmp_path, layout=True)[0]
+    for row in ("Aspek Audit TIK", "Aspek Penyelenggara SPBE", "Layanan SPBE"):
+        assert re.search(rf"{row}\s+4,00\s+Sangat Baik\s+3,00\s+\+1,00", first), row
