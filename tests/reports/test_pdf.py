@@ -210,3 +210,10 @@ def test_an_aspect_heading_never_ends_a_page_of_the_region_pdf(client, demo, tmp
         headings += sum(bool(re.match(r"Aspek .+ — ", line)) for line in body)
     assert headings == 8
 
+
+def test_the_province_pdf_keeps_each_region_name_on_one_line(client, demo, tmp_path):
+    # SPBE's domain names are long; they wrap in their headers, not the regions' names.
+    url = reverse("reports:province_report", kwargs={"code": "62", "year": 2021})
+    text = "\n".join(pdf_text(fetch(client, "reviewer", url).content, tmp_path, layout=True))
+    assert re.search(r"2\s+Kabupaten Kotawaringin Barat\s+2,53", text)
+    assert re.search(r"1\s+Kota Palangka Raya\s+3,01", text)
