@@ -81,6 +81,8 @@ LAYOUT_SOURCES = (
     "templates/reports/pdf",
     "templates/reports/includes/_plan_summary.html",
     "templates/reports/includes/_inventory_summary.html",
+    "templates/reports/includes/_derived_note.html",
+    "templates/reports/includes/_level.html",
     "templates/assessments/includes/_score.html",
     "egov_portal/charts.py",
 )

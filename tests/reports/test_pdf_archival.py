@@ -233,6 +233,21 @@ def test_a_change_to_the_charts_or_the_render_options_is_a_new_layout(
         pdf.layout_digest.cache_clear()
 
 
+def test_every_template_a_report_includes_is_part_of_its_layout():
+    sources = {django_settings.BASE_DIR / source for source in pdf.LAYOUT_SOURCES}
+    pending = sorted((django_settings.BASE_DIR / "templates/reports/pdf").glob("*.html"))
+    seen = set()
+    while pending:
+        template = pending.pop()
+        if template in seen:
+            continue
+        seen.add(template)
+        assert template in sources or template.parent in sources, template
+        for name in re.findall(r'{% include "([^"]+)"', template.read_text()):
+            pending.append(django_settings.BASE_DIR / "templates" / name)
+    assert len(seen) > 5
+
+
 def table_cells(tree):
     """Each tagged data cell's text with the texts of the header cells the tags give it, from
     the structure tree ``pdfinfo -struct-text`` prints."""
