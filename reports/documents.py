@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from assessments.models import Assessment
 from egov_portal import charts
@@ -401,16 +402,35 @@ class FileTooLarge(ValidationError):
     """An uploaded file larger than any the portal issues (HTTP 413)."""
 
 
+def rounded_size(size: int, *, up: bool) -> str:
+    """``size`` bytes as ``filesizeformat`` writes them (1000 bytes, 2.0 KB, 10.1 MB), its
+    tenths rounded up or down instead of to the nearest: a size written rounded up beside a
+    limit written rounded down never reads as equal to it when it is over."""
+    unit = 1
+    while unit < 1 << 50 and size >= unit << 10:
+        unit <<= 10
+    tenths = -(-size * 10 // unit) if up else size * 10 // unit
+    # Within a byte of the tenth, on its side: filesizeformat writes exactly that tenth.
+    return filesizeformat(-(-tenths * unit // 10) if up else tenths * unit // 10)
+
+
+# What the verify page and the API say of an upload without a file and of an empty file.
+MISSING_FILE = gettext_lazy("Pilih berkas PDF laporan yang akan diperiksa.")
+EMPTY_FILE = gettext_lazy("Pilih berkas PDF laporan yang akan diperiksa; berkas ini kosong.")
+
+
 def check_report_file(upload) -> bytes:
-    """The bytes of an uploaded file to check, refused when it is empty, too large or not a
-    PDF at all. The size limit is the evidence files' (``EVIDENCE_MAX_BYTES``)."""
+    """The bytes of an uploaded file to check, refused when there is none, or it is empty, too
+    large or not a PDF at all. The size limit is the evidence files' (``EVIDENCE_MAX_BYTES``)."""
     limit = settings.EVIDENCE_MAX_BYTES
-    if upload is None or not upload.size:
-        raise ValidationError(_("Pilih berkas PDF laporan yang akan diperiksa; berkas ini kosong."))
+    if upload is None:
+        raise ValidationError(MISSING_FILE, code="required")
+    if not upload.size:
+        raise ValidationError(EMPTY_FILE, code="empty")
     if upload.size > limit:
         raise FileTooLarge(
             _("Berkas berukuran %(size)s; laporan dari portal tidak lebih dari %(limit)s.")
-            % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+            % {"size": rounded_size(upload.size, up=True), "limit": rounded_size(limit, up=False)},
             code="too_large",
         )
     data = upload.read(limit + 1)

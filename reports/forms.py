@@ -11,6 +11,7 @@ class ReportFileForm(forms.Form):
         label=_("Berkas PDF laporan"),
         help_text=_("Berkas yang diterima, misalnya lampiran surat atau unduhan dari portal."),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+        error_messages={"required": documents.MISSING_FILE, "empty": documents.EMPTY_FILE},
     )
 
     def clean_file(self):

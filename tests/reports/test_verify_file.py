@@ -2,6 +2,7 @@
 or the API, and anyone holding the printed page finds the verification address on every page,
 in text and as a QR code."""
 
+import html
 import io
 import subprocess
 import zipfile
@@ -16,6 +17,7 @@ from rest_framework.test import APIClient
 
 from opds.models import Region
 from reports import bundles
+from reports.documents import rounded_size
 from reports.models import IssuedFile
 from tests.reports.conftest import pdf_pages, pdf_text
 from tests.reports.test_verify import reopen_and_change
@@ -122,10 +124,15 @@ def test_bad_uploads_are_refused_with_a_message(client, demo, settings):
             "Berkas ini bukan PDF. Unggah berkas PDF laporan seperti yang diunduh dari portal."
         ]
     }
-    assert post_file(b"").status_code == 400
+    empty = post_file(b"")
+    assert empty.status_code == 400
+    assert empty.json() == {
+        "file": ["Pilih berkas PDF laporan yang akan diperiksa; berkas ini kosong."]
+    }
+    # No file at all is not an empty file.
     missing = APIClient().post(VERIFY_API, {}, format="multipart")
     assert missing.status_code == 400
-    assert "file" in missing.json()
+    assert missing.json() == {"file": ["Pilih berkas PDF laporan yang akan diperiksa."]}
     settings.EVIDENCE_MAX_BYTES = 1000
     too_big = post_file(b"%PDF-1.7\n" + b"0" * 2000)
     assert too_big.status_code == 413
@@ -152,6 +159,36 @@ def test_the_verify_page_refuses_bad_uploads_with_a_form_error(
     text = page.content.decode()
     assert message in text
     assert 'data-testid="verify-file-result"' not in text
+
+
+def test_the_verify_page_asks_for_a_file_when_none_was_chosen(client, db):
+    page = client.post(reverse("reports:verify"), {})
+    assert page.status_code == 400
+    text = page.content.decode()
+    assert "Pilih berkas PDF laporan yang akan diperiksa." in text
+    assert "kosong" not in text
+
+
+def test_a_file_just_over_the_limit_is_said_to_be_larger_than_it(client, db, settings):
+    # 10,500,009 bytes against 10 MiB: both are 10.0 MB to the nearest tenth.
+    settings.EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+    data = b"%PDF-1.7\n" + b"0" * (10_500_009 - 9)
+    message = "Berkas berukuran 10,1\xa0MB; laporan dari portal tidak lebih dari 10,0\xa0MB."
+    response = post_file(data)
+    assert response.status_code == 413
+    assert response.json()["detail"] == message
+    page = client.post(reverse("reports:verify"), {"file": SimpleUploadedFile("x.pdf", data)})
+    assert page.status_code == 413
+    assert message in html.unescape(page.content.decode())
+
+
+@pytest.mark.parametrize(
+    "limit", [1000, 1024, 10 * 1024 * 1024, 10_500_000, 10_540_000, 3 * 1024**3 + 7]
+)
+def test_a_size_over_the_limit_never_reads_as_the_limit(limit):
+    written = rounded_size(limit, up=False)
+    for over in (1, 2, 99, 1000, 51_000, limit // 200, limit // 19):
+        assert rounded_size(limit + over, up=True) != written, (limit, over)
 
 
 def test_a_file_upload_larger_than_any_request_is_refused_before_it_is_read(db, settings):
