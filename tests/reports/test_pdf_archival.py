@@ -2,6 +2,7 @@
 by XMP metadata, set only in the fonts the portal ships, with legible charts and headings kept
 with what they introduce. Every check reads the real PDF back with poppler."""
 
+import io
 import re
 import shutil
 import subprocess
@@ -12,6 +13,7 @@ from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 
 from masterplan.models import DimensionTarget
 from opds.models import Region
@@ -65,6 +67,7 @@ def xmp(data, tmp_path):
 DC = "{http://purl.org/dc/elements/1.1/}"
 PDFAID = "{http://www.aiim.org/pdfa/ns/id/}"
 XMP = "{http://ns.adobe.com/xap/1.0/}"
+PDF = "{http://ns.adobe.com/pdf/1.3/}"
 
 
 @pytest.mark.parametrize(
@@ -280,6 +283,42 @@ def test_table_cells_are_tagged_with_their_row_and_column_headers(client, demo, 
     # The headings and the charts (each a figure) are in the structure a reader follows.
     assert re.search(r'H2 \(block\)\n\s+Span \(inline\)\n\s+"Peringkat"', tree)
     assert tree.count("Figure:") == 3  # the emblem and two charts
+
+
+def figures(data):
+    """The alternative text (/Alt) of each Figure in the structure tree, in reading order; None
+    for a figure without one. poppler's ``pdfinfo -struct`` does not print /Alt, so the tree is
+    read with pyHanko's PDF reader."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    found = []
+
+    def walk(node):
+        node = node.get_object() if isinstance(node, generic.IndirectObject) else node
+        if isinstance(node, generic.ArrayObject):
+            for kid in node:
+                walk(kid)
+        elif isinstance(node, generic.DictionaryObject) and "/S" in node:
+            if node["/S"] == "/Figure":
+                found.append(str(node["/Alt"]) if "/Alt" in node else None)
+            if "/K" in node:
+                walk(node.raw_get("/K"))
+
+    walk(PdfFileReader(io.BytesIO(data)).root["/StructTreeRoot"].raw_get("/K"))
+    return found
+
+
+@pytest.mark.parametrize(
+    ("url", "language"), [(region_url(), "id"), (province_url(), "id"), (province_url(), "en")]
+)
+def test_every_figure_has_alternative_text(client, demo, url, language):
+    alt_texts = figures(fetch(client, url, language=language))
+    with translation.override(language):
+        emblem = gettext("Lambang Pemerintah Provinsi %(name)s") % {"name": "Kalimantan Tengah"}
+    assert alt_texts[0] == emblem  # the letterhead's, in the report's language
+    assert len(alt_texts) >= 3
+    assert all(text and text.strip() for text in alt_texts), alt_texts
 
 
 def test_a_plan_without_targets_for_the_year_charts_the_scores_alone_and_says_so(
