@@ -75,8 +75,9 @@ class ReportVersion:
 # sRGB output intent), tagged so a screen reader follows headings, tables and figures.
 PDF_OPTIONS = {"pdf_variant": "pdf/a-3b", "pdf_tags": True}
 
-# What shapes a report's pages besides its figures: the templates, the partials they include,
-# the chart drawing code and the render options above.
+# What shapes a report's file besides its figures: the templates, the partials they include,
+# the chart drawing code, the render options above and the signing code (the metadata a
+# signature updates).
 LAYOUT_SOURCES = (
     "templates/reports/pdf",
     "templates/reports/includes/_plan_summary.html",
@@ -85,6 +86,7 @@ LAYOUT_SOURCES = (
     "templates/reports/includes/_level.html",
     "templates/assessments/includes/_score.html",
     "egov_portal/charts.py",
+    "reports/signing.py",
 )
 
 
@@ -92,7 +94,7 @@ LAYOUT_SOURCES = (
 def layout_digest() -> str:
     """A digest of everything that shapes the layout, so a new layout is never served from an
     old cache: the render options, the settings every page prints (issuer, address, the
-    verification address) and the templates and chart code."""
+    verification address), the templates, the chart code and the signing code."""
     printed = (settings.REPORT_ISSUER, settings.REPORT_ADDRESS, settings.PORTAL_URL)
     digest = hashlib.sha256(repr((sorted(PDF_OPTIONS.items()), printed)).encode())
     for source in LAYOUT_SOURCES:

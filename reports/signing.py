@@ -18,6 +18,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core import checks
+from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
@@ -201,12 +202,59 @@ def usable_signer() -> ReportSigner | None:
         return None
 
 
-def sign_pdf(data: bytes, *, signer: ReportSigner, reason: str, location: str) -> bytes:
-    """``data`` with an invisible PAdES signature appended as an incremental update."""
+@lru_cache(maxsize=1)
+def _archival_writer():
+    """pyHanko's incremental writer, updating the document-info dictionary and the XMP packet
+    alike, as PDF/A requires of the entries they share: left to itself, pyHanko names only
+    itself as the XMP's producer while the dictionary names WeasyPrint and pyHanko, and dates
+    the modification in the XMP alone. Both now name both producers and carry one modification
+    moment, in UTC as the creation date is."""
+    from pyhanko.pdf_utils import generic
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.metadata import model, xmp_xml
+
+    class ArchivalWriter(IncrementalPdfFileWriter):
+        metadata_updated = False
+
+        def _update_meta(self):
+            # pyHanko's hook for what a write does to the metadata (called more than once per
+            # write): replaced, not extended, so that only these updates are made, once.
+            if self.metadata_updated:
+                return
+            self.metadata_updated = True
+            moment = timezone.now().replace(microsecond=0)
+            info_ref = self.trailer.raw_get("/Info")
+            info = info_ref.get_object()
+            producer = str(info["/Producer"]) if "/Producer" in info else ""
+            if model.VENDOR not in producer:
+                producer = f"{producer}; {model.VENDOR}" if producer else model.VENDOR
+            info["/Producer"] = generic.TextStringObject(producer)
+            info["/ModDate"] = generic.pdf_date(moment)
+            self.mark_update(info_ref)
+            old = None
+            if "/Metadata" in self.root:
+                old = self.root["/Metadata"]  # resolved (its .get() would not)
+            if old is not None and not isinstance(old, xmp_xml.MetadataStream):
+                old = xmp_xml.MetadataStream(stream_data=old.data)
+            (fields,) = xmp_xml.update_xmp_with_meta(
+                model.DocumentMetadata(last_modified=moment),
+                roots=old.xmp if old is not None else (),
+            )
+            # That names pyHanko alone as the producer.
+            fields = {**dict(fields), model.PDF_PRODUCER: model.XmpValue(producer)}
+            xmp = xmp_xml.MetadataStream.from_xmp([model.XmpStructure(fields)])
+            self.root["/Metadata"] = self.add_object(xmp)
+            self.update_root()
+
+    return ArchivalWriter
+
+
+def sign_pdf(data: bytes, *, signer: ReportSigner, reason: str, location: str) -> bytes:
+    """``data`` with an invisible PAdES signature appended as an incremental update, with its
+    metadata updated alike in the document-info dictionary and the XMP packet."""
     from pyhanko.sign import fields, signers
 
-    writer = IncrementalPdfFileWriter(io.BytesIO(data))
+    writer = _archival_writer()(io.BytesIO(data))
     metadata = signers.PdfSignatureMetadata(
         field_name=SIGNATURE_FIELD,
         reason=reason,

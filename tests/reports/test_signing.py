@@ -3,20 +3,25 @@ valid; drafts carry none; a certificate or key that cannot be used is said at st
 log, and reports are still served, unsigned."""
 
 import logging
+import re
 import subprocess
+from datetime import datetime
 from io import StringIO
 
 import pytest
+import weasyprint
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core import checks
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from pyhanko.version import __version__ as pyhanko_version
 from rest_framework.test import APIClient
 
 from reports.models import IssuedFile
 from reports.signing import DEMO_COMMON_NAME, make_demo_certificate
+from tests.reports.test_pdf_archival import PDF, XMP, poppler, xmp
 
 User = get_user_model()
 
@@ -71,6 +76,50 @@ def test_a_final_region_report_is_signed_and_pdfsig_finds_the_signature_valid(
             ["pdftotext", str(tmp_path / "signed.pdf"), "-"], capture_output=True, text=True
         ).stdout
     )
+
+
+def metadata(data: bytes, tmp_path):
+    """(producer, creation moment, modification moment) as the document-info dictionary
+    (``pdfinfo``) and as the XMP packet (``pdfinfo -meta``) give them."""
+    info = dict(
+        re.findall(r"^(\w+):\s+(.*)$", poppler("pdfinfo", data, tmp_path, "-isodates"), re.M)
+    )
+    packet = xmp(data, tmp_path)
+
+    def moment(text):
+        return datetime.fromisoformat(text) if text else None
+
+    def first(name):
+        return (packet.get(name) or [None])[0]
+
+    return (
+        (info.get("Producer"), moment(info.get("CreationDate")), moment(info.get("ModDate"))),
+        (
+            first(f"{PDF}Producer"),
+            moment(first(f"{XMP}CreateDate")),
+            moment(first(f"{XMP}ModifyDate")),
+        ),
+    )
+
+
+def test_a_signed_report_says_the_same_in_its_document_info_and_its_xmp(
+    client, demo, certificate, tmp_path
+):
+    # PDF/A: the entries the document-info dictionary shares with the XMP packet agree.
+    data = report(client)
+    output = pdfsig(data, tmp_path)
+    assert "Signature Validation: Signature is Valid." in output
+    assert "Total document signed" in output
+    info, packet = metadata(data, tmp_path)
+    assert info == packet  # the moments the same instants, whatever zone each is written in
+    producer, created, modified = info
+    assert producer == f"WeasyPrint {weasyprint.__version__}; pyHanko {pyhanko_version}"
+    assert created <= modified
+    # An unsigned report was never modified: a creation date, no modification date, in both.
+    info, packet = metadata(report(client, year=2020), tmp_path)
+    assert info == packet
+    assert info[0] == f"WeasyPrint {weasyprint.__version__}"
+    assert info[1] is not None and info[2] is None
 
 
 def test_a_draft_report_is_never_signed(client, demo, certificate, tmp_path):
