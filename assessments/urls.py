@@ -14,6 +14,11 @@ urlpatterns = [
     path("<id:pk>/transition/final/", views.assessment_finalise, name="assessment_finalise"),
     path("<id:pk>/answers/<slug:indicator>/", views.answer_update, name="answer_update"),
     path(
+        "<id:pk>/answers/<slug:indicator>/history/",
+        views.answer_history,
+        name="answer_history",
+    ),
+    path(
         "<id:pk>/answers/<slug:indicator>/evidence/",
         views.evidence_create,
         name="evidence_create",

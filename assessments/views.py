@@ -252,28 +252,16 @@ def indicator_cards(assessment, dimension, user, *, bound=None, show=""):
     }
     may_self = workflow.may_set_self(user, assessment)
     may_verify = workflow.may_set_verified(user, assessment)
-    indicators = list(indicators)
-    histories = workflow.answer_histories(assessment, indicators)
     cards = []
     for indicator in indicators:
         answer = answers.get(indicator.pk) or Answer(
             assessment=assessment, indicator=indicator, version=0
         )
         if bound and bound["indicator"].pk == indicator.pk:
-            cards.append({**bound, "history": histories[indicator.pk]})
+            cards.append(bound)
             continue
         form = answer_form(assessment, indicator, answer, may_self, may_verify)
-        cards.append(
-            card_context(
-                assessment,
-                indicator,
-                answer,
-                form,
-                may_self,
-                may_verify,
-                history=histories[indicator.pk],
-            )
-        )
+        cards.append(card_context(assessment, indicator, answer, form, may_self, may_verify))
     return cards
 
 
@@ -290,11 +278,6 @@ def answer_form(assessment, indicator, answer, may_self, may_verify, *, data=Non
 
 
 def card_context(assessment, indicator, answer, form, may_self, may_verify, **extra):
-    if "history" not in extra:
-        saved = [answer] if answer.pk else []
-        extra["history"] = workflow.answer_histories(assessment, [indicator], answers=saved)[
-            indicator.pk
-        ]
     return {
         "assessment": assessment,
         "indicator": indicator,
@@ -476,6 +459,24 @@ def answer_update(request, pk, indicator):
         status = 400
     card = card_context(assessment, indicator, answer, form, may_self, may_verify, **extra)
     return respond_card(request, assessment, indicator, card, status=status)
+
+
+@login_required
+def answer_history(request, pk, indicator):
+    """Every change of one indicator's answer and its evidence, newest first: the newest
+    hundred for the folded panel of its card (htmx, when opened), all of them as a page."""
+    assessment = visible_assessment(request, pk)
+    indicator = framework_indicator(assessment.framework, indicator)
+    if indicator is None:
+        raise Http404
+    context = {
+        "assessment": assessment,
+        "indicator": indicator,
+        "history": workflow.answer_histories(assessment, [indicator])[indicator.pk],
+    }
+    if is_htmx(request):
+        return render(request, "assessments/includes/_answer_history.html", context)
+    return render(request, "assessments/answer_history.html", context)
 
 
 @login_required

@@ -360,22 +360,16 @@ def answers_confirm(assessment: Assessment, dimension: Dimension, *, user) -> in
     return count
 
 
-def answer_histories(
-    assessment: Assessment, indicators, *, answers=None
-) -> dict[int, list[history.Entry]]:
+def answer_histories(assessment: Assessment, indicators) -> dict[int, list[history.Entry]]:
     """Every change to the answers of ``indicators`` in ``assessment`` and to their evidence,
-    newest first, by indicator id; a fixed number of queries for any number of indicators.
-    ``answers``: the saved answers to those indicators, when the caller holds them already."""
+    newest first, by indicator id; a fixed number of queries for any number of indicators."""
     indicator_ids = [indicator.pk for indicator in indicators]
     found: dict[int, list[history.Entry]] = {pk: [] for pk in indicator_ids}
-    if answers is None:
-        answers = dict(
-            Answer.objects.filter(
-                assessment=assessment, indicator_id__in=indicator_ids
-            ).values_list("pk", "indicator_id")
+    answers = dict(
+        Answer.objects.filter(assessment=assessment, indicator_id__in=indicator_ids).values_list(
+            "pk", "indicator_id"
         )
-    else:
-        answers = {answer.pk: answer.indicator_id for answer in answers}
+    )
     for entry in history.entries(Answer, id__in=list(answers)):
         found[answers[entry.object_id]].append(entry)
     label = str(Evidence._meta.verbose_name)

@@ -2,6 +2,8 @@
 value; served by the indicator's page and the API to whoever may read the assessment."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -114,32 +116,75 @@ def test_the_history_reads_in_a_fixed_number_of_queries(
     assert response.json()["count"] == 20
 
 
-def test_the_indicator_card_shows_its_history(client, corrected, reviewer):
+def answer_history_url(assessment, code):
+    return reverse("assessments:answer_history", kwargs={"pk": assessment.pk, "indicator": code})
+
+
+def history_reads(queries):
+    return [q["sql"] for q in queries if "SELECT" in q["sql"] and "historical" in q["sql"]]
+
+
+def test_the_indicator_card_loads_its_history_when_opened(client, corrected, reviewer):
     client.force_login(reviewer)
     url = reverse(
         "assessments:assessment_dimension", kwargs={"pk": corrected.pk, "dimension": "policy"}
     )
-    card = next(c for c in client.get(url).context["cards"] if c["indicator"].code == "policy-01")
-    assert [entry.user.username for entry in card["history"]] == [
+    history = answer_history_url(corrected, "policy-01")
+    with CaptureQueriesContext(connection) as captured:
+        content = client.get(url).content.decode()
+    # The folded panel asks for it when opened; without JavaScript, its link opens a page.
+    assert f'hx-get="{history}"' in content and f'href="{history}"' in content
+    assert "Perbup belum sah" not in content
+    assert history_reads(captured.captured_queries) == []
+    panel = client.get(history, HTTP_HX_REQUEST="true")
+    assert [entry.user.username for entry in panel.context["history"]] == [
         "admin",
         "reviewer",
         "kadis.gumas",
     ]
-    content = client.get(url).content.decode()
-    assert "Riwayat perubahan (3)" in content
-    assert "Perbup belum sah" in content and "Tidak ada SK" in content
+    assert "<html" not in panel.content.decode()
+    assert "Perbup belum sah" in panel.content.decode() and "Tidak ada SK" in panel.content.decode()
 
 
-def test_a_saved_card_comes_back_with_its_new_history(client, draft, reviewer):
+def test_the_answer_history_page_names_its_indicator_and_leads_back(
+    client, corrected, indicators, reviewer
+):
+    client.force_login(reviewer)
+    page = client.get(answer_history_url(corrected, "policy-01")).content.decode()
+    dimension = reverse(
+        "assessments:assessment_dimension", kwargs={"pk": corrected.pk, "dimension": "policy"}
+    )
+    assert "<h1" in page and indicators["policy-01"].name in page
+    assert f'href="{dimension}#indicator-policy-01"' in page
+    assert "Perbup belum sah" in page and "Tidak ada SK" in page
+
+
+def test_the_answer_history_page_answers_404_outside_the_assessment_or_its_framework(
+    client, corrected, reviewer, other_province
+):
+    client.force_login(reviewer)
+    assert client.get(answer_history_url(corrected, "tidak-ada")).status_code == 404
+    unanswered = client.get(answer_history_url(corrected, "planning-01"))
+    assert unanswered.status_code == 200 and unanswered.context["history"] == []
+    outsider = user_with_role(Membership.Role.REVIEWER, region=other_province, username="luar")
+    client.force_login(outsider)
+    assert client.get(answer_history_url(corrected, "policy-01")).status_code == 404
+
+
+def test_a_saved_card_comes_back_without_reading_its_history(client, draft, reviewer):
     client.force_login(reviewer)
     url = reverse("assessments:answer_update", kwargs={"pk": draft.pk, "indicator": "policy-01"})
-    response = client.post(
-        url,
-        {"policy-01-version": 0, "policy-01-verified_level": 2, "policy-01-note": ""},
-        HTTP_HX_REQUEST="true",
-    )
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(
+            url,
+            {"policy-01-version": 0, "policy-01-verified_level": 2, "policy-01-note": ""},
+            HTTP_HX_REQUEST="true",
+        )
     assert response.status_code == 200
-    assert "Riwayat perubahan (1)" in response.content.decode()
+    assert f'hx-get="{answer_history_url(draft, "policy-01")}"' in response.content.decode()
+    assert history_reads(captured.captured_queries) == []
+    panel = client.get(answer_history_url(draft, "policy-01"), HTTP_HX_REQUEST="true")
+    assert [entry.user.username for entry in panel.context["history"]] == ["reviewer"]
 
 
 def test_the_assessment_page_lists_changes_to_answers(client, corrected, reviewer):

@@ -18,9 +18,10 @@ from tests.opds.factories import ApplicationFactory, OPDFactory, RegencyFactory
 # the answer, its history, the assessment's revision, release; the answer's evidence.
 PATCH_QUERIES = 10
 # session, user with membership, assessment, the indicator's levels, the answer; answer_save's
-# seven; the answer's history (two), evidence and clarification; the dimension's scores and
-# figures (the answers; the counts with the carried levels waiting).
-POST_QUERIES = 18
+# seven; the answer's evidence and clarification; the dimension's scores and figures (the
+# answers; the counts with the carried levels waiting). The card's history is read only when
+# its panel is opened (``assessments:answer_history``).
+POST_QUERIES = 16
 
 
 def grow(province, framework, reviewer, indicators, *, regions):

@@ -60,6 +60,9 @@ def gunung_mas_pages():
             "assessments:assessment_dimension",
             kwargs={"pk": final.pk, "dimension": "applications"},
         ),
+        "final-history": reverse(
+            "assessments:answer_history", kwargs={"pk": final.pk, "indicator": "policy-01"}
+        ),
         "submitted": submitted.get_absolute_url(),
         "submitted-policy": reverse(
             "assessments:assessment_dimension",
@@ -99,6 +102,7 @@ ROLE_PAGES = {
         "assessments",
         "final",
         "final-applications",
+        "final-history",
         "ranking@768",
         "dashboard",
         "regions",

@@ -85,6 +85,12 @@ def demo_pages():
                 "assessments:assessment_dimension", kwargs={"pk": draft.pk, "dimension": "policy"}
             ),
         ),
+        (
+            "kadis.gumas",
+            reverse(
+                "assessments:answer_history", kwargs={"pk": draft.pk, "indicator": "policy-01"}
+            ),
+        ),
         ("kadis.gumas", reverse("masterplan:masterplan_list")),
         ("kadis.gumas", reverse("masterplan:masterplan_detail", kwargs={"pk": plan.pk})),
         ("opd.kominfo", reverse("opds:home")),

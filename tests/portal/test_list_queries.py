@@ -238,6 +238,10 @@ LISTS: dict[str, List] = {
     "assessments:assessment_history": List(
         roles=REGION_ROLES, kwargs=lambda world: {"pk": world["focus"].pk}
     ),
+    "assessments:answer_history": List(
+        roles=REGION_ROLES,
+        kwargs=lambda world: {"pk": world["focus"].pk, "indicator": world["indicator"].code},
+    ),
     "assessments:cycle_list": List(),
     "masterplan:masterplan_list": List(roles=REGION_ROLES),
     "reports:province_ranking": List(

@@ -281,6 +281,7 @@ MATRIX: dict[str, Entry] = {
         read_outside="login 405 405 405 405 405",
         data=form_level_change,
     ),
+    "assessments:answer_history": Entry(kwargs=answer_of, read="login 404 ok ok ok 404"),
     "assessments:evidence_create": Entry(
         kwargs=answer_of,
         read="login 405 405 405 405 405",
