@@ -28,12 +28,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessments.access import may_manage_cycles
-from assessments.models import Assessment, Cycle, CycleExtension, Stage
+from assessments.models import Assessment, Cycle, CycleExtension, Framework, Stage
 from egov_portal.errors import NotAllowed
 from egov_portal.history import attribute
 from opds.access import Role
@@ -195,6 +195,26 @@ def current_cycles(province_ids: Iterable[int], today: datetime.date) -> dict[in
     ):
         current.setdefault(cycle.province_id, cycle)
     return current
+
+
+def framework_of_year(province: Region, year: int) -> Framework | None:
+    """The framework ``province`` evaluates ``year`` in: its cycle's; without a cycle, the one
+    most of that year's assessments of its regions use; None without either."""
+    cycle = Cycle.objects.filter(province=province, year=year).select_related("framework").first()
+    if cycle is not None:
+        return cycle.framework
+    return most_used_framework(Assessment.objects.filter(region__parent=province, year=year))
+
+
+def most_used_framework(assessments) -> Framework | None:
+    """The framework most of ``assessments`` (a queryset) use, the first by code on a tie."""
+    most_used = (
+        assessments.values("framework")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "framework__code")
+        .first()
+    )
+    return Framework.objects.get(pk=most_used["framework"]) if most_used else None
 
 
 def current_steps(regions: Iterable[Region], today: datetime.date | None = None) -> dict:

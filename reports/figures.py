@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 
+from assessments import cycles
 from assessments.models import (
     Answer,
     Aspect,
@@ -70,26 +71,10 @@ def framework_for(code: str | None = None) -> Framework | None:
 
 
 def framework_of_year(province: Region, year: int) -> Framework | None:
-    """The framework ``province`` evaluates ``year`` in: its cycle's; without a cycle, the one
-    most of that year's assessments of its regions use; without either, the default. A year is
-    ranked, charted and reported in one framework only."""
-    cycle = Cycle.objects.filter(province=province, year=year).select_related("framework").first()
-    if cycle is not None:
-        return cycle.framework
-    return (
-        most_used_framework(Assessment.objects.filter(region__parent=province, year=year))
-        or framework_for()
-    )
-
-
-def most_used_framework(assessments) -> Framework | None:
-    most_used = (
-        assessments.values("framework")
-        .annotate(count=Count("pk"))
-        .order_by("-count", "framework__code")
-        .first()
-    )
-    return Framework.objects.get(pk=most_used["framework"]) if most_used else None
+    """The framework ``province`` evaluates ``year`` in (``cycles.framework_of_year``); without
+    a cycle or an assessment that year, the default. A year is ranked, charted and reported in
+    one framework only."""
+    return cycles.framework_of_year(province, year) or framework_for()
 
 
 def assessments_of(user, *, regions, years, framework):
@@ -120,7 +105,9 @@ def national_framework_of_year(year: int) -> Framework | None:
     """The framework most of ``year``'s regional assessments use nationally (most provinces'
     cycle framework follows the national rules); the default without any."""
     return (
-        most_used_framework(Assessment.objects.filter(year=year, region__parent__isnull=False))
+        cycles.most_used_framework(
+            Assessment.objects.filter(year=year, region__parent__isnull=False)
+        )
         or framework_for()
     )
 
@@ -577,13 +564,13 @@ def yearly_assessments(
     )
     if up_to is not None:
         assessments = assessments.filter(year__lte=up_to)
-    cycles = dict(
+    of_cycle = dict(
         Cycle.objects.filter(province_id=region.parent_id).values_list("year", "framework_id")
     )
     by_year: dict[int, Assessment] = {}
     for assessment in assessments:
         kept = by_year.get(assessment.year)
-        preferred = cycles.get(assessment.year)
+        preferred = of_cycle.get(assessment.year)
         if (
             kept is None
             or assessment.framework_id == preferred
