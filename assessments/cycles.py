@@ -28,7 +28,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -197,7 +198,7 @@ def current_cycles(province_ids: Iterable[int], today: datetime.date) -> dict[in
     return current
 
 
-def framework_of_year(province: Region, year: int) -> Framework | None:
+def framework_of_year(province: Region | int, year: int) -> Framework | None:
     """The framework ``province`` evaluates ``year`` in: its cycle's; without a cycle, the one
     most of that year's assessments of its regions use; None without either."""
     cycle = Cycle.objects.filter(province=province, year=year).select_related("framework").first()
@@ -215,6 +216,57 @@ def most_used_framework(assessments) -> Framework | None:
         .first()
     )
     return Framework.objects.get(pk=most_used["framework"]) if most_used else None
+
+
+def latest_framework() -> Framework | None:
+    """The framework of the newest year any cycle or assessment has, a cycle's first on a tie
+    (then the first by code); None while nothing uses one. One query."""
+
+    def newest(model):
+        years = model.objects.filter(framework=OuterRef("pk")).order_by("-year").values("year")
+        return Coalesce(Subquery(years[:1]), 0)
+
+    return (
+        Framework.objects.annotate(cycle_year=newest(Cycle), assessment_year=newest(Assessment))
+        .annotate(year=Greatest("cycle_year", "assessment_year"))
+        .filter(year__gt=0)
+        .order_by("-year", "-cycle_year", "code")
+        .first()
+    )
+
+
+def framework_to_assess(
+    province: Region | int | None, *, year: int | None, today: datetime.date | None = None
+) -> Framework | None:
+    """The framework a new assessment of a region of ``province`` for ``year`` is most likely
+    in: the one the province evaluates that year in (``framework_of_year``), or without a year
+    its current cycle's; else the newest in use (``latest_framework``); None without any. Up to
+    three queries."""
+    if province is not None:
+        if year is not None:
+            framework = framework_of_year(province, year)
+        else:
+            province_id = getattr(province, "pk", province)
+            cycle = current_cycles({province_id}, today or local_today()).get(province_id)
+            framework = cycle.framework if cycle else None
+        if framework is not None:
+            return framework
+    return latest_framework()
+
+
+def framework_to_cycle(province: Region | int | None) -> Framework | None:
+    """The framework a new cycle of ``province`` is most likely in: its latest cycle's; else
+    the newest in use (``latest_framework``); None without any. Up to two queries."""
+    if province is not None:
+        cycle = (
+            Cycle.objects.filter(province=province)
+            .select_related("framework")
+            .order_by("-year")
+            .first()
+        )
+        if cycle is not None:
+            return cycle.framework
+    return latest_framework()
 
 
 def current_steps(regions: Iterable[Region], today: datetime.date | None = None) -> dict:

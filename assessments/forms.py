@@ -4,6 +4,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from assessments.access import creatable_regions, manageable_provinces
+from assessments.cycles import framework_to_assess, framework_to_cycle
 from assessments.models import Answer, Assessment, Cycle, Evidence, Framework, Stage
 from egov_portal.fields import TEXT_MAX_LENGTH
 from opds.forms import FilterForm
@@ -35,8 +36,6 @@ class AssessmentCreateForm(forms.ModelForm):
         self.fields["region"].to_field_name = "code"
         self.fields["framework"].queryset = Framework.objects.all()
         self.fields["framework"].to_field_name = "code"
-        if not self.is_bound and Framework.objects.filter(code="pegi").exists():
-            self.initial.setdefault("framework", "pegi")
         # Which one fits is checked by assessments.carry when the form is sent.
         self.fields["carry_forward_from"].queryset = (
             Assessment.objects.visible_to(user)
@@ -48,23 +47,51 @@ class AssessmentCreateForm(forms.ModelForm):
             f"{assessment.region} {assessment.year} · {assessment.framework.name}"
         )
         if not self.is_bound:
-            self.initial.setdefault("carry_forward_from", self.latest_earlier())
+            region = self.suggested_region()
+            if region is not None:
+                # A head assesses one region: it is the one to start.
+                self.initial.setdefault("region", region.code)
+            if "framework" not in self.initial:
+                # The framework the province evaluates the year in, as the data says, so that
+                # a new year under another framework needs no code change.
+                framework = framework_to_assess(
+                    self.suggested_province(region), year=self.suggested_year()
+                )
+                if framework is not None:
+                    self.initial["framework"] = framework.code
+            self.initial.setdefault("carry_forward_from", self.latest_earlier(region))
 
-    def latest_earlier(self):
-        """The latest earlier assessment of the suggested (or only) region and framework."""
+    def suggested_region(self):
+        """The suggested region, or the user's only one; None otherwise."""
         region = self.initial.get("region")
         regions = self.fields["region"].queryset
         found = regions.filter(code=region) if region else regions
-        if len(found[:2]) != 1:
+        found = list(found[:2])
+        return found[0] if len(found) == 1 else None
+
+    def suggested_province(self, region):
+        """The id of ``region``'s province, or without one of the province all the user's
+        regions are in; None otherwise."""
+        if region is not None:
+            return region.parent_id
+        regions = self.fields["region"].queryset
+        parents = list(regions.order_by().values_list("parent", flat=True).distinct()[:2])
+        return parents[0] if len(parents) == 1 else None
+
+    def suggested_year(self):
+        year = str(self.initial.get("year", ""))
+        return int(year) if year.isdigit() else None
+
+    def latest_earlier(self, region):
+        """The latest earlier assessment of ``region`` in the suggested framework."""
+        if region is None:
             return None
-        # A head assesses one region: it is the one to start.
-        self.initial.setdefault("region", found[0].code)
-        sources = self.fields["carry_forward_from"].queryset.filter(region=found[0])
+        sources = self.fields["carry_forward_from"].queryset.filter(region=region)
         if self.initial.get("framework"):
             sources = sources.filter(framework__code=self.initial["framework"])
-        year = str(self.initial.get("year", ""))
-        if year.isdigit():
-            sources = sources.filter(year__lt=int(year))
+        year = self.suggested_year()
+        if year is not None:
+            sources = sources.filter(year__lt=year)
         source = sources.order_by("-year").first()
         return source.pk if source else None
 
@@ -217,12 +244,16 @@ class CycleForm(forms.ModelForm):
         self.fields["framework"].queryset = Framework.objects.all()
         self.fields["framework"].to_field_name = "code"
         new = not self.is_bound and not self.instance.pk
-        if new and Framework.objects.filter(code="pegi").exists():
-            self.initial.setdefault("framework", "pegi")
         provinces = list(self.fields["province"].queryset[:2])
-        if new and len(provinces) == 1:
+        only = provinces[0] if len(provinces) == 1 else None
+        if new and only is not None:
             # A reviewer sets the cycles of one province: theirs.
-            self.initial.setdefault("province", provinces[0].code)
+            self.initial.setdefault("province", only.code)
+        if new and "framework" not in self.initial:
+            # Most likely the framework of the province's last cycle, as the data says.
+            framework = framework_to_cycle(only)
+            if framework is not None:
+                self.initial["framework"] = framework.code
 
     def _post_clean(self):
         # Only the values are copied: the order of the stages and uniqueness are checked by

@@ -258,3 +258,15 @@ def test_a_reviewers_new_cycle_form_offers_their_province_chosen(client, framewo
     client.force_login(reviewer)
     page = client.get(CREATE).content.decode()
     assert '<option value="62" selected>' in page
+
+
+def test_a_new_cycle_form_suggests_the_framework_of_the_provinces_latest_cycle(
+    client, cycle, reviewer, gunung_mas
+):
+    from tests.assessments.factories import make_assessment, make_framework
+
+    # Newer elsewhere, but the province's own last cycle is what a reviewer repeats.
+    make_assessment(reviewer, gunung_mas, make_framework(code="other"), year=2022)
+    client.force_login(reviewer)
+    form = client.get(CREATE).context["form"]
+    assert (form["province"].value(), form["framework"].value()) == ("62", "mini")

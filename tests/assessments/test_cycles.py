@@ -282,3 +282,54 @@ def test_the_demo_has_kalimantan_tengahs_2019_to_2021_cycles_once(db):
     )
     gunung_mas_2019 = Assessment.objects.get(region__code="62.10", year=2019)
     assert cycles.step_for(gunung_mas_2019).done
+
+
+@pytest.fixture
+def other_framework(db):
+    from tests.assessments.factories import make_framework
+
+    return make_framework(code="other")
+
+
+def test_a_new_assessment_is_suggested_in_the_framework_its_province_evaluates_the_year_in(
+    framework, other_framework, province, reviewer, gunung_mas, katingan
+):
+    cycles.cycle_save(new_cycle(province, other_framework, year=2020), user=reviewer)
+    make_assessment(reviewer, katingan, framework, year=2021)
+    # The year's cycle, whatever the assessments of other years use.
+    assert cycles.framework_to_assess(province, year=2020) == other_framework
+    # Without a cycle, what that year's assessments of the province use.
+    assert cycles.framework_to_assess(province, year=2021) == framework
+    # Without a year, the current cycle's (2020's: no later one has opened).
+    assert cycles.framework_to_assess(province, year=None, today=D(2022, 1, 3)) == other_framework
+    # Without either, the newest in use anywhere: the 2021 assessment's.
+    assert cycles.framework_to_assess(province, year=2030) == framework
+    assert cycles.framework_to_assess(None, year=None) == framework
+
+
+def test_nothing_is_suggested_while_no_cycle_or_assessment_uses_a_framework(framework, province):
+    assert cycles.latest_framework() is None
+    assert cycles.framework_to_assess(province, year=2020) is None
+    assert cycles.framework_to_cycle(province) is None
+
+
+def test_the_newest_framework_in_use_is_that_of_the_newest_year_a_cycles_first(
+    framework, other_framework, province, other_province, reviewer, admin_user, gunung_mas
+):
+    make_assessment(reviewer, gunung_mas, framework, year=2021)
+    assert cycles.latest_framework() == framework
+    cycles.cycle_save(new_cycle(other_province, other_framework, year=2021), user=admin_user)
+    assert cycles.latest_framework() == other_framework
+    make_assessment(reviewer, gunung_mas, framework, year=2022)
+    assert cycles.latest_framework() == framework
+
+
+def test_a_new_cycle_is_suggested_in_the_framework_of_the_provinces_latest_cycle(
+    framework, other_framework, province, other_province, reviewer, admin_user, gunung_mas
+):
+    cycles.cycle_save(new_cycle(province, other_framework, year=2019), user=reviewer)
+    cycles.cycle_save(new_cycle(province, framework, year=2020), user=reviewer)
+    make_assessment(reviewer, gunung_mas, other_framework, year=2022)
+    assert cycles.framework_to_cycle(province) == framework
+    # A province without a cycle: the newest framework in use.
+    assert cycles.framework_to_cycle(other_province) == other_framework

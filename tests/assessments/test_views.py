@@ -453,3 +453,27 @@ def test_a_reviewer_cannot_confirm_the_region_levels(client, last_year, head, re
     )
     assert response.status_code == 403
     assert Answer.objects.filter(assessment=created, awaiting_confirmation=True).count() == 3
+
+
+def test_the_create_page_suggests_the_framework_of_the_provinces_cycle_for_the_year(
+    client, last_year, head, reviewer, province, django_assert_max_num_queries
+):
+    from assessments import cycles
+    from tests.assessments.factories import make_framework
+    from tests.assessments.test_cycles import new_cycle
+
+    other = make_framework(code="other")
+    cycles.cycle_save(new_cycle(province, other, year=2021), user=reviewer)
+    client.force_login(head)
+    url = reverse("assessments:assessment_create")
+    form = client.get(url, {"year": "2021"}).context["form"]
+    # Nothing of 2021's framework to start from: last year's assessment is of another one.
+    assert (form["framework"].value(), form["carry_forward_from"].value()) == ("other", None)
+    # Without a cycle for the year: the newest framework in use, the 2021 cycle's.
+    assert client.get(url, {"year": "2022"}).context["form"]["framework"].value() == "other"
+    # The 2020 cycle's, once the province has one.
+    cycles.cycle_save(new_cycle(province, last_year.framework, year=2020), user=reviewer)
+    # As many as when a framework code was looked up: the year's cycle is one query.
+    with django_assert_max_num_queries(10):
+        form = client.get(url, {"year": "2020"}).context["form"]
+    assert form["framework"].value() == "mini"

@@ -81,7 +81,13 @@ def test_head_starts_2021_from_2020_and_confirms_an_indicator_then_a_dimension(p
 
     log_in(page, "kadis.gumas", demo_data)
     page.goto("/assessments/new/")
+    # The form offers the framework of the province's current cycle, 2021's SPBE 2020; this
+    # region also keeps a PeGI assessment for 2021, started from its PeGI assessment of 2020.
+    framework = page.get_by_role("combobox", name=re.compile("^Kerangka penilaian"))
+    expect(framework).to_have_value("spbe-2020")
+    framework.select_option("pegi")
     source = page.get_by_label("Mulai dari penilaian tahun lalu")
+    source.select_option(str(last_year.pk))
     expect(source.locator("option:checked")).to_have_text(re.compile("Gunung Mas 2020"))
     page.get_by_role("spinbutton", name=re.compile("^Tahun")).fill("2021")
     page.get_by_role("button", name="Buat").click()
