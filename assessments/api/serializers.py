@@ -15,7 +15,12 @@ from assessments.models import (
     Indicator,
     Stage,
 )
-from assessments.scoring import assessment_result, derived_result
+from assessments.scoring import (
+    assessment_result,
+    derived_result,
+    framework_aspects,
+    framework_dimensions,
+)
 from egov_portal.fields import TEXT_MAX_LENGTH
 from opds.models import Region
 
@@ -85,6 +90,30 @@ class FrameworkDetailSerializer(FrameworkSerializer):
         ]
 
 
+class DimensionScoreSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    score = serializers.DecimalField(max_digits=4, decimal_places=2, allow_null=True)
+    rating = serializers.CharField(allow_null=True)
+    answered = serializers.IntegerField(help_text="Indicators answered (a level or N/A).")
+    total = serializers.IntegerField(help_text="Indicators of the dimension.")
+
+
+class AspectScoreSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    score = serializers.DecimalField(max_digits=4, decimal_places=2, allow_null=True)
+    rating = serializers.CharField(allow_null=True)
+
+
+class DimensionDetailScoreSerializer(DimensionScoreSerializer):
+    aspects = AspectScoreSerializer(
+        many=True,
+        help_text="The scores of the dimension's aspects, in order: the weighted mean of the "
+        "levels of each aspect's answered, applicable indicators; empty for a framework "
+        "without aspects.",
+    )
+
+
 class AssessmentSerializer(serializers.ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
     framework = serializers.SlugRelatedField(slug_field="code", queryset=Framework.objects.all())
@@ -144,6 +173,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
     def get_completeness(self, assessment) -> float:
         return self.result(assessment).completeness
 
+    @extend_schema_field(DimensionScoreSerializer(many=True))
     def get_dimensions(self, assessment) -> list[dict]:
         return [
             {
@@ -182,6 +212,29 @@ class AssessmentDetailSerializer(AssessmentSerializer):
 
     class Meta(AssessmentSerializer.Meta):
         fields = [*AssessmentSerializer.Meta.fields, "derived"]
+
+    @extend_schema_field(DimensionDetailScoreSerializer(many=True))
+    def get_dimensions(self, assessment) -> list[dict]:
+        rows = super().get_dimensions(assessment)
+        # The names come from the structure the scores were computed with: no query.
+        framework = assessment.framework
+        dimensions = {d.code: d for d in framework_dimensions(framework)}
+        results = self.result(assessment).dimensions
+        for row, result in zip(rows, results, strict=True):
+            names = {
+                aspect.code: aspect.label
+                for aspect in framework_aspects(framework, dimensions[row["code"]])
+            }
+            row["aspects"] = [
+                {
+                    "code": aspect.code,
+                    "name": names[aspect.code],
+                    "score": aspect.score,
+                    "rating": aspect.rating.name if aspect.rating else None,
+                }
+                for aspect in result.aspects
+            ]
+        return rows
 
     @extend_schema_field(DerivedSerializer(allow_null=True))
     def get_derived(self, assessment) -> dict | None:

@@ -49,6 +49,7 @@ def test_assessment_detail_shows_the_same_numbers_as_the_scoring_function(
         "rating": "Kurang",
         "answered": 2,
         "total": 2,
+        "aspects": [],
     }
 
 

@@ -259,3 +259,53 @@ def test_the_pages_group_indicators_by_aspect_with_aspect_scores(
         < page.index('data-testid="aspect-group-penyelenggara"')
     )
     assert "Aspek Teknologi Informasi dan Komunikasi" in page
+
+
+def test_the_api_detail_gives_each_aspect_its_score_from_its_answered_applicable_indicators(
+    spbe_draft, reviewer, django_assert_num_queries
+):
+    tik = {"spbe-15": 4, "spbe-16": 2, "spbe-17": 5}  # spbe-17 is N/A, spbe-18 unanswered
+    indicators = Indicator.objects.filter(dimension__framework=spbe_draft.framework)
+    by_code = {i.code: i for i in indicators}
+    Answer.objects.bulk_create(
+        Answer(
+            assessment=spbe_draft,
+            indicator=by_code[code],
+            verified_level=level,
+            not_applicable=code == "spbe-17",
+        )
+        for code, level in {**tik, "spbe-19": 1, "spbe-20": 2}.items()
+    )
+    api = APIClient()
+    api.force_authenticate(reviewer)
+    url = f"/api/v1/assessments/{spbe_draft.pk}/"
+    api.get(url)  # the framework's structure, built once per process
+    # The assessment, its answers, a crosswalk to look for: none per aspect.
+    with django_assert_num_queries(3):
+        body = api.get(url).json()
+    governance = body["dimensions"][1]
+    # Pooled: (2.5 × 4 + 2.5 × 2 + 2.5 × 1 + 2.5 × 2) / (4 × 2.5) = 22.5 / 10
+    assert (governance["code"], governance["score"], governance["rating"]) == (
+        "tata-kelola",
+        2.25,
+        "Cukup",
+    )
+    assert governance["aspects"] == [
+        {
+            "code": "perencanaan-strategis",
+            "name": "Perencanaan Strategis SPBE",
+            "score": None,
+            "rating": None,
+        },
+        # (2.5 × 4 + 2.5 × 2) / (2.5 + 2.5): N/A and unanswered weigh nothing.
+        {
+            "code": "tik",
+            "name": "Teknologi Informasi dan Komunikasi",
+            "score": 3.0,
+            "rating": "Baik",
+        },
+        # (2.5 × 1 + 2.5 × 2) / (2.5 + 2.5)
+        {"code": "penyelenggara", "name": "Penyelenggara SPBE", "score": 1.5, "rating": "Kurang"},
+    ]
+    assert [len(d["aspects"]) for d in body["dimensions"]] == [1, 3, 2, 2]
+    assert "aspects" not in api.get("/api/v1/assessments/").json()["results"][0]["dimensions"][0]
