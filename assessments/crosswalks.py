@@ -12,11 +12,34 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Count, OuterRef, Subquery
 
+from assessments.cycles import latest_framework
 from assessments.loader import FrameworkFileError, read_framework_file
 from assessments.models import Crosswalk, CrosswalkEntry, Dimension, Framework, Indicator
 
 CROSSWALKS_DIR = Path(__file__).resolve().parent / "frameworks" / "crosswalks"
+
+
+def reference_first(crosswalks):
+    """``crosswalks`` (a queryset) ordered by how many crosswalks map to each one's target, most
+    first, then by the target's code: the first leads to the reference framework."""
+    sharing = (
+        Crosswalk.objects.filter(target=OuterRef("target"))
+        .order_by()
+        .values("target")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return crosswalks.annotate(sharing=Subquery(sharing)).order_by("-sharing", "target__code")
+
+
+def reference_framework() -> Framework | None:
+    """The framework assessments of different frameworks are compared and charted on: the one
+    the loaded crosswalks map to (most of them, on a choice); without a crosswalk, the newest in
+    use (``cycles.latest_framework``); None without either. One or two queries."""
+    crosswalk = reference_first(Crosswalk.objects.select_related("target")).first()
+    return crosswalk.target if crosswalk is not None else latest_framework()
 
 
 def validate_crosswalk(data) -> list[str]:

@@ -20,10 +20,11 @@ The pure functions take plain values; ``framework_spec`` and ``assessment_result
 instances, and ``results_for`` computes many assessments with a fixed number of queries.
 
 ``derived_result`` scores an assessment of one framework (SPBE 2020) on another (PeGI) through
-a crosswalk: each target dimension is the weighted mean (with the source weights) of the
-levels of the source indicators mapped to it, each level first rescaled linearly from the
-source scale to the target's (1–5 → 1–4: 1 + (level − 1) × 3/4), and the index is then
-computed the target framework's way.
+a crosswalk, the one from its framework to the reference framework (the target the loaded
+crosswalks share, ``crosswalks.reference_framework``): each target dimension is the weighted
+mean (with the source weights) of the levels of the source indicators mapped to it, each level
+first rescaled linearly from the source scale to the target's (1–5 → 1–4:
+1 + (level − 1) × 3/4), and the index is then computed the target framework's way.
 """
 
 from __future__ import annotations
@@ -573,8 +574,6 @@ def _has_framework(assessment) -> bool:
 
 # Scores on another framework through a crosswalk.
 
-DERIVED_FRAMEWORK = "pegi"
-
 
 @dataclass(frozen=True)
 class DerivedDimension:
@@ -655,8 +654,9 @@ def derived_score(
 
 
 def derived_result(assessment, *, answers=None) -> DerivedResult | None:
-    """The assessment scored on the portal's reference framework (PeGI) through its
-    framework's crosswalk; None when there is no such crosswalk. A fixed number of queries."""
+    """The assessment scored on the reference framework (``crosswalks.reference_framework``)
+    through its framework's crosswalk to it; None when its framework has no crosswalk. A fixed
+    number of queries."""
     given = None if answers is None else {assessment.pk: list(answers)}
     return derived_results([assessment], answers=given)[assessment.pk]
 
@@ -670,13 +670,13 @@ class _Crosswalk:
 
 
 def _crosswalk_to_reference(framework) -> _Crosswalk | None:
+    from assessments.crosswalks import reference_first
     from assessments.models import Crosswalk, CrosswalkEntry
 
-    crosswalk = (
-        Crosswalk.objects.filter(source_id=framework.pk, target__code=DERIVED_FRAMEWORK)
-        .select_related("target")
-        .first()
-    )
+    # Of a framework with crosswalks to several, the one to the reference framework.
+    crosswalk = reference_first(
+        Crosswalk.objects.filter(source_id=framework.pk).select_related("target")
+    ).first()
     if crosswalk is None:
         return None
     target = crosswalk.target

@@ -6,12 +6,14 @@ ranking, a dashboard, the API and a PDF show the same number for the same assess
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Prefetch
 
 from assessments import cycles
+from assessments.crosswalks import reference_framework
 from assessments.models import (
     Answer,
     Aspect,
@@ -23,7 +25,6 @@ from assessments.models import (
     Level,
 )
 from assessments.scoring import (
-    DERIVED_FRAMEWORK,
     AnswerValue,
     Result,
     answer_values,
@@ -39,8 +40,6 @@ from assessments.scoring import (
 )
 from opds.models import Region
 from reports import frozen
-
-DEFAULT_FRAMEWORK = "pegi"
 
 
 @dataclass
@@ -67,7 +66,11 @@ class RankingRow:
 
 
 def framework_for(code: str | None = None) -> Framework | None:
-    return Framework.objects.filter(code=code or DEFAULT_FRAMEWORK).first()
+    """The framework of ``code``; without one, the default: the reference framework that
+    assessments of different frameworks are charted on (``crosswalks.reference_framework``)."""
+    if code:
+        return Framework.objects.filter(code=code).first()
+    return reference_framework()
 
 
 def framework_of_year(province: Region, year: int) -> Framework | None:
@@ -299,7 +302,7 @@ def region_trend(assessments, results, framework, dimensions):
 
     if all(a.framework_id == framework.pk for a in assessments):
         return framework, dimensions, [own(a, results[a.pk]) for a in assessments]
-    reference = framework_for(DERIVED_FRAMEWORK)
+    reference = framework_for()
     derived_scores = (
         derived_results(a for a in assessments if a.framework_id != reference.pk)
         if reference is not None
@@ -567,6 +570,8 @@ def yearly_assessments(
     of_cycle = dict(
         Cycle.objects.filter(province_id=region.parent_id).values_list("year", "framework_id")
     )
+    # Read only for a year with two assessments, neither of the cycle's framework.
+    default = functools.cache(framework_for)
     by_year: dict[int, Assessment] = {}
     for assessment in assessments:
         kept = by_year.get(assessment.year)
@@ -574,7 +579,10 @@ def yearly_assessments(
         if (
             kept is None
             or assessment.framework_id == preferred
-            or (kept.framework_id != preferred and assessment.framework.code == DEFAULT_FRAMEWORK)
+            or (
+                kept.framework_id != preferred
+                and assessment.framework_id == getattr(default(), "pk", None)
+            )
         ):
             by_year[assessment.year] = assessment
     return by_year
@@ -660,14 +668,16 @@ class Comparison:
     indicators: list[IndicatorChange] = field(default_factory=list)
     # The dimension figures of an assessment of another framework came through the crosswalk.
     derived: bool = False
+    # Across frameworks, the one whose dimensions they compare on.
+    reference: Framework | None = None
 
     @property
     def dimension_word(self) -> str:
         """The word for the dimensions compared: the framework's own, or across frameworks
-        the default framework's, on whose dimensions they compare."""
-        if self.same_framework or self.after.framework.code == DEFAULT_FRAMEWORK:
+        the reference framework's, on whose dimensions they compare."""
+        if self.same_framework:
             return self.after.framework.dimension_word
-        return self.before.framework.dimension_word
+        return (self.reference or self.before.framework).dimension_word
 
     @property
     def same_framework(self) -> bool:
@@ -711,7 +721,7 @@ def assessment_comparison(before: Assessment, after: Assessment) -> Comparison:
     ``comparable_dimensions``; without a crosswalk they have no dimensions to compare."""
     if before.framework_id != after.framework_id:
         scores = comparable_dimensions(before, after)
-        before_index, after_index, dimensions = scores or (None, None, [])
+        reference, before_index, after_index, dimensions = scores or (None, None, None, [])
         return Comparison(
             region=after.region,
             before=before,
@@ -720,6 +730,7 @@ def assessment_comparison(before: Assessment, after: Assessment) -> Comparison:
             after_index=after_index,
             dimensions=dimensions,
             derived=scores is not None,
+            reference=reference,
         )
     framework = after.framework
     spec = framework_spec(framework)
@@ -779,12 +790,14 @@ def indicator_groups(rows: list[IndicatorChange]):
 
 
 def comparable_dimensions(before: Assessment, after: Assessment):
-    """Index and dimension scores of two assessments of different frameworks on the default
-    framework's dimensions, an assessment of another framework through its crosswalk:
-    (before index, after index, [DimensionChange]), or None when either has no crosswalk."""
+    """Index and dimension scores of two assessments of different frameworks on the reference
+    framework's dimensions (``framework_for``), an assessment of another framework through its
+    crosswalk: (reference framework, before index, after index, [DimensionChange]), or None
+    when either has no crosswalk."""
+    reference = framework_for()
 
-    def on_default(assessment):
-        if assessment.framework.code == DEFAULT_FRAMEWORK:
+    def on_reference(assessment):
+        if reference is not None and assessment.framework_id == reference.pk:
             result = assessment_result(assessment)
             labels = {d.code: d.label for d in assessment.framework.dimensions.all()}
             return result.index, [(d.code, labels[d.code], d.score) for d in result.dimensions]
@@ -793,12 +806,13 @@ def comparable_dimensions(before: Assessment, after: Assessment):
             return None
         return derived.index, [(d.code, d.label, d.score) for d in derived.dimensions]
 
-    sides = on_default(before), on_default(after)
+    sides = on_reference(before), on_reference(after)
     if None in sides:
         return None
     (before_index, before_dimensions), (after_index, after_dimensions) = sides
     after_scores = {code: value for code, _label, value in after_dimensions}
     return (
+        reference,
         before_index,
         after_index,
         [

@@ -195,9 +195,13 @@ class DerivedDimensionSerializer(serializers.Serializer):
 
 
 class DerivedSerializer(serializers.Serializer):
-    """The assessment scored on PeGI's dimensions through its framework's crosswalk."""
+    """The assessment scored on the reference framework's dimensions through its framework's
+    crosswalk."""
 
-    framework = serializers.CharField(help_text="Code of the framework scored on (pegi).")
+    framework = serializers.CharField(
+        help_text="Code of the framework scored on: the one the crosswalks map to (pegi with "
+        "the shipped data)."
+    )
     index = serializers.DecimalField(max_digits=4, decimal_places=2, allow_null=True)
     rating = serializers.CharField(source="rating.name", allow_null=True, default=None)
     dimensions = DerivedDimensionSerializer(many=True)
@@ -205,9 +209,9 @@ class DerivedSerializer(serializers.Serializer):
 
 class AssessmentDetailSerializer(AssessmentSerializer):
     derived = serializers.SerializerMethodField(
-        help_text="For an assessment of another framework than PeGI with a crosswalk to it: "
-        "its levels rescaled to PeGI's scale and combined into PeGI's dimensions and index; "
-        "null otherwise."
+        help_text="For an assessment whose framework has a crosswalk to the reference framework "
+        "(the one the crosswalks map to: PeGI with the shipped data): its levels rescaled to "
+        "that framework's scale and combined into its dimensions and index; null otherwise."
     )
 
     class Meta(AssessmentSerializer.Meta):

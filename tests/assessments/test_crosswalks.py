@@ -12,9 +12,9 @@ from rest_framework.test import APIClient
 
 from assessments.crosswalks import CROSSWALKS_DIR, load_crosswalk, validate_crosswalk
 from assessments.loader import FRAMEWORKS_DIR, FrameworkFileError, load_framework_file
-from assessments.models import Crosswalk, CrosswalkEntry
+from assessments.models import Crosswalk, CrosswalkEntry, Indicator
 from assessments.scoring import derived_result, framework_spec, rescale
-from tests.assessments.factories import make_assessment
+from tests.assessments.factories import make_assessment, make_framework
 from tests.assessments.test_spbe import LEVELS, answer_all
 
 D = Decimal
@@ -219,3 +219,60 @@ def test_the_demo_loads_spbe_2020_and_its_crosswalk_to_pegi_once(db):
     assert set(CrosswalkEntry.objects.values_list("pk", "indicator__code", "dimension__code")) == (
         entries
     )
+
+
+def small_crosswalk(source, target):
+    """Every indicator of ``source`` (a test framework) mapped to ``target``'s ``policy``."""
+    return load_crosswalk(
+        {
+            "source": source.code,
+            "target": target.code,
+            "version": "1",
+            "entries": [
+                {"indicator": code, "dimension": "policy"}
+                for code in Indicator.objects.filter(dimension__framework=source).values_list(
+                    "code", flat=True
+                )
+            ],
+        }
+    )
+
+
+def test_the_reference_framework_is_the_one_the_crosswalks_map_to(reviewer, gunung_mas, katingan):
+    from assessments.crosswalks import reference_framework
+
+    mini, other, third = (make_framework(code=code) for code in ("mini", "other", "third"))
+    assert reference_framework() is None
+    # Without a crosswalk: the newest framework in use.
+    make_assessment(reviewer, gunung_mas, mini, year=2021)
+    assert reference_framework() == mini
+    small_crosswalk(third, other)
+    assert reference_framework() == other
+    # Two crosswalks to mini, one to other: mini.
+    small_crosswalk(other, mini)
+    small_crosswalk(third, mini)
+    assert reference_framework() == mini
+
+
+def test_the_derived_view_is_on_whatever_framework_the_crosswalk_maps_to(
+    reviewer, gunung_mas, django_assert_num_queries
+):
+    source, target = make_framework(code="source"), make_framework(code="target")
+    small_crosswalk(source, target)
+    assessment = make_assessment(reviewer, gunung_mas, source, year=2021)
+    answer = Indicator.objects.get(dimension__framework=source, code="policy-01")
+    assessment.answers.create(indicator=answer, verified_level=3)
+    framework_spec(target)
+    # The crosswalk, its entries, the answers: as many as to PeGI.
+    with django_assert_num_queries(3):
+        derived = derived_result(assessment)
+    assert (derived.framework, derived.index) == ("target", D("3.00"))
+    assert [(d.code, d.score) for d in derived.dimensions] == [
+        ("policy", D("3.00")),
+        ("planning", None),
+    ]
+    assert derived_result(make_assessment(reviewer, gunung_mas, target, year=2021)) is None
+    api = APIClient()
+    api.force_authenticate(reviewer)
+    body = api.get(f"/api/v1/assessments/{assessment.pk}/").json()
+    assert body["derived"]["framework"] == "target"

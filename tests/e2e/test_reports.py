@@ -195,7 +195,12 @@ def test_head_compares_two_years_from_the_dashboard_and_keeps_only_changes(page,
     # The latest year, SPBE 2021, compares with the PeGI draft of 2020 through the crosswalk.
     page.get_by_role("link", name="Bandingkan dengan tahun sebelumnya").click()
     expect(page.get_by_label("ke tahun")).to_have_value("2021")
-    expect(page.get_by_text("Skor kerangka lain dipetakan ke dimensi PeGI.")).to_be_visible()
+    expect(
+        page.get_by_text(
+            "Skor kerangka lain dipetakan ke dimensi kerangka "
+            "Pemeringkatan e-Government Indonesia (PeGI)."
+        )
+    ).to_be_visible()
     page.go_back()
     page.get_by_label("Tahun", exact=True).select_option("2020")
     expect(page).to_have_url(re.compile(r"year=2020"))

@@ -220,9 +220,7 @@ def test_years_the_api_cannot_compare(pair, head, query, status):
 
 
 def test_frameworks_that_differ_compare_by_dimension_through_the_crosswalk(demo):
-    pegi = Assessment.objects.get(
-        region__code="62.10", framework__code=figures.DEFAULT_FRAMEWORK, year=2019
-    )
+    pegi = Assessment.objects.get(region__code="62.10", framework__code="pegi", year=2019)
     admin = get_user_model().objects.get(username="admin")
     # A year after the demo's own SPBE evaluation of 2021.
     spbe = make_assessment(admin, pegi.region, Framework.objects.get(code="spbe-2020"), 2022)
@@ -253,9 +251,6 @@ def test_the_region_report_lists_the_indicators_changed_since_the_year_before(
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
     before, after = pair
-    # The region report is of the default framework.
-    before.framework.code = figures.DEFAULT_FRAMEWORK
-    before.framework.save()
     pdf = documents.region_report(user=head, region=after.region, year=2020)
     text = "\n".join(pdf_text(pdf.content, tmp_path, layout=True))
     section = text.split("Perbandingan dengan tahun sebelumnya", 1)[1].split("Rencana induk", 1)[0]
@@ -270,8 +265,6 @@ def test_the_report_counts_the_changes_it_does_not_list(
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
     before, after = pair
-    before.framework.code = figures.DEFAULT_FRAMEWORK
-    before.framework.save()
     monkeypatch.setattr(documents, "REPORT_CHANGES_LISTED", 2)
     pdf = documents.region_report(user=head, region=after.region, year=2020)
     text = " ".join(" ".join(pdf_text(pdf.content, tmp_path)).split())
@@ -286,8 +279,6 @@ def test_the_report_counts_the_changes_it_does_not_list(
 
 def test_a_change_to_the_earlier_year_gives_the_report_a_new_version(pair, admin_user):
     before, after = pair
-    before.framework.code = figures.DEFAULT_FRAMEWORK
-    before.framework.save()
     version = documents.current_region_version("62.10", 2020)
     indicator = Indicator.objects.get(dimension__framework=before.framework, code="policy-03")
     answer = before.answers.get(indicator=indicator)

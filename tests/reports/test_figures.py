@@ -66,3 +66,23 @@ def test_recommendations_are_the_lowest_levels_with_the_next_descriptor(demo):
     }
     assert items[0].next_level == 2
     assert items[0].next_descriptor
+
+
+def test_a_year_with_two_assessments_and_no_cycle_shows_the_reference_frameworks(
+    reviewer, gunung_mas, django_assert_num_queries
+):
+    from tests.assessments.test_crosswalks import small_crosswalk
+
+    # "alpha" comes first by code; "zeta" is what the crosswalk maps to.
+    alpha, zeta = make_framework(code="alpha"), make_framework(code="zeta")
+    small_crosswalk(alpha, zeta)
+    make_assessment(reviewer, gunung_mas, alpha, year=2020)
+    on_reference = make_assessment(reviewer, gunung_mas, zeta, year=2021)
+    alone = make_assessment(reviewer, gunung_mas, alpha, year=2021)
+    # The assessments, the cycles, and the reference once a year has two.
+    with django_assert_num_queries(3):
+        by_year = figures.yearly_assessments(Assessment.objects.all(), gunung_mas)
+    assert by_year[2021] == on_reference
+    on_reference.delete()
+    with django_assert_num_queries(2):
+        assert figures.yearly_assessments(Assessment.objects.all(), gunung_mas)[2021] == alone
