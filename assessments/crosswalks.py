@@ -34,6 +34,12 @@ def reference_first(crosswalks):
     return crosswalks.annotate(sharing=Subquery(sharing)).order_by("-sharing", "target__code")
 
 
+def reference_target() -> Subquery:
+    """The reference framework's id as a subquery: the target of the first crosswalk in
+    ``reference_first``, so that a query can keep to crosswalks onto it."""
+    return Subquery(reference_first(Crosswalk.objects.all()).values("target")[:1])
+
+
 def reference_framework() -> Framework | None:
     """The framework assessments of different frameworks are compared and charted on: the one
     the loaded crosswalks map to (most of them, on a choice); without a crosswalk, the newest in

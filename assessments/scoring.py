@@ -670,13 +670,16 @@ class _Crosswalk:
 
 
 def _crosswalk_to_reference(framework) -> _Crosswalk | None:
-    from assessments.crosswalks import reference_first
+    from assessments.crosswalks import reference_target
     from assessments.models import Crosswalk, CrosswalkEntry
 
-    # Of a framework with crosswalks to several, the one to the reference framework.
-    crosswalk = reference_first(
-        Crosswalk.objects.filter(source_id=framework.pk).select_related("target")
-    ).first()
+    # Only onto the reference framework: a derived view is compared and charted beside that
+    # framework's own scores, so a crosswalk to any other would put unlike dimensions together.
+    crosswalk = (
+        Crosswalk.objects.filter(source_id=framework.pk, target=reference_target())
+        .select_related("target")
+        .first()
+    )
     if crosswalk is None:
         return None
     target = crosswalk.target

@@ -276,3 +276,21 @@ def test_the_derived_view_is_on_whatever_framework_the_crosswalk_maps_to(
     api.force_authenticate(reviewer)
     body = api.get(f"/api/v1/assessments/{assessment.pk}/").json()
     assert body["derived"]["framework"] == "target"
+
+
+def test_a_derived_view_is_only_ever_on_the_reference_framework(
+    reviewer, gunung_mas, django_assert_num_queries
+):
+    # Two crosswalks map to "reference", one from "lone" maps elsewhere: "lone" has no derived
+    # view, since it would be charted and compared beside the reference framework's dimensions.
+    reference, elsewhere = make_framework(code="reference"), make_framework(code="elsewhere")
+    first, second, lone = (make_framework(code=code) for code in ("first", "second", "lone"))
+    small_crosswalk(first, reference)
+    small_crosswalk(second, reference)
+    small_crosswalk(lone, elsewhere)
+    assessment = make_assessment(reviewer, gunung_mas, lone, year=2021)
+    assert derived_result(assessment) is None
+    onto_reference = make_assessment(reviewer, gunung_mas, first, year=2021)
+    framework_spec(reference)
+    with django_assert_num_queries(3):
+        assert derived_result(onto_reference).framework == "reference"
